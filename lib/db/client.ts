@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import * as schema from '../../schema/index.ts';
+import type { BaseConfig } from '../config/base.ts';
+import type { Logger } from '../logger.ts';
+import { startEmbeddedPostgres } from './embedded-postgres.ts';
+
+export type Db = NodePgDatabase<typeof schema>;
+/** A transaction handle; tool handlers get one so a failed call never leaves a partial write. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export const MIGRATIONS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../schema/migrations',
+);
+
+export interface Database {
+  db: Db;
+  pool: pg.Pool;
+  url: string;
+  /** Where the connection came from, for start-up messages (never includes the password). */
+  source: 'DATABASE_URL' | 'embedded';
+  close(): Promise<void>;
+}
+
+/** Thrown when Postgres cannot be reached; the message names the source and what to check. */
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'DATABASE_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}
+
+/**
+ * Opens the project database: DATABASE_URL when set, else the embedded Postgres under the data dir.
+ * Migrations run on open unless `migrate: false`.
+ */
+export async function openDatabase(
+  config: BaseConfig,
+  logger: Logger,
+  opts: { migrate?: boolean; poolSize?: number } = {},
+): Promise<Database> {
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger });
+  const url = config.databaseUrl ?? embedded!.url;
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 20 });
+  pool.on('error', (err) => logger.warn({ err: err.message }, 'idle Postgres client error'));
+  try {
+    await pool.query('SELECT 1');
+  } catch (err) {
+    await pool.end().catch(() => {});
+    await embedded?.stop();
+    throw new DatabaseUnavailableError(
+      `cannot reach Postgres at ${redactUrl(url)} (${(err as Error).message}); check DATABASE_URL or unset it to use the embedded Postgres`,
+      { cause: err },
+    );
+  }
+  const db = drizzle(pool, { schema });
+  if (opts.migrate !== false) await runMigrations(pool);
+  return {
+    db,
+    pool,
+    url,
+    source: config.databaseUrl ? 'DATABASE_URL' : 'embedded',
+    close: async () => {
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** Applies committed migrations; concurrent starters are serialised by a Postgres advisory lock. */
+export async function runMigrations(pool: pg.Pool): Promise<void> {
+  // drizzle's migrator records applied migrations in drizzle.__drizzle_migrations and skips them.
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(727274)');
+    await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(727274)').catch(() => {});
+    client.release();
+  }
+}

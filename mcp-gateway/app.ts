@@ -1,0 +1,91 @@
+import express from 'express';
+import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
+import { hostHeaderValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
+import type { Db } from '../lib/db/client.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { GatewayConfig } from './config.ts';
+import { resolveKek } from './crypto/kek.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { originValidation } from './http/origin-validation.ts';
+import { createIdentityRouter } from './identity/routes.ts';
+import { ensureSigningKey } from './identity/signing-keys.ts';
+import { createTokenVerifier } from './identity/tokens.ts';
+import { createMcpRouter } from './mcp/mcp-route.ts';
+import { createGatewayMetrics } from './metrics.ts';
+import { SlidingWindowRateLimiter } from './policy/rate-limiter.ts';
+import { toolRegistry } from './tools/index.ts';
+import type { ToolSpec } from './tools/tool-spec.ts';
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  db: Db;
+  logger: Logger;
+  /** Override for tests (e.g. a registry with a deliberately failing tool). */
+  registry?: readonly ToolSpec[];
+}
+
+/** Builds the gateway's express app; the caller owns listening and the database. */
+export async function createGatewayApp({ config, db, logger, registry = toolRegistry }: GatewayDeps) {
+  const kek = resolveKek(config.vaultKek, config.production);
+  const key = await ensureSigningKey(db, kek);
+  const metrics = createGatewayMetrics();
+  const verifier = createTokenVerifier({
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+    jwks: config.auth.jwksUrl ? { url: config.auth.jwksUrl } : { keys: [key.publicJwk] },
+  });
+  const mcp = createMcpRouter({
+    db,
+    kek,
+    logger,
+    metrics,
+    registry,
+    idleMs: config.sessionIdleMs,
+    policy: {
+      mode: config.policy.mode,
+      rateLimiter: new SlidingWindowRateLimiter(config.policy.rateLimit, config.policy.rateWindowMs),
+    },
+    onSession: () => metrics.sessions.inc(),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  const publicHost = new URL(config.publicUrl).hostname;
+  app.use(hostHeaderValidation([...new Set([...config.allowedHosts, publicHost])]));
+  app.use(originValidation([...config.allowedOrigins, new URL(config.publicUrl).origin]));
+
+  app.get('/health', async (_req, res) => {
+    const dbOk = await db
+      .execute('SELECT 1')
+      .then(() => true)
+      .catch(() => false);
+    res.status(dbOk ? 200 : 503).json({
+      status: dbOk ? 'ok' : 'degraded',
+      registry: { loaded: registry.length > 0, tools: registry.length },
+      db: dbOk ? 'reachable' : 'unreachable',
+      sessions: mcp.sessionCount(),
+      policyMode: config.policy.mode,
+    });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const json = express.json({ limit: config.bodyLimit });
+  app.use(json, createIdentityRouter({ db, kek, key, settings: { ...config.auth } }));
+  app.use(
+    '/mcp',
+    (req, res, next) => {
+      res.on('finish', () => {
+        if (res.statusCode === 401) metrics.authFailures.inc();
+      });
+      next();
+    },
+    requireBearerAuth({ verifier }),
+    json,
+    mcp.router,
+  );
+  app.use(errorHandler(logger));
+
+  return { app, metrics, signingKey: key, kek, close: () => mcp.closeAll() };
+}

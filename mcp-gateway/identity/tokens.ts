@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import {
+  SignJWT,
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { User } from '../../schema/index.ts';
+import { SIGNING_ALG, type SigningKey } from './signing-keys.ts';
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+  tokenTtlSeconds: number;
+}
+
+/** Claims the gateway reads from a verified token. */
+export interface TokenClaims {
+  sub: string;
+  email: string | undefined;
+}
+
+export async function issueToken(
+  key: SigningKey,
+  settings: TokenSettings,
+  user: Pick<User, 'id' | 'email' | 'tier'>,
+  ttlSeconds = settings.tokenTtlSeconds,
+): Promise<{ token: string; expiresAt: number }> {
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({ email: user.email, tier: user.tier })
+    .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'JWT' })
+    .setSubject(user.id)
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttlSeconds)
+    .sign(key.privateKey);
+  return { token, expiresAt: now + ttlSeconds };
+}
+
+/** Turns jose's failure into a reason a client can act on; never echoes the token. */
+function reasonFor(err: unknown, settings: { issuer: string; audience: string }): string {
+  if (err instanceof joseErrors.JWTExpired) return 'token expired';
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.claim === 'aud') return `wrong audience: this gateway accepts "${settings.audience}"`;
+    if (err.claim === 'iss') return `wrong issuer: this gateway accepts "${settings.issuer}"`;
+    if (err.claim === 'nbf') return 'token not yet valid';
+    return `token claim "${err.claim}" is invalid (${err.reason})`;
+  }
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+    return 'bad signature: not signed by a key in the JWKS';
+  if (err instanceof joseErrors.JWKSNoMatchingKey)
+    return 'no key in the JWKS matches the token (unknown kid)';
+  if (err instanceof joseErrors.JOSEAlgNotAllowed)
+    return 'token signed with an algorithm this gateway does not accept';
+  if (err instanceof joseErrors.JWTInvalid || err instanceof joseErrors.JWSInvalid) return 'malformed token';
+  if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JOSEError)
+    return `token could not be verified (${(err as Error).message})`;
+  return 'token could not be verified';
+}
+
+/**
+ * Verifies bearer JWTs against a JWKS (the gateway's own keys, or an external provider's JWKS URL),
+ * checking issuer, audience and expiry. Verified tokens are cached by hash until they expire, so a
+ * session's many requests pay for one signature check.
+ */
+export function createTokenVerifier(opts: {
+  issuer: string;
+  audience: string;
+  jwks: { keys: JWK[] } | { url: string };
+  cacheSize?: number;
+}): OAuthTokenVerifier {
+  const getKey: JWTVerifyGetKey =
+    'url' in opts.jwks
+      ? createRemoteJWKSet(new URL(opts.jwks.url))
+      : createLocalJWKSet({ keys: opts.jwks.keys });
+  const cache = new Map<string, AuthInfo>();
+  const max = opts.cacheSize ?? 10_000;
+  return {
+    async verifyAccessToken(token: string): Promise<AuthInfo> {
+      const cacheKey = createHash('sha256').update(token).digest('base64url');
+      const hit = cache.get(cacheKey);
+      if (hit && (hit.expiresAt ?? 0) > Date.now() / 1000) return hit;
+      let payload;
+      try {
+        ({ payload } = await jwtVerify(token, getKey, {
+          issuer: opts.issuer,
+          audience: opts.audience,
+          algorithms: [SIGNING_ALG, 'ES256', 'RS256'],
+          requiredClaims: ['exp', 'sub'],
+        }));
+      } catch (err) {
+        throw new InvalidTokenError(reasonFor(err, opts));
+      }
+      const info: AuthInfo = {
+        token,
+        clientId: String(payload.azp ?? payload.client_id ?? payload.sub),
+        scopes: typeof payload.scope === 'string' ? payload.scope.split(' ') : [],
+        expiresAt: payload.exp,
+        extra: {
+          sub: String(payload.sub),
+          email: typeof payload.email === 'string' ? payload.email : undefined,
+        } satisfies TokenClaims,
+      };
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      cache.set(cacheKey, info);
+      return info;
+    },
+  };
+}

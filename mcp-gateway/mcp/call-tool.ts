@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Db } from '../../lib/db/client.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { PolicyMode } from '../config.ts';
+import { FieldCipher, ZeroKnowledgeError } from '../crypto/field-cipher.ts';
+import type { GatewayMetrics } from '../metrics.ts';
+import { evaluatePolicy } from '../policy/evaluate-policy.ts';
+import type { SlidingWindowRateLimiter } from '../policy/rate-limiter.ts';
+import { assertMember } from '../tools/common.ts';
+import { ToolInputError } from '../tools/tool-errors.ts';
+import type { SessionUser, ToolSpec } from '../tools/tool-spec.ts';
+import { formatZodError } from './format-zod-error.ts';
+import { claimIdempotencyKey, readIdempotencyKey, stableHash, storeIdempotentResult } from './idempotency.ts';
+import { errorResult, okResult, type GatewayResultMeta } from './tool-result.ts';
+
+export interface CallDeps {
+  db: Db;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  policy: { mode: PolicyMode; rateLimiter: SlidingWindowRateLimiter };
+}
+
+export interface CallSession {
+  user: SessionUser;
+  /** Undefined for a zero-knowledge user. */
+  masterKey: Buffer | undefined;
+}
+
+/** Thrown inside the transaction to roll it back while carrying a ready tool result out. */
+class AbortWithResult extends Error {
+  constructor(readonly result: CallToolResult) {
+    super('aborted with result');
+  }
+}
+
+/**
+ * The path of every tool call: policy gate → input validation → (idempotency claim → handler →
+ * output check → stored result) in one transaction. Anything a caller can cause comes back as an
+ * `isError` result naming the problem; a failure rolls the whole call back, so no partial write.
+ */
+export async function callTool(
+  deps: CallDeps,
+  session: CallSession,
+  spec: ToolSpec,
+  rawArgs: unknown,
+  requestMeta: Record<string, unknown> | undefined,
+): Promise<CallToolResult> {
+  const started = performance.now();
+  const result = await runCall(deps, session, spec, rawArgs ?? {}, requestMeta);
+  const errorClass = (result._meta?.errorClass as string | undefined) ?? '';
+  deps.metrics.toolCalls.inc({
+    tool: spec.name,
+    outcome: result.isError ? 'error' : 'ok',
+    error_class: errorClass,
+  });
+  deps.metrics.toolDuration.observe({ tool: spec.name }, (performance.now() - started) / 1000);
+  return result;
+}
+
+async function runCall(
+  deps: CallDeps,
+  session: CallSession,
+  spec: ToolSpec,
+  rawArgs: unknown,
+  requestMeta: Record<string, unknown> | undefined,
+): Promise<CallToolResult> {
+  const { user } = session;
+  const decision = evaluatePolicy({
+    mode: deps.policy.mode,
+    user,
+    tool: spec,
+    args: rawArgs,
+    rateLimiter: deps.policy.rateLimiter,
+  });
+  const counted = decision.decision === 'deny' ? 'deny' : decision.wouldDeny ? 'would-deny' : 'allow';
+  deps.metrics.policyDecisions.inc({ decision: counted, reason: decision.reason, mode: deps.policy.mode });
+  for (const marker of decision.flags) deps.metrics.policyFlags.inc({ marker, tool: spec.name });
+  if (decision.wouldDeny || decision.flags.length) {
+    deps.logger.info(
+      { tool: spec.name, user: user.id, decision: counted, reason: decision.reason, flags: decision.flags },
+      'policy',
+    );
+  }
+  const meta: GatewayResultMeta = decision.flags.length ? { policyFlags: decision.flags } : {};
+  if (decision.decision === 'deny') {
+    return errorResult(
+      'policy',
+      `POLICY_${decision.reason.toUpperCase().replace(/-/g, '_')}`,
+      `denied by policy: ${decision.message}`,
+      meta,
+    );
+  }
+
+  const parsed = spec.input.safeParse(rawArgs);
+  if (!parsed.success) {
+    return errorResult(
+      'persona',
+      'INVALID_ARGUMENTS',
+      `invalid arguments for ${spec.name}: ${formatZodError(parsed.error)}`,
+      meta,
+    );
+  }
+  const idem = readIdempotencyKey(requestMeta);
+  if (idem.error) return errorResult('persona', 'INVALID_IDEMPOTENCY_KEY', idem.error, meta);
+  if (Object.keys(spec.encryptedFields).length && !session.masterKey) {
+    const table = Object.keys(spec.encryptedFields)[0]!;
+    return errorResult('persona', 'ZERO_KNOWLEDGE', new ZeroKnowledgeError(table).message, meta);
+  }
+
+  const cipher = new FieldCipher(session.masterKey);
+  try {
+    return await deps.db.transaction(async (tx) => {
+      if (idem.key) {
+        const claim = await claimIdempotencyKey(tx, user.id, idem.key, spec.name, stableHash(parsed.data));
+        if (claim.kind === 'conflict')
+          throw new AbortWithResult(errorResult('persona', 'IDEMPOTENCY_KEY_REUSED', claim.message, meta));
+        if (claim.kind === 'replay') {
+          deps.metrics.idempotentReplays.inc({ tool: spec.name });
+          return okResult(claim.result, { ...meta, idempotentReplay: true });
+        }
+      }
+      const output = await spec.handler(parsed.data, {
+        tx,
+        user,
+        cipher,
+        resolveSpace: async (spaceId) => {
+          if (spaceId === undefined || spaceId === user.personalSpaceId) return user.personalSpaceId;
+          await assertMember(tx, user.id, spaceId);
+          return spaceId;
+        },
+      });
+      const checked = spec.output.safeParse(output);
+      if (!checked.success) {
+        throw new Error(`output of ${spec.name} does not match its schema: ${formatZodError(checked.error)}`);
+      }
+      const out = checked.data as Record<string, unknown>;
+      if (idem.key) await storeIdempotentResult(tx, user.id, idem.key, out);
+      return okResult(out, meta);
+    });
+  } catch (err) {
+    if (err instanceof AbortWithResult) return err.result;
+    if (err instanceof ToolInputError)
+      return errorResult('persona', err.code, `${spec.name}: ${err.message}`, meta);
+    if (err instanceof ZeroKnowledgeError) return errorResult('persona', err.code, err.message, meta);
+    // A product failure: the details go to the log under a reference, the model gets a sentence it can act on.
+    const ref = randomUUID().slice(0, 8);
+    deps.logger.error({ err, tool: spec.name, ref }, 'tool handler failed');
+    return errorResult(
+      'product',
+      'HANDLER_FAILED',
+      `${spec.name} failed inside the product (ref ${ref}); nothing was written. This is not caused by your input: try again later or use another tool.`,
+      meta,
+    );
+  }
+}

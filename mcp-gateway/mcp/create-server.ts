@@ -1,0 +1,46 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolSpec } from '../tools/tool-spec.ts';
+import { callTool, type CallDeps, type CallSession } from './call-tool.ts';
+import { toMcpTool } from './tool-listing.ts';
+import { errorResult } from './tool-result.ts';
+
+export const SERVER_INFO = { name: 'persona-runner-gateway', version: '0.1.0' };
+
+/**
+ * One MCP server per session, bound to the session's user: it lists only the tools that user may
+ * see (admin-scope tools are absent for non-admins) and runs every call through `callTool`.
+ */
+export function createServer(deps: CallDeps, session: CallSession, registry: readonly ToolSpec[]) {
+  const visible = registry.filter((t) => t.scope !== 'admin' || session.user.isAdmin);
+  const byName = new Map(registry.map((t) => [t.name, t]));
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: { listChanged: false } },
+    instructions:
+      'Tools of the persona-runner demo product: habits, todos, notes, journal, spaces. ' +
+      'Ids come from the list/search tools; errors say which field to fix.',
+  });
+
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: visible.map(toMcpTool) }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    const spec = byName.get(request.params.name);
+    // Admin tools are in byName for everyone: for a non-admin the policy gate refuses (and counts) them.
+    if (!spec) {
+      return errorResult(
+        'persona',
+        'UNKNOWN_TOOL',
+        `unknown tool "${request.params.name}"; call tools/list for the available tools`,
+      );
+    }
+    return callTool(
+      deps,
+      session,
+      spec,
+      request.params.arguments,
+      request.params._meta as Record<string, unknown> | undefined,
+    );
+  });
+
+  return { server, cleanup: () => server.close() };
+}

@@ -1,0 +1,33 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+
+/** Which side a failed call is on; `infra` is assigned by clients (timeouts, gateway down). */
+export type ToolErrorClass = 'persona' | 'product' | 'policy';
+
+/** Keys the gateway puts in a result's `_meta`; clients (the worker) read them to attribute errors. */
+export interface GatewayResultMeta {
+  errorClass?: ToolErrorClass;
+  errorCode?: string;
+  policyFlags?: string[];
+  idempotentReplay?: boolean;
+}
+
+export function okResult(output: Record<string, unknown>, meta: GatewayResultMeta): CallToolResult {
+  return {
+    content: [{ type: 'text', text: JSON.stringify(output) }],
+    structuredContent: output,
+    ...(Object.keys(meta).length ? { _meta: { ...meta } } : {}),
+  };
+}
+
+export function errorResult(
+  errorClass: ToolErrorClass,
+  code: string,
+  message: string,
+  meta: GatewayResultMeta = {},
+): CallToolResult {
+  return {
+    isError: true,
+    content: [{ type: 'text', text: message }],
+    _meta: { ...meta, errorClass, errorCode: code },
+  };
+}

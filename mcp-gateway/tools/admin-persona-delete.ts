@@ -1,0 +1,31 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { users } from '../../schema/index.ts';
+import { idField } from './common.ts';
+import { ToolInputError } from './tool-errors.ts';
+import { defineTool } from './tool-spec.ts';
+
+export const adminPersonaDelete = defineTool({
+  name: 'admin_persona_delete',
+  title: 'Delete a persona (admin)',
+  description:
+    'Hard-delete a persona account and everything it owns. Refuses any account that is not a persona.',
+  module: 'admin',
+  scope: 'admin',
+  policyHint: 'destructive',
+  encryptedFields: {},
+  input: z.strictObject({ user_id: idField('user', 'admin_user_list') }),
+  output: z.object({ deleted: z.literal(true), user_id: z.string(), email: z.string() }),
+  async handler(input, ctx) {
+    const [user] = await ctx.tx.select().from(users).where(eq(users.id, input.user_id));
+    if (!user) throw new ToolInputError('user_id', `no user ${input.user_id}`);
+    if (user.kind !== 'persona') {
+      throw new ToolInputError(
+        'user_id',
+        `${user.email} is a ${user.kind} account, not a persona; refusing to delete it`,
+      );
+    }
+    await ctx.tx.delete(users).where(eq(users.id, user.id));
+    return { deleted: true as const, user_id: user.id, email: user.email };
+  },
+});

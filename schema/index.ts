@@ -1,0 +1,5 @@
+export * from './users.ts';
+export * from './spaces.ts';
+export * from './vault.ts';
+export * from './product.ts';
+export * from './personas.ts';

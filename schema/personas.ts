@@ -1,0 +1,146 @@
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { timestamps } from './columns.ts';
+import { users } from './users.ts';
+
+export const personaCadence = pgEnum('persona_cadence', ['hourly', 'daily', 'weekdays']);
+export const tickStatus = pgEnum('tick_status', ['running', 'completed', 'failed', 'cancelled']);
+export const actionOutcome = pgEnum('action_outcome', ['ok', 'error']);
+/** Which side an error is on: a clumsy persona, a broken product, the policy gate, or infrastructure. */
+export const errorClass = pgEnum('error_class', ['persona', 'product', 'policy', 'infra']);
+
+/** A persona is 1:1 with a user of kind 'persona'; deleting the user deletes the persona. */
+export const personas = pgTable(
+  'personas',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .unique()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    displayName: text('display_name').notNull(),
+    archetype: text('archetype').notNull(),
+    systemPrompt: text('system_prompt').notNull(),
+    /** Weights per module id, summing to 1. */
+    moduleMix: jsonb('module_mix').$type<Record<string, number>>().notNull(),
+    cadence: personaCadence('cadence').notNull(),
+    timezone: text('timezone').notNull(),
+    lastActiveAt: timestamp('last_active_at', { withTimezone: true }),
+    paused: boolean('paused').notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [index('personas_archetype_idx').on(t.archetype)],
+);
+
+export const personaTicks = pgTable(
+  'persona_ticks',
+  {
+    id: text('id').primaryKey(),
+    personaId: uuid('persona_id')
+      .notNull()
+      .references(() => personas.id, { onDelete: 'cascade' }),
+    workflowId: text('workflow_id').notNull(),
+    runId: text('run_id'),
+    status: tickStatus('status').notNull().default('running'),
+    endReason: text('end_reason'),
+    provider: text('provider'),
+    model: text('model'),
+    rounds: integer('rounds').notNull().default(0),
+    toolCalls: integer('tool_calls').notNull().default(0),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+    cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
+    costUsd: numeric('cost_usd', { precision: 12, scale: 6 }).notNull().default('0'),
+    historyEvents: integer('history_events'),
+    historyBytes: integer('history_bytes'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    durationMs: integer('duration_ms'),
+  },
+  (t) => [index('persona_ticks_persona_idx').on(t.personaId, t.startedAt)],
+);
+
+export const personaActions = pgTable(
+  'persona_actions',
+  {
+    /** Deterministic: `${tickId}-${seq}-${toolName}`, so a retried persist never duplicates. */
+    id: text('id').primaryKey(),
+    tickId: text('tick_id')
+      .notNull()
+      .references(() => personaTicks.id, { onDelete: 'cascade' }),
+    personaId: uuid('persona_id')
+      .notNull()
+      .references(() => personas.id, { onDelete: 'cascade' }),
+    round: integer('round').notNull(),
+    seq: integer('seq').notNull(),
+    toolName: text('tool_name').notNull(),
+    toolUseId: text('tool_use_id'),
+    inputHash: text('input_hash').notNull(),
+    outcome: actionOutcome('outcome').notNull(),
+    errorClass: errorClass('error_class'),
+    resultSummary: text('result_summary'),
+    latencyMs: integer('latency_ms').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('persona_actions_tick_idx').on(t.tickId),
+    index('persona_actions_persona_idx').on(t.personaId, t.createdAt),
+    index('persona_actions_input_hash_idx').on(t.inputHash),
+  ],
+);
+
+export const personaFeedback = pgTable(
+  'persona_feedback',
+  {
+    /** Deterministic: `${tickId}-${module}`: one rating per module per tick. */
+    id: text('id').primaryKey(),
+    tickId: text('tick_id')
+      .notNull()
+      .references(() => personaTicks.id, { onDelete: 'cascade' }),
+    personaId: uuid('persona_id')
+      .notNull()
+      .references(() => personas.id, { onDelete: 'cascade' }),
+    /** A module id, or `__parse` when the rating turn's output could not be parsed. */
+    module: text('module').notNull(),
+    rating: integer('rating'),
+    notes: text('notes'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('persona_feedback_module_idx').on(t.module, t.createdAt),
+    check('persona_feedback_rating_range', sql`${t.rating} IS NULL OR ${t.rating} BETWEEN 1 AND 5`),
+  ],
+);
+
+/**
+ * Idempotency keys of tool calls: a repeat of the same key by the same user returns the stored result
+ * instead of writing again. The row is written in the same transaction as the tool's own write.
+ */
+export const toolIdempotency = pgTable(
+  'tool_idempotency',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    toolName: text('tool_name').notNull(),
+    inputHash: text('input_hash').notNull(),
+    result: jsonb('result'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), index('tool_idempotency_created_idx').on(t.createdAt)],
+);

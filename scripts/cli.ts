@@ -1,0 +1,37 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../lib/config/env.ts';
+import { registerAuditCommand } from './commands/audit.ts';
+import { registerGatewayCommand } from './commands/gateway.ts';
+import { registerMigrateCommand } from './commands/migrate.ts';
+import { registerTokenCommand } from './commands/token.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('personas')
+    .description('persona-runner: simulated users living inside a product, on durable Temporal workflows')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  registerGatewayCommand(program);
+  registerTokenCommand(program);
+  registerAuditCommand(program);
+  registerMigrateCommand(program);
+  return program;
+}
+
+/** Exit codes: 0 ok, 1 failure, 2 usage or configuration error. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`personas: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}
