@@ -72,7 +72,10 @@ export async function createGatewayApp({ config, db, logger, registry = toolRegi
   });
 
   const json = express.json({ limit: config.bodyLimit });
-  app.use(json, createIdentityRouter({ db, kek, key, settings: { ...config.auth } }));
+  // Only the identity routes parse JSON up front; /mcp parses after auth, so an unauthenticated
+  // request gets its 401 without the gateway reading (up to the limit of) its body first.
+  app.use('/auth', json);
+  app.use(createIdentityRouter({ db, kek, key, settings: { ...config.auth } }));
   app.use(
     '/mcp',
     (req, res, next) => {

@@ -17,13 +17,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (err.type === 'entity.parse.failed') {
-      res
-        .status(400)
-        .json({
-          jsonrpc: '2.0',
-          error: { code: -32700, message: `parse error: body is not valid JSON` },
-          id: null,
-        });
+      res.status(400).json({
+        jsonrpc: '2.0',
+        error: { code: -32700, message: `parse error: body is not valid JSON` },
+        id: null,
+      });
       return;
     }
     if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {

@@ -49,12 +49,10 @@ export function createIdentityRouter(deps: {
       .where(eq(users.email, normaliseEmail(parsed.data.email)));
     // Signing up twice with the same credentials is a no-op; with other credentials it is refused.
     if (existing && !(await verifyPassword(parsed.data.password, existing.passwordHash))) {
-      res
-        .status(409)
-        .json({
-          error: 'already_registered',
-          error_description: 'this email is already registered; log in instead',
-        });
+      res.status(409).json({
+        error: 'already_registered',
+        error_description: 'this email is already registered; log in instead',
+      });
       return;
     }
     const result = await signupUser(deps.db, deps.kek, parsed.data);

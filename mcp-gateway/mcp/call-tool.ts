@@ -97,7 +97,7 @@ async function runCall(
     return errorResult(
       'persona',
       'INVALID_ARGUMENTS',
-      `invalid arguments for ${spec.name}: ${formatZodError(parsed.error)}`,
+      `invalid arguments for ${spec.name}: ${formatZodError(parsed.error, rawArgs)}`,
       meta,
     );
   }
@@ -132,7 +132,9 @@ async function runCall(
       });
       const checked = spec.output.safeParse(output);
       if (!checked.success) {
-        throw new Error(`output of ${spec.name} does not match its schema: ${formatZodError(checked.error)}`);
+        throw new Error(
+          `output of ${spec.name} does not match its schema: ${formatZodError(checked.error, output)}`,
+        );
       }
       const out = checked.data as Record<string, unknown>;
       if (idem.key) await storeIdempotentResult(tx, user.id, idem.key, out);

@@ -1,6 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../../schema/index.ts';
+import { limitField } from './common.ts';
 import { defineTool } from './tool-spec.ts';
 
 export const adminUserList = defineTool({
@@ -15,7 +16,7 @@ export const adminUserList = defineTool({
     kind: z
       .enum(['human', 'persona', 'system'], { error: 'expected "human", "persona" or "system"' })
       .optional(),
-    limit: z.number({ error: 'expected a number' }).int().min(1).max(1000).default(100),
+    limit: limitField(1000, 100),
   }),
   output: z.object({
     users: z.array(z.object({ id: z.string(), email: z.string(), kind: z.string(), tier: z.string() })),

@@ -16,6 +16,18 @@ export const idField = (what: string, listTool: string) =>
     .uuid({ error: `expected a ${what} id (uuid) from ${listTool}` })
     .describe(`Id of the ${what}, from ${listTool}.`);
 
+/**
+ * A result-count limit. Each check carries its own message: a schema-level `error` alone would also
+ * replace the range messages, telling a model that sent 0 it had to send "a number".
+ */
+export const limitField = (max: number, fallback: number) =>
+  z
+    .number({ error: `expected limit as a whole number from 1 to ${max}` })
+    .int({ error: `limit must be a whole number from 1 to ${max}` })
+    .min(1, { error: `limit must be from 1 to ${max}` })
+    .max(max, { error: `limit must be from 1 to ${max}` })
+    .default(fallback);
+
 /** Free text the product stores; bounded so a runaway model cannot store megabytes. */
 export const text = (max: number, what: string) =>
   z

@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { notes } from '../../schema/index.ts';
-import { spaceIdField, text } from './common.ts';
+import { limitField, spaceIdField, text } from './common.ts';
 import { defineTool } from './tool-spec.ts';
 
 const SCAN_LIMIT = 500;
@@ -16,7 +16,7 @@ export const noteSearch = defineTool({
   encryptedFields: { notes: ['body'] },
   input: z.strictObject({
     query: text(200, 'query').describe('Words to look for.'),
-    limit: z.number({ error: 'expected a number' }).int().min(1).max(50).default(10),
+    limit: limitField(50, 10),
     space_id: spaceIdField,
   }),
   output: z.object({

@@ -1,21 +1,22 @@
-import { and, asc, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { todos } from '../../schema/index.ts';
-import { spaceIdField } from './common.ts';
+import { limitField, spaceIdField } from './common.ts';
 import { todoOut, toTodoOut } from './todo-shared.ts';
 import { defineTool } from './tool-spec.ts';
 
 export const todoList = defineTool({
   name: 'todo_list',
   title: 'List todos',
-  description: 'List todos in a space: open ones (default), done ones, or all; soonest due first.',
+  description:
+    'List todos in a space: open ones (default), done ones, or all; soonest due first, then highest priority.',
   module: 'todos',
   scope: 'user-space',
   policyHint: 'read',
   encryptedFields: {},
   input: z.strictObject({
     status: z.enum(['open', 'done', 'all'], { error: 'expected "open", "done" or "all"' }).default('open'),
-    limit: z.number({ error: 'expected a number' }).int().min(1).max(200).default(50),
+    limit: limitField(200, 50),
     space_id: spaceIdField,
   }),
   output: z.object({ todos: z.array(todoOut) }),
@@ -31,7 +32,7 @@ export const todoList = defineTool({
       .select()
       .from(todos)
       .where(and(eq(todos.userId, ctx.user.id), eq(todos.spaceId, spaceId), status))
-      .orderBy(sql`${todos.dueDate} asc nulls last`, asc(todos.priority), desc(todos.createdAt))
+      .orderBy(sql`${todos.dueDate} asc nulls last`, desc(todos.priority), desc(todos.createdAt))
       .limit(input.limit);
     return { todos: rows.map(toTodoOut) };
   },

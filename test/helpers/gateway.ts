@@ -20,7 +20,11 @@ export interface TestGateway extends RunningGateway {
   count(table: string): Promise<number>;
 }
 
-/** A real gateway over real HTTP on a random port, on a fresh database. Closed when the file ends. */
+/**
+ * A real gateway over real HTTP on a random port, on a fresh database. Closed when the enclosing
+ * scope ends: the file (top-level await), a describe() or a test(). Not from a before() hook: node:test
+ * would close it as soon as the hook returns.
+ */
 export async function startTestGateway(
   env: Record<string, string> = {},
   opts: { registry?: readonly ToolSpec[] } = {},
