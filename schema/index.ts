@@ -3,3 +3,4 @@ export * from './spaces.ts';
 export * from './vault.ts';
 export * from './product.ts';
 export * from './personas.ts';
+export * from './transcripts.ts';

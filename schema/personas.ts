@@ -56,6 +56,10 @@ export const personaTicks = pgTable(
     runId: text('run_id'),
     status: tickStatus('status').notNull().default('running'),
     endReason: text('end_reason'),
+    /** Set when the rating turn failed to rate every module used (the tick still completes). */
+    ratingError: text('rating_error'),
+    /** Set when the tick failed: the failure's type and message (never a secret). */
+    failure: text('failure'),
     provider: text('provider'),
     model: text('model'),
     rounds: integer('rounds').notNull().default(0),

@@ -4,6 +4,7 @@ import { registerAuditCommand } from './commands/audit.ts';
 import { registerGatewayCommand } from './commands/gateway.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerTokenCommand } from './commands/token.ts';
+import { registerWorkerCommand } from './commands/worker.ts';
 
 export function buildProgram(): Command {
   const program = new Command('personas')
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerGatewayCommand(program);
   registerTokenCommand(program);
+  registerWorkerCommand(program);
   registerAuditCommand(program);
   registerMigrateCommand(program);
   return program;

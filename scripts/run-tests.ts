@@ -1,12 +1,18 @@
-// `npm test`: starts one real Postgres for the whole run (DATABASE_URL's server when set, else the
-// embedded one under .data/test), then runs every test file with node's test runner. Each test file
-// creates and drops its own database on that server (test/helpers/db.ts).
+// `npm test`: starts one real Postgres (DATABASE_URL's server when set, else an embedded one) and one
+// Temporal dev server (TEMPORAL_ADDRESS when set, else in memory) for the whole run, then runs every
+// test file with node's test runner. Each test file creates and drops its own database on that
+// server (test/helpers/db.ts) and uses its own task queues.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { freePort } from '../lib/net/free-port.ts';
 import { loadBaseConfig } from '../lib/config/base.ts';
 import { startEmbeddedPostgres } from '../lib/db/embedded-postgres.ts';
 import { createLogger } from '../lib/logger.ts';
+import { parseEnv } from '../lib/config/env.ts';
+import { temporalEnvShape, toTemporalConfig } from '../lib/temporal/config.ts';
+import { resolveTemporal } from '../lib/temporal/connect.ts';
 
 const logger = createLogger('tests', 'warn');
 const base = loadBaseConfig();
@@ -14,15 +20,21 @@ const args = process.argv.slice(2);
 const files = args.filter((a) => !a.startsWith('--'));
 const flags = args.filter((a) => a.startsWith('--'));
 
+// Each run gets its own servers on free ports and its own data directory, so two runs at once
+// (two terminals, a developer and CI) never share, or stop, each other's Postgres or Temporal.
+const runDir = path.join(base.dataDir, 'test', `run-${process.pid}`);
 const embedded = base.databaseUrl
   ? undefined
-  : await startEmbeddedPostgres({
-      dataDir: path.join(base.dataDir, 'test'),
-      port: base.embeddedPgPort + 1,
-      logger,
-      database: 'postgres',
-    });
+  : await startEmbeddedPostgres({ dataDir: runDir, port: await freePort(), logger, database: 'postgres' });
 const adminUrl = base.databaseUrl ?? embedded!.url;
+
+// Temporal: TEMPORAL_ADDRESS when set, else an in-memory, headless dev server on its own port,
+// found or installed exactly as `personas up` does it.
+const temporalConfig = toTemporalConfig(parseEnv(temporalEnvShape, process.env, 'tests'));
+const temporal = await resolveTemporal(
+  { ...temporalConfig, devPort: await freePort() },
+  { dataDir: runDir, logger, inMemory: true, headless: true },
+);
 
 const testFiles = files.length
   ? files
@@ -41,10 +53,15 @@ const child = spawn(
     ...flags,
     ...testFiles,
   ],
-  { stdio: 'inherit', env: { ...process.env, TEST_ADMIN_DATABASE_URL: adminUrl } },
+  {
+    stdio: 'inherit',
+    env: { ...process.env, TEST_ADMIN_DATABASE_URL: adminUrl, TEMPORAL_ADDRESS: temporal.address },
+  },
 );
 const code: number = await new Promise((resolve) =>
   child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))),
 );
+await temporal.stop();
 await embedded?.stop();
+await rm(runDir, { recursive: true, force: true });
 process.exit(code);

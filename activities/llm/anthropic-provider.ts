@@ -1,0 +1,107 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { ApplicationFailure } from '@temporalio/common';
+import type { LlmProvider, LlmRequest, LlmResponse } from './types.ts';
+
+/** Failure types the workflow and tests can match on. */
+export const LLM_FAILURE = {
+  retryable: 'LlmRetryableError',
+  badRequest: 'LlmBadRequest',
+  auth: 'LlmAuthError',
+} as const;
+
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const raw = headers?.get('retry-after-ms') ?? undefined;
+  if (raw && Number.isFinite(Number(raw))) return Number(raw);
+  const secs = headers?.get('retry-after');
+  if (!secs) return undefined;
+  if (Number.isFinite(Number(secs))) return Number(secs) * 1000;
+  const date = Date.parse(secs);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * Maps SDK errors onto Temporal's retry semantics. SDK retries are off; Temporal retries
+ * 429 / 5xx / 529 / connection errors (honouring retry-after), and other 4xx fail fast.
+ * Messages come from the API's error body: they never contain the API key.
+ */
+export function toApplicationFailure(err: unknown): ApplicationFailure {
+  if (err instanceof Anthropic.APIConnectionError) {
+    return ApplicationFailure.create({
+      type: LLM_FAILURE.retryable,
+      message: `model endpoint unreachable: ${err.message}`,
+    });
+  }
+  if (err instanceof Anthropic.APIError) {
+    const status = err.status ?? 0;
+    const message = `Messages API ${status}: ${err.message}`;
+    if (status === 429 || status === 529 || status >= 500 || status === 408) {
+      const delay = retryAfterMs(err.headers);
+      return ApplicationFailure.create({
+        type: LLM_FAILURE.retryable,
+        message,
+        details: [{ status }],
+        ...(delay !== undefined && { nextRetryDelay: Math.min(delay, 120_000) }),
+      });
+    }
+    return ApplicationFailure.create({
+      type: status === 401 || status === 403 ? LLM_FAILURE.auth : LLM_FAILURE.badRequest,
+      message,
+      nonRetryable: true,
+      details: [{ status }],
+    });
+  }
+  return ApplicationFailure.create({
+    type: LLM_FAILURE.retryable,
+    message: `model call failed: ${(err as Error).message}`,
+  });
+}
+
+/** Real Claude through @anthropic-ai/sdk, with prompt caching on the tools and the system prompt. */
+export class AnthropicProvider implements LlmProvider {
+  readonly kind = 'anthropic' as const;
+  private readonly client: Anthropic;
+
+  constructor(
+    readonly model: string,
+    opts: { apiKey: string; baseURL?: string; timeoutMs?: number },
+  ) {
+    this.client = new Anthropic({
+      apiKey: opts.apiKey,
+      baseURL: opts.baseURL,
+      // Temporal owns retries: one attempt per activity attempt, so history shows every try.
+      maxRetries: 0,
+      timeout: opts.timeoutMs ?? 120_000,
+    });
+  }
+
+  async createMessage(req: LlmRequest): Promise<LlmResponse> {
+    const tools = req.tools?.map((t, i, all) =>
+      i === all.length - 1 ? { ...t, cache_control: { type: 'ephemeral' as const } } : t,
+    );
+    let message: Anthropic.Messages.Message;
+    try {
+      message = await this.client.messages.create({
+        model: this.model,
+        max_tokens: req.maxTokens,
+        system: [{ type: 'text', text: req.system, cache_control: { type: 'ephemeral' } }],
+        messages: req.messages,
+        ...(tools?.length ? { tools } : {}),
+        ...(req.outputSchema && {
+          output_config: { format: { type: 'json_schema' as const, schema: req.outputSchema } },
+        }),
+      });
+    } catch (err) {
+      throw toApplicationFailure(err);
+    }
+    return {
+      content: message.content,
+      stopReason: message.stop_reason,
+      usage: {
+        input: message.usage.input_tokens,
+        output: message.usage.output_tokens,
+        cacheWrite: message.usage.cache_creation_input_tokens ?? 0,
+        cacheRead: message.usage.cache_read_input_tokens ?? 0,
+      },
+    };
+  }
+}

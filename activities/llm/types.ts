@@ -1,0 +1,49 @@
+import type Anthropic from '@anthropic-ai/sdk';
+
+export type MessageParam = Anthropic.Messages.MessageParam;
+export type ContentBlock = Anthropic.Messages.ContentBlock;
+export type ClaudeTool = Anthropic.Messages.Tool;
+export type StopReason = Anthropic.Messages.StopReason;
+
+export interface TokenUsage {
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheRead: number;
+}
+
+/** What the persona is, for providers that simulate one (the scripted provider). */
+export interface PersonaContext {
+  personaId: string;
+  archetype: string;
+  moduleMix: Record<string, number>;
+  /** Maps a Claude tool name back to its product module id. */
+  toolModules: Record<string, string>;
+}
+
+export interface LlmRequest {
+  system: string;
+  messages: MessageParam[];
+  /** Absent for the rating turn: the model answers in text only. */
+  tools?: ClaudeTool[];
+  maxTokens: number;
+  /** JSON schema the answer must follow (structured output); used by the rating turn. */
+  outputSchema?: Record<string, unknown>;
+  purpose: 'main' | 'rating';
+  persona: PersonaContext;
+  /** Deterministic seed for the scripted provider (tick id + round). */
+  seed: string;
+}
+
+export interface LlmResponse {
+  content: ContentBlock[];
+  stopReason: StopReason | null;
+  usage: TokenUsage;
+}
+
+/** One interface for real Claude and the offline simulator. */
+export interface LlmProvider {
+  readonly kind: 'anthropic' | 'scripted';
+  readonly model: string;
+  createMessage(req: LlmRequest): Promise<LlmResponse>;
+}

@@ -1,0 +1,46 @@
+import { ApplicationFailure } from '@temporalio/common';
+
+export const GATEWAY_FAILURE = {
+  unavailable: 'GatewayUnavailable',
+  loginRefused: 'PersonaLoginRefused',
+} as const;
+
+/**
+ * Logs a persona in through the product's own login endpoint. The password is derived by the
+ * caller and lives only in this call; the token is returned to the in-process cache, never to
+ * Temporal.
+ */
+export async function loginViaGateway(
+  gatewayUrl: string,
+  email: string,
+  password: string,
+): Promise<{ token: string; expiresAt: number }> {
+  let res: Response;
+  try {
+    res = await fetch(`${gatewayUrl}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (err) {
+    throw ApplicationFailure.create({
+      type: GATEWAY_FAILURE.unavailable,
+      message: `gateway unreachable at ${gatewayUrl} (${(err as Error).message})`,
+    });
+  }
+  if (res.status === 401) {
+    throw ApplicationFailure.nonRetryable(
+      `the gateway refused ${email}'s derived password: was the persona seeded with another PERSONA_SEED_SECRET? Re-run \`personas seed\``,
+      GATEWAY_FAILURE.loginRefused,
+    );
+  }
+  if (!res.ok) {
+    throw ApplicationFailure.create({
+      type: GATEWAY_FAILURE.unavailable,
+      message: `gateway login answered ${res.status}`,
+    });
+  }
+  const body = (await res.json()) as { access_token: string; expires_in: number };
+  return { token: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
+}

@@ -1,0 +1,55 @@
+import type { ModelCallInput, ModelCallResult } from '../../workflows/tick-types.ts';
+import type { ActivityDeps } from '../deps.ts';
+import { withHeartbeat } from '../heartbeat.ts';
+import { costUsd, priceFor } from '../llm/prices.ts';
+import { dayPrompt, loadPersona } from '../persona-context.ts';
+import { buildMessages, saveTranscriptPart } from '../transcript.ts';
+import { toolCatalog } from './tool-catalog.ts';
+
+/**
+ * One model call of the main turn. The conversation is rebuilt from Postgres and the answer stored
+ * under (tick, round), so a retry replaces it; only the stop reason, tool-use ids and usage go back
+ * to the workflow.
+ */
+export function createModelCall(deps: ActivityDeps) {
+  return async function modelCall(input: ModelCallInput): Promise<ModelCallResult> {
+    return withHeartbeat(() => run(input));
+  };
+
+  async function run(input: ModelCallInput): Promise<ModelCallResult> {
+    const persona = await loadPersona(deps.db, input.personaId);
+    const catalog = await toolCatalog(deps, persona.id);
+    const messages = await buildMessages(deps.db, input.tickId, dayPrompt(persona), input.round);
+    let response;
+    try {
+      response = await deps.llm.createMessage({
+        system: persona.systemPrompt,
+        messages,
+        tools: catalog.claudeTools,
+        maxTokens: input.maxTokens ?? deps.config.maxTokensPerCall,
+        purpose: 'main',
+        persona: {
+          personaId: persona.id,
+          archetype: persona.archetype,
+          moduleMix: persona.moduleMix,
+          toolModules: catalog.modules,
+        },
+        seed: input.tickId,
+      });
+      deps.metrics.modelCalls.inc({ provider: deps.llm.kind, outcome: 'ok' });
+    } catch (err) {
+      deps.metrics.modelCalls.inc({ provider: deps.llm.kind, outcome: 'error' });
+      throw err;
+    }
+    await saveTranscriptPart(deps.db, input.tickId, input.round, 'assistant', response.content);
+    const toolUses = response.content.flatMap((b) =>
+      b.type === 'tool_use' ? [{ id: b.id, name: catalog.names.mcpName(b.name) ?? b.name }] : [],
+    );
+    return {
+      stopReason: response.stopReason,
+      toolUses,
+      usage: response.usage,
+      costUsd: costUsd(priceFor(deps.config.prices, deps.llm.model), response.usage),
+    };
+  }
+}

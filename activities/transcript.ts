@@ -1,0 +1,96 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { personaTranscript } from '../schema/index.ts';
+import type { DbOrTx } from '../lib/db/client.ts';
+import type { ContentBlock, MessageParam } from './llm/types.ts';
+
+type ToolResultBlock = { type: 'tool_result'; tool_use_id: string; content: string; is_error?: boolean };
+
+/** Upserts one transcript part: a retried step replaces its row rather than appending. */
+export async function saveTranscriptPart(
+  db: DbOrTx,
+  tickId: string,
+  round: number,
+  part: 'assistant' | 'tool_result' | 'rating',
+  content: unknown,
+  partKey = '',
+): Promise<void> {
+  await db
+    .insert(personaTranscript)
+    .values({ tickId, round, part, partKey, content })
+    .onConflictDoUpdate({
+      target: [
+        personaTranscript.tickId,
+        personaTranscript.round,
+        personaTranscript.part,
+        personaTranscript.partKey,
+      ],
+      set: { content, createdAt: new Date() },
+    });
+}
+
+export async function loadToolInput(
+  db: DbOrTx,
+  tickId: string,
+  round: number,
+  toolUseId: string,
+): Promise<Record<string, unknown> | undefined> {
+  const [row] = await db
+    .select({ content: personaTranscript.content })
+    .from(personaTranscript)
+    .where(
+      and(
+        eq(personaTranscript.tickId, tickId),
+        eq(personaTranscript.round, round),
+        eq(personaTranscript.part, 'assistant'),
+      ),
+    );
+  const blocks = (row?.content ?? []) as ContentBlock[];
+  const use = blocks.find((b) => b.type === 'tool_use' && b.id === toolUseId);
+  return use?.type === 'tool_use' ? (use.input as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Rebuilds the conversation for round `upTo` from Postgres: the opening prompt, then for each earlier
+ * round the assistant's blocks and a user turn with one tool_result per tool_use, matched by
+ * tool_use_id (never by position). A tool_use without a stored result (its call failed for good)
+ * gets an error result so the conversation stays valid.
+ */
+export async function buildMessages(
+  db: DbOrTx,
+  tickId: string,
+  opening: string,
+  upTo: number,
+): Promise<MessageParam[]> {
+  const rows = await db
+    .select()
+    .from(personaTranscript)
+    .where(eq(personaTranscript.tickId, tickId))
+    .orderBy(asc(personaTranscript.round));
+  const messages: MessageParam[] = [{ role: 'user', content: opening }];
+  for (let round = 0; round < upTo; round++) {
+    const assistant = rows.find((r) => r.round === round && r.part === 'assistant');
+    if (!assistant) break;
+    const blocks = assistant.content as ContentBlock[];
+    messages.push({ role: 'assistant', content: blocks as MessageParam['content'] });
+    const results = new Map(
+      rows
+        .filter((r) => r.round === round && r.part === 'tool_result')
+        .map((r) => [r.partKey, r.content as ToolResultBlock]),
+    );
+    const uses = blocks.filter((b) => b.type === 'tool_use');
+    if (!uses.length) continue;
+    messages.push({
+      role: 'user',
+      content: uses.map(
+        (u) =>
+          results.get(u.id) ?? {
+            type: 'tool_result' as const,
+            tool_use_id: u.id,
+            content: 'the tool call could not be completed (infrastructure failure); it was not executed',
+            is_error: true,
+          },
+      ),
+    });
+  }
+  return messages;
+}

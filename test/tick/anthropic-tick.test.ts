@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
+import { derivePersonaPassword, DEV_PERSONA_SEED_SECRET } from '../../lib/personas/password.ts';
+import {
+  endTurn,
+  ratingTurn,
+  startFakeMessagesApi,
+  textBlock,
+  toolTurn,
+  toolUse,
+} from '../helpers/fake-messages-api.ts';
+import { DEFAULT_PERSONA, startTickEnv } from '../helpers/tick-env.ts';
+
+const API_KEY = 'sk-ant-test-0123456789-SECRET';
+const fake = await startFakeMessagesApi();
+const env = await startTickEnv({
+  overrides: { llm: new AnthropicProvider('claude-sonnet-4-6', { apiKey: API_KEY, baseURL: fake.url }) },
+});
+
+type Row = Record<string, unknown>;
+const tickRow = async (id: string) =>
+  (await env.query<Row>('SELECT * FROM persona_ticks WHERE id = $1', [id]))[0]!;
+const actionsOf = (id: string) =>
+  env.query<Row>(
+    'SELECT tool_name, tool_use_id, outcome, error_class, result_summary FROM persona_actions WHERE tick_id = $1 ORDER BY seq',
+    [id],
+  );
+const feedbackOf = (id: string) =>
+  env.query<Row>('SELECT module, rating, notes FROM persona_feedback WHERE tick_id = $1 ORDER BY module', [
+    id,
+  ]);
+const assertScriptConsumed = () => {
+  assert.equal(fake.exhausted, false, 'the fake Messages API ran out of script');
+  assert.equal(fake.remaining, 0, 'the tick did not make every scripted call');
+};
+
+test('parallel tool_use: results matched by tool_use_id, the error attributed to the call that failed', async () => {
+  const before = fake.requests.length;
+  fake.push(
+    toolTurn(
+      toolUse('toolu_bad', 'todo_complete', { todo_id: 'not-a-uuid' }),
+      toolUse('toolu_good', 'todo_create', { title: 'Ship the release' }),
+    ),
+    endTurn(),
+    ratingTurn({ todos: { rating: 3, notes: 'one mistake was mine' } }),
+  );
+  const handle = await env.start();
+  const result = await handle.result();
+  assertScriptConsumed();
+  assert.equal(result.status, 'completed');
+  const actions = await actionsOf(handle.workflowId);
+  assert.deepEqual(
+    actions.map((a) => [a.tool_use_id, a.outcome, a.error_class]),
+    [
+      ['toolu_bad', 'error', 'persona'],
+      ['toolu_good', 'ok', null],
+    ],
+  );
+  // The second model call got one tool_result per tool_use, each under its own id.
+  const second = fake.requests[before + 1]!.body.messages.at(-1)!.content as Array<{
+    tool_use_id: string;
+    is_error?: boolean;
+    content: string;
+  }>;
+  const byId = new Map(second.map((r) => [r.tool_use_id, r]));
+  assert.equal(byId.get('toolu_bad')?.is_error, true);
+  assert.match(byId.get('toolu_bad')!.content, /todo_id/);
+  assert.equal(byId.get('toolu_good')?.is_error, undefined);
+  assert.match(byId.get('toolu_good')!.content, /Ship the release/);
+  // Prompt caching on the system prompt and the last tool; the SDK sends the key as a header only.
+  const first = fake.requests[before]!;
+  assert.ok(first.body.tools?.at(-1)?.cache_control);
+  assert.deepEqual((first.body.system as Array<{ cache_control?: unknown }>)[0]?.cache_control, {
+    type: 'ephemeral',
+  });
+  assert.equal(first.headers.authorization, `Bearer ${API_KEY}`);
+  // The rating turn asks for structured output: a JSON schema requiring exactly the modules used.
+  const rating = fake.requests[before + 2]!.body as unknown as {
+    tools?: unknown;
+    output_config?: { format?: { schema?: { required?: string[] } } };
+  };
+  assert.equal(rating.tools, undefined);
+  assert.deepEqual(rating.output_config?.format?.schema?.required, ['todos']);
+  assert.deepEqual(await feedbackOf(handle.workflowId), [
+    { module: 'todos', rating: 3, notes: 'one mistake was mine' },
+  ]);
+  const n = await env.count('SELECT count(*)::int AS n FROM todos');
+  assert.equal(n, 1);
+});
+
+test('529 overloaded, then success: retried by Temporal honouring retry-after', async () => {
+  const before = fake.requests.length;
+  fake.push(
+    {
+      status: 529,
+      error: { type: 'overloaded_error', message: 'Overloaded' },
+      headers: { 'retry-after-ms': '200' },
+    },
+    endTurn('Quiet day.'),
+  );
+  const handle = await env.start();
+  const result = await handle.result();
+  assertScriptConsumed();
+  assert.equal(fake.requests.length - before, 2, 'one failed attempt and one retry');
+  assert.equal(result.endReason, 'end_turn');
+  const history = await handle.fetchHistory();
+  const failedAttempt = history.events?.find((e) => e.activityTaskStartedEventAttributes?.attempt === 2);
+  assert.ok(failedAttempt, 'the model-call activity ran a second attempt');
+});
+
+test('400 fails fast as non-retryable, with the reason recorded on the tick', async () => {
+  const before = fake.requests.length;
+  fake.push({
+    status: 400,
+    error: { type: 'invalid_request_error', message: 'messages: roles must alternate' },
+  });
+  const handle = await env.start();
+  await assert.rejects(handle.result(), (err: unknown) => {
+    assert.ok(err instanceof WorkflowFailedError);
+    const cause = err.cause?.cause;
+    assert.ok(cause instanceof ApplicationFailure);
+    assert.equal(cause.type, 'LlmBadRequest');
+    assert.equal(cause.nonRetryable, true);
+    return true;
+  });
+  assertScriptConsumed();
+  assert.equal(fake.requests.length - before, 1, 'no retry of a 400');
+  const tick = await tickRow(handle.workflowId);
+  assert.equal(tick.status, 'failed');
+  assert.equal(tick.end_reason, 'error:LlmBadRequest');
+  assert.match(String(tick.failure), /roles must alternate/);
+});
+
+test('max_tokens and refusal end the main turn with that reason', async () => {
+  for (const stop of ['max_tokens', 'refusal']) {
+    fake.push({ message: { content: [textBlock('I')], stop_reason: stop } });
+    const handle = await env.start();
+    const result = await handle.result();
+    assertScriptConsumed();
+    assert.equal(result.endReason, stop);
+    assert.equal((await tickRow(handle.workflowId)).end_reason, stop);
+  }
+});
+
+test('a rating that leaves out a used module is recorded as the tick’s rating error', async () => {
+  fake.push(
+    toolTurn(
+      toolUse('toolu_t', 'todo_create', { title: 'Plan' }),
+      toolUse('toolu_n', 'note_create', { title: 'Idea', body: 'An idea' }),
+    ),
+    endTurn(),
+    ratingTurn('```json\n  { "todos": { "rating": 5, "notes": "smooth" } }\n```'),
+  );
+  const handle = await env.start();
+  await handle.result();
+  assertScriptConsumed();
+  const tick = await tickRow(handle.workflowId);
+  assert.match(String(tick.rating_error), /missing module\(s\): notes/);
+  assert.deepEqual(
+    (await feedbackOf(handle.workflowId)).map((f) => [f.module, f.rating]),
+    [['todos', 5]],
+  );
+});
+
+test('garbage rating output becomes a __parse row', async () => {
+  fake.push(
+    toolTurn(toolUse('toolu_h', 'habit_create', { name: 'Stretch' })),
+    endTurn(),
+    ratingTurn('I loved it, five stars!!'),
+  );
+  const handle = await env.start();
+  await handle.result();
+  assertScriptConsumed();
+  const feedback = await feedbackOf(handle.workflowId);
+  assert.equal(feedback.length, 1);
+  assert.equal(feedback[0]!.module, '__parse');
+  assert.equal(feedback[0]!.rating, null);
+  assert.match(String(feedback[0]!.notes), /five stars/);
+  assert.match(String((await tickRow(handle.workflowId)).rating_error), /unparseable/);
+});
+
+test('no secret in workflow history: not the JWT, the derived password, nor the API key', async () => {
+  fake.push(
+    toolTurn(toolUse('toolu_s', 'todo_create', { title: 'Secret check' })),
+    endTurn(),
+    ratingTurn({ todos: 4 }),
+  );
+  const handle = await env.start();
+  await handle.result();
+  assertScriptConsumed();
+  const history = JSON.stringify(await handle.fetchHistory());
+  // Payloads are base64 in history: decode every data field too before searching.
+  const decoded = [...history.matchAll(/"data":"([A-Za-z0-9+/=]+)"/g)]
+    .map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'))
+    .join('\n');
+  const jwt = await env.deps.sessions.token(env.personaId);
+  const password = derivePersonaPassword(DEV_PERSONA_SEED_SECRET, DEFAULT_PERSONA.email);
+  for (const [name, secret] of [
+    ['JWT', jwt],
+    ['password', password],
+    ['API key', API_KEY],
+  ] as const) {
+    assert.equal(history.includes(secret), false, `${name} found in history`);
+    assert.equal(decoded.includes(secret), false, `${name} found in decoded history payloads`);
+  }
+  assert.ok(decoded.includes(env.personaId), 'the decoding is real: the persona id is visible in payloads');
+});

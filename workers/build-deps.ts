@@ -1,0 +1,49 @@
+import type { Db } from '../lib/db/client.ts';
+import type { Logger } from '../lib/logger.ts';
+import { derivePersonaPassword, resolveSeedSecret } from '../lib/personas/password.ts';
+import type { ActivityDeps } from '../activities/index.ts';
+import { AnthropicProvider } from '../activities/llm/anthropic-provider.ts';
+import { ScriptedProvider } from '../activities/llm/scripted-provider.ts';
+import type { LlmProvider } from '../activities/llm/types.ts';
+import { PersonaSessions } from '../activities/mcp/persona-sessions.ts';
+import { createWorkerMetrics } from '../activities/metrics.ts';
+import { loadPersona } from '../activities/persona-context.ts';
+import type { WorkerConfig } from './config.ts';
+
+export function createLlmProvider(config: WorkerConfig['llm']): LlmProvider {
+  if (config.provider === 'anthropic') {
+    return new AnthropicProvider(config.model, { apiKey: config.apiKey!, baseURL: config.baseUrl });
+  }
+  return new ScriptedProvider({ seed: config.scriptedSeed });
+}
+
+/** Builds the activities' dependencies from config: LLM provider, MCP sessions, metrics. */
+export function buildActivityDeps(
+  config: WorkerConfig,
+  db: Db,
+  logger: Logger,
+  overrides: Partial<ActivityDeps> = {},
+): ActivityDeps {
+  const seedSecret = resolveSeedSecret(config.seedSecret, config.production);
+  return {
+    db,
+    logger,
+    llm: overrides.llm ?? createLlmProvider(config.llm),
+    metrics: overrides.metrics ?? createWorkerMetrics(),
+    sessions:
+      overrides.sessions ??
+      new PersonaSessions({
+        gatewayUrl: config.gatewayUrl,
+        credentials: async (personaId) => {
+          const persona = await loadPersona(db, personaId);
+          return { email: persona.email, password: derivePersonaPassword(seedSecret, persona.email) };
+        },
+      }),
+    config: {
+      prices: config.llm.prices,
+      maxTokensPerCall: config.llm.maxTokensPerCall,
+      maxToolResultChars: 4000,
+      ...overrides.config,
+    },
+  };
+}

@@ -1,0 +1,220 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { TickActivities } from '../activities/index.ts';
+import { ARCHETYPE, CADENCE, PERSONA_ID } from '../lib/temporal/search-attributes.ts';
+import { pauseSignal, resumeSignal, statusQuery } from './tick-messages.ts';
+import { TickState } from './tick-state.ts';
+import { DEFAULT_BUDGETS, type ActionRecord, type TickInput, type TickStatusValue } from './tick-types.ts';
+
+export { pauseSignal, resumeSignal, statusQuery };
+
+const { login } = proxyActivities<TickActivities>({
+  startToCloseTimeout: '30s',
+  retry: {
+    initialInterval: '1s',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: ['PersonaNotFound', 'NoPersonalSpace', 'PersonaLoginRefused'],
+  },
+});
+// Model calls: Temporal owns retries (SDK retries are off); 429/5xx/529 back off, honouring
+// retry-after through nextRetryDelay; other 4xx are thrown non-retryable by the activity.
+// Heartbeats (every 2 s) let Temporal notice a crashed worker within 10 s and retry elsewhere.
+const { modelCall, rate } = proxyActivities<TickActivities>({
+  startToCloseTimeout: '3m',
+  heartbeatTimeout: '10s',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 8 },
+});
+const { callTool } = proxyActivities<TickActivities>({
+  startToCloseTimeout: '60s',
+  heartbeatTimeout: '10s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 },
+});
+const { persistTick } = proxyActivities<TickActivities>({
+  startToCloseTimeout: '60s',
+  retry: { initialInterval: '1s', maximumAttempts: 10 },
+});
+
+const END_REASONS: Record<string, string> = {
+  end_turn: 'end_turn',
+  max_tokens: 'max_tokens',
+  refusal: 'refusal',
+  stop_sequence: 'end_turn',
+};
+
+function failureText(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'ApplicationFailure'}: ${cause.message}`;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * One persona tick: login → main turn → rating turn → persist. The loop lives here; transcripts
+ * live in Postgres (activities get ids), so history stays small and a crash resumes at the last
+ * completed activity.
+ */
+export async function personaTick(
+  input: TickInput,
+): Promise<{ tickId: string; status: TickStatusValue; endReason: string; actions: number }> {
+  const info = workflowInfo();
+  const budgets = { ...DEFAULT_BUDGETS, ...input.budgets };
+  const state = new TickState(info.workflowId);
+  const startedAtMs = Date.now();
+
+  setHandler(statusQuery, () => state.status());
+  setHandler(pauseSignal, () => void (state.paused = true));
+  setHandler(resumeSignal, () => void (state.paused = false));
+
+  /** Signals take effect between steps: a paused tick stops before its next step and waits. */
+  const step = async <T>(run: () => Promise<T>): Promise<T> => {
+    await condition(() => !state.paused);
+    return run();
+  };
+
+  let status: TickStatusValue = 'completed';
+  let failure: string | undefined;
+  try {
+    state.phase = 'login';
+    const session = await step(() =>
+      login({ personaId: input.personaId, tickId: info.workflowId, runId: info.runId }),
+    );
+    upsertMemo({ provider: session.provider, model: session.model });
+    upsertSearchAttributes([
+      { key: PERSONA_ID, value: session.personaId },
+      { key: ARCHETYPE, value: session.archetype },
+      { key: CADENCE, value: session.cadence },
+    ]);
+
+    state.phase = 'main';
+    for (;;) {
+      const exhausted = state.exhaustedBudget(budgets);
+      if (exhausted) {
+        state.endReason = exhausted;
+        break;
+      }
+      const round = state.round;
+      const res = await step(() => modelCall({ tickId: state.tickId, personaId: input.personaId, round }));
+      state.addUsage(res.usage, res.costUsd);
+      state.round++;
+      if (res.stopReason !== 'tool_use' || res.toolUses.length === 0) {
+        state.endReason = END_REASONS[res.stopReason ?? ''] ?? `stop:${res.stopReason ?? 'none'}`;
+        break;
+      }
+      // Parallel tool calls run concurrently; each result is matched to its call by tool_use_id.
+      const room = budgets.maxToolCalls - state.actions.length;
+      const calls = res.toolUses.slice(0, room).map((use) => ({ use, seq: state.takeSeq() }));
+      const results = await step(() =>
+        Promise.allSettled(
+          calls.map(({ use }) =>
+            callTool({
+              tickId: state.tickId,
+              personaId: input.personaId,
+              round,
+              toolUseId: use.id,
+              toolName: use.name,
+            }),
+          ),
+        ),
+      );
+      const byId = new Map<string, ActionRecord>();
+      results.forEach((r, i) => {
+        const { use, seq } = calls[i]!;
+        if (r.status === 'rejected' && isCancellation(r.reason)) throw r.reason;
+        const action: ActionRecord =
+          r.status === 'fulfilled'
+            ? { ...r.value, seq, round }
+            : {
+                seq,
+                round,
+                toolName: use.name,
+                toolUseId: use.id,
+                module: undefined,
+                inputHash: '',
+                outcome: 'error',
+                errorClass: 'infra',
+                summary: failureText(r.reason).slice(0, 300),
+                latencyMs: 0,
+              };
+        if (action.toolUseId !== use.id)
+          throw ApplicationFailure.nonRetryable(`tool result for ${action.toolUseId} returned for ${use.id}`);
+        byId.set(use.id, action);
+      });
+      for (const { use } of calls) state.actions.push(byId.get(use.id)!);
+      if (calls.length < res.toolUses.length) {
+        state.endReason = 'budget:tool_calls';
+        break;
+      }
+    }
+
+    if (state.actions.some((a) => a.module && a.module !== 'spaces')) {
+      state.phase = 'rating';
+      const rating = await step(() =>
+        rate({
+          tickId: state.tickId,
+          personaId: input.personaId,
+          actions: state.actions.map(({ module, toolName, outcome, errorClass }) => ({
+            module,
+            toolName,
+            outcome,
+            errorClass,
+          })),
+        }),
+      );
+      state.addUsage(rating.usage, rating.costUsd);
+      state.feedback = rating.feedback;
+      state.ratingError = rating.ratingError;
+    }
+  } catch (err) {
+    if (isCancellation(err)) {
+      status = 'cancelled';
+      state.endReason = 'cancelled';
+    } else {
+      status = 'failed';
+      failure = failureText(err);
+      state.endReason = `error:${failure.split(':')[0]}`;
+    }
+    await persist(status, failure);
+    throw err;
+  }
+  await persist(status, failure);
+  state.phase = 'done';
+  return {
+    tickId: state.tickId,
+    status,
+    endReason: state.endReason ?? 'end_turn',
+    actions: state.actions.length,
+  };
+
+  /** Persists what was done; runs even when the tick was cancelled. */
+  async function persist(s: TickStatusValue, f: string | undefined): Promise<void> {
+    state.phase = 'persist';
+    const now = workflowInfo();
+    await CancellationScope.nonCancellable(() =>
+      persistTick({
+        tickId: state.tickId,
+        personaId: input.personaId,
+        status: s,
+        endReason: state.endReason ?? 'end_turn',
+        rounds: state.round,
+        actions: state.actions,
+        feedback: state.feedback,
+        usage: state.usage,
+        costUsd: state.costUsd,
+        ratingError: state.ratingError,
+        failure: f,
+        historyLength: now.historyLength,
+        historySize: now.historySize,
+        startedAtMs,
+      }),
+    );
+  }
+}

@@ -1,0 +1,67 @@
+import type {
+  ActionRecord,
+  FeedbackRecord,
+  TickBudgets,
+  TickPhase,
+  TickStatus,
+  TokenUsage,
+} from './tick-types.ts';
+
+/** The tick's mutable state, kept in one small class so handlers and the main loop share it. */
+export class TickState {
+  phase: TickPhase = 'starting';
+  round = 0;
+  paused = false;
+  actions: ActionRecord[] = [];
+  feedback: FeedbackRecord[] = [];
+  usage: TokenUsage = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+  costUsd = 0;
+  endReason: string | undefined;
+  ratingError: string | undefined;
+  private nextSeq = 0;
+
+  constructor(readonly tickId: string) {}
+
+  addUsage(u: TokenUsage, cost: number): void {
+    this.usage = {
+      input: this.usage.input + u.input,
+      output: this.usage.output + u.output,
+      cacheWrite: this.usage.cacheWrite + u.cacheWrite,
+      cacheRead: this.usage.cacheRead + u.cacheRead,
+    };
+    this.costUsd += cost;
+  }
+
+  /** Sequence numbers are assigned in the model's order before dispatch, so ids are deterministic. */
+  takeSeq(): number {
+    return this.nextSeq++;
+  }
+
+  totalTokens(): number {
+    return this.usage.input + this.usage.output + this.usage.cacheWrite + this.usage.cacheRead;
+  }
+
+  /** The budget that is exhausted, if any, as an end reason. */
+  exhaustedBudget(b: TickBudgets): string | undefined {
+    if (this.round >= b.maxRounds) return 'budget:rounds';
+    if (this.actions.length >= b.maxToolCalls) return 'budget:tool_calls';
+    if (this.totalTokens() >= b.maxTokens) return 'budget:tokens';
+    if (this.costUsd >= b.maxCostUsd) return 'budget:cost';
+    return undefined;
+  }
+
+  status(): TickStatus {
+    return {
+      tickId: this.tickId,
+      phase: this.phase,
+      round: this.round,
+      paused: this.paused,
+      actions: this.actions.length,
+      errors: this.actions.filter((a) => a.outcome === 'error').length,
+      toolsUsed: [...new Set(this.actions.map((a) => a.toolName))],
+      usage: this.usage,
+      costUsd: this.costUsd,
+      endReason: this.endReason,
+    };
+  }
+}
