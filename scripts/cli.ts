@@ -5,6 +5,12 @@ import { registerGatewayCommand } from './commands/gateway.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerTokenCommand } from './commands/token.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
+import { registerSeedCommand } from './commands/seed.ts';
+import { registerCleanupCommand } from './commands/cleanup.ts';
+import { registerSchedulesCommand } from './commands/schedules.ts';
+import { registerTickCommand } from './commands/tick.ts';
+import { registerPauseCommands } from './commands/pause.ts';
+import { registerUpCommand } from './commands/up.ts';
 
 export function buildProgram(): Command {
   const program = new Command('personas')
@@ -14,6 +20,12 @@ export function buildProgram(): Command {
   registerGatewayCommand(program);
   registerTokenCommand(program);
   registerWorkerCommand(program);
+  registerSeedCommand(program);
+  registerCleanupCommand(program);
+  registerSchedulesCommand(program);
+  registerTickCommand(program);
+  registerPauseCommands(program);
+  registerUpCommand(program);
   registerAuditCommand(program);
   registerMigrateCommand(program);
   return program;

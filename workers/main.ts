@@ -1,12 +1,14 @@
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-import { openDatabase } from '../lib/db/client.ts';
+import { DefaultLogger, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
+import { openDatabase, type Database } from '../lib/db/client.ts';
 import type { Logger } from '../lib/logger.ts';
 import {
   connectClient,
   connectWorker,
   ensureSearchAttributes,
   resolveTemporal,
+  type TemporalTarget,
 } from '../lib/temporal/connect.ts';
+import type { ActivityDeps } from '../activities/index.ts';
 import { buildActivityDeps } from './build-deps.ts';
 import type { WorkerConfig } from './config.ts';
 import { startWorkerHttp } from './http.ts';
@@ -22,29 +24,45 @@ const SDK_LOG_LEVELS: Record<string, LogLevel> = {
   fatal: 'ERROR',
 };
 
-/**
- * The worker process: parse config → build deps → connect → create worker → run until SIGINT /
- * SIGTERM (graceful: in-flight activities get the grace time) → close everything it opened.
- */
-export async function runWorker(config: WorkerConfig, logger: Logger, stop: AbortSignal): Promise<void> {
-  // Process-wide and before any connection: SDK metrics on their own Prometheus endpoint.
+export interface RunningWorker {
+  worker: Worker;
+  deps: ActivityDeps;
+  metricsUrl: string;
+  sdkMetricsUrl: string;
+  /** Resolves when the worker has stopped. */
+  done: Promise<void>;
+  /** Graceful stop: in-flight activities get the shutdown grace time; then everything opened is closed. */
+  stop(): Promise<void>;
+}
+
+/** Installs the SDK runtime once per process (before any connection): logging and SDK metrics. */
+export function installRuntime(config: WorkerConfig): void {
   Runtime.install({
     logger: new DefaultLogger(SDK_LOG_LEVELS[config.logLevel] ?? 'WARN'),
     telemetryOptions: {
       metrics: { prometheus: { bindAddress: `${config.metricsHost}:${config.sdkMetricsPort}` } },
     },
   });
-  const database = await openDatabase(config, logger, { poolSize: 16 });
-  const cleanups: Array<() => Promise<unknown>> = [() => database.close()];
+}
+
+/** Connects and starts a worker on an existing database and Temporal target (used by `worker` and `up`). */
+export async function startWorker(
+  config: WorkerConfig,
+  logger: Logger,
+  database: Database,
+  temporal: TemporalTarget,
+): Promise<RunningWorker> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const closeAll = async () => {
+    for (const c of cleanups) await c().catch((err: unknown) => logger.warn({ err }, 'cleanup failed'));
+  };
   try {
-    const temporal = await resolveTemporal(config.temporal, { dataDir: config.dataDir, logger });
-    cleanups.unshift(() => temporal.stop());
     const clientConnection = await connectClient(temporal);
-    cleanups.unshift(() => clientConnection.close());
-    await ensureSearchAttributes(clientConnection, temporal.namespace, logger);
+    await ensureSearchAttributes(clientConnection, temporal.namespace, logger).finally(() =>
+      clientConnection.close(),
+    );
     const connection = await connectWorker(temporal);
     cleanups.unshift(() => connection.close());
-
     const deps = buildActivityDeps(config, database.db, logger);
     cleanups.unshift(() => deps.sessions.close());
     const codec = config.payloadCodecKey ? new AesGcmPayloadCodec(config.payloadCodecKey) : undefined;
@@ -71,27 +89,61 @@ export async function runWorker(config: WorkerConfig, logger: Logger, stop: Abor
       }),
     });
     cleanups.unshift(() => httpServer.close());
+    const done = worker.run();
+    let stopping: Promise<void> | undefined;
+    return {
+      worker,
+      deps,
+      metricsUrl: `http://${config.metricsHost}:${httpServer.port}/metrics`,
+      sdkMetricsUrl: `http://${config.metricsHost}:${config.sdkMetricsPort}/metrics`,
+      done,
+      stop() {
+        stopping ??= (async () => {
+          if (worker.getState() === 'RUNNING') worker.shutdown();
+          await done.catch((err: unknown) => logger.error({ err }, 'worker stopped with an error'));
+          await closeAll();
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/**
+ * The worker process: parse config → build deps → connect → create worker → run until the stop
+ * signal (graceful) → close everything it opened. Exits non-zero via the caller on failure.
+ */
+export async function runWorker(config: WorkerConfig, logger: Logger, stop: AbortSignal): Promise<void> {
+  installRuntime(config);
+  const database = await openDatabase(config, logger, { poolSize: 16 });
+  let temporal: TemporalTarget | undefined;
+  try {
+    temporal = await resolveTemporal(config.temporal, { dataDir: config.dataDir, logger });
+    const running = await startWorker(config, logger, database, temporal);
     logger.info(
       {
         temporal: temporal.address,
         source: temporal.source,
         namespace: temporal.namespace,
         taskQueue: config.temporal.taskQueue,
-        provider: deps.llm.kind,
-        model: deps.llm.model,
-        metrics: `http://${config.metricsHost}:${httpServer.port}/metrics`,
-        sdkMetrics: `http://${config.metricsHost}:${config.sdkMetricsPort}/metrics`,
+        provider: running.deps.llm.kind,
+        model: running.deps.llm.model,
+        metrics: running.metricsUrl,
+        sdkMetrics: running.sdkMetricsUrl,
         ...(temporal.uiUrl && { ui: temporal.uiUrl }),
       },
-      deps.llm.kind === 'scripted'
+      running.deps.llm.kind === 'scripted'
         ? 'worker running (OFFLINE scripted personas: no ANTHROPIC_API_KEY)'
         : 'worker running',
     );
-    const onStop = () => worker.shutdown();
-    stop.addEventListener('abort', onStop, { once: true });
-    await worker.run();
-    stop.removeEventListener('abort', onStop);
+    stop.addEventListener('abort', () => void running.stop(), { once: true });
+    await running.done;
+    await running.stop();
   } finally {
-    for (const c of cleanups) await c().catch((err: unknown) => logger.warn({ err }, 'cleanup failed'));
+    await temporal?.stop();
+    await database.close();
   }
 }

@@ -79,6 +79,9 @@ export async function openDatabase(
     url,
     source: config.databaseUrl ? 'DATABASE_URL' : 'embedded',
     close: async () => {
+      // Stopping the embedded server may still reach clients the pool is closing: not worth a warning.
+      pool.removeAllListeners('error');
+      pool.on('error', () => {});
       await pool.end();
       await embedded?.stop();
     },

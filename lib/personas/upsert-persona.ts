@@ -31,7 +31,12 @@ export async function upsertPersona(
   def: PersonaDefinition,
 ): Promise<{ outcome: UpsertOutcome; personaId: string; userId: string }> {
   const password = derivePersonaPassword(seedSecret, def.email);
-  const { user, created } = await signupUser(db, kek, { email: def.email, password, kind: 'persona' });
+  const { user, created } = await signupUser(db, kek, {
+    email: def.email,
+    password,
+    passwordScheme: 'sha256',
+    kind: 'persona',
+  });
   if (!created && user.kind !== 'persona') {
     throw new Error(`${def.email} already belongs to a ${user.kind} account; a persona cannot take it over`);
   }
@@ -40,7 +45,7 @@ export async function upsertPersona(
     // The seed secret changed since this persona was created: re-derive so the worker can log in.
     await db
       .update(users)
-      .set({ passwordHash: await hashPassword(password) })
+      .set({ passwordHash: await hashPassword(password, 'sha256') })
       .where(eq(users.id, user.id));
     passwordChanged = true;
   }

@@ -1,4 +1,4 @@
-import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, opts: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) =>
@@ -9,14 +9,34 @@ const scrypt = (password: string, salt: Buffer, keylen: number, opts: ScryptOpti
 const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEYLEN = 32;
 
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * `scrypt` for anything a person chose. `sha256` only for machine-derived secrets with 256 bits of
+ * entropy (persona passwords are HMAC-SHA256 outputs): brute force is hopeless either way, so a
+ * slow KDF would only make seeding 10,000 personas take minutes instead of seconds.
+ */
+export type PasswordScheme = 'scrypt' | 'sha256';
+
+export async function hashPassword(password: string, scheme: PasswordScheme = 'scrypt'): Promise<string> {
+  if (scheme === 'sha256') {
+    const salt = randomBytes(16);
+    return `sha256$${salt.toString('base64')}$${sha256(salt, password).toString('base64')}`;
+  }
   const salt = randomBytes(16);
   const key = await scrypt(password, salt, KEYLEN, { ...PARAMS, maxmem: 64 * 1024 * 1024 });
   return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
+function sha256(salt: Buffer, password: string): Buffer {
+  return createHash('sha256').update(salt).update(password).digest();
+}
+
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
   if (!stored) return false;
+  if (stored.startsWith('sha256$')) {
+    const [, saltB64, hashB64] = stored.split('$');
+    if (!saltB64 || !hashB64) return false;
+    return timingSafeEqual(Buffer.from(hashB64, 'base64'), sha256(Buffer.from(saltB64, 'base64'), password));
+  }
   const [alg, n, r, p, saltB64, keyB64] = stored.split('$');
   if (alg !== 'scrypt' || !saltB64 || !keyB64) return false;
   const expected = Buffer.from(keyB64, 'base64');

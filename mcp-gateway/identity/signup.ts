@@ -2,11 +2,13 @@ import { and, eq } from 'drizzle-orm';
 import { spaceMemberships, spaces, users, type User } from '../../schema/index.ts';
 import type { Db } from '../../lib/db/client.ts';
 import { createVault } from '../crypto/vault.ts';
-import { hashPassword } from './passwords.ts';
+import { hashPassword, type PasswordScheme } from './passwords.ts';
 
 export interface SignupInput {
   email: string;
   password?: string;
+  /** How to hash the password; `sha256` only for high-entropy derived secrets (see passwords.ts). */
+  passwordScheme?: PasswordScheme;
   kind?: User['kind'];
   tier?: User['tier'];
   zeroKnowledge?: boolean;
@@ -30,7 +32,7 @@ export function normaliseEmail(email: string): string {
  */
 export async function signupUser(db: Db, kek: Buffer, input: SignupInput): Promise<SignupResult> {
   const email = normaliseEmail(input.email);
-  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  const passwordHash = input.password ? await hashPassword(input.password, input.passwordScheme) : null;
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(users)

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { users } from '../../schema/index.ts';
 import { idField } from './common.ts';
 import { ToolInputError } from './tool-errors.ts';
+import { deletePersonaUsers, NotAPersonaError } from '../../lib/personas/delete-persona.ts';
 import { defineTool } from './tool-spec.ts';
 
 export const adminPersonaDelete = defineTool({

@@ -1,0 +1,150 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { MODULE_IDS } from '../../mcp-gateway/tools/tool-spec.ts';
+import type { PersonaDefinition } from './upsert-persona.ts';
+
+export const ARCHETYPES = [
+  'adhd-student',
+  'ceo-busy',
+  'creative-parent',
+  'solo-dev',
+  'researcher',
+  'freelancer',
+  'overwhelmed-newbie',
+] as const;
+export const CADENCES = ['hourly', 'daily', 'weekdays'] as const;
+
+/** RFC 2606 / 6761 reserved names: mail to them can never reach anyone. */
+const RESERVED_DOMAIN = /@([a-z0-9-]+\.)*(test|example|invalid|localhost)$|@example\.(com|net|org)$/i;
+
+function validTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const personaSchema = z.strictObject({
+  email: z.email({ error: 'expected an email address' }).refine((e) => RESERVED_DOMAIN.test(e), {
+    error:
+      'must be on a reserved non-routable domain such as @personas.test (RFC 2606), so no real person is ever mailed',
+  }),
+  displayName: z.string({ error: 'expected a string' }).trim().min(1, { error: 'must not be empty' }).max(80),
+  archetype: z.enum(ARCHETYPES, { error: `expected one of ${ARCHETYPES.join(', ')}` }),
+  systemPrompt: z
+    .string({ error: 'expected a string' })
+    .trim()
+    .min(40, { error: 'must be at least 40 characters: give the persona a voice' })
+    .max(8000, { error: 'must be at most 8000 characters' }),
+  moduleMix: z
+    .record(
+      z.string(),
+      z
+        .number({ error: 'expected a number' })
+        .min(0, { error: 'weights must be ≥ 0' })
+        .max(1, { error: 'weights must be ≤ 1' }),
+      {
+        error: 'expected an object of module → weight',
+      },
+    )
+    .superRefine((mix, ctx) => {
+      const unknown = Object.keys(mix).filter((m) => !(MODULE_IDS as readonly string[]).includes(m));
+      if (unknown.length)
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown module(s) ${unknown.join(', ')}; modules are ${MODULE_IDS.join(', ')}`,
+        });
+      const sum = Object.values(mix).reduce((a, b) => a + b, 0);
+      if (Math.abs(sum - 1) > 0.001)
+        ctx.addIssue({ code: 'custom', message: `weights sum to ${+sum.toFixed(4)}, expected 1` });
+    }),
+  cadence: z.enum(CADENCES, { error: `expected one of ${CADENCES.join(', ')}` }),
+  timezone: z.string({ error: 'expected an IANA timezone such as Europe/Berlin' }).refine(validTimezone, {
+    error: 'not an IANA timezone (e.g. Europe/Berlin, America/New_York, UTC)',
+  }),
+});
+
+const catalogSchema = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1, { error: 'expected version 1' }),
+  personas: z
+    .array(z.unknown(), { error: 'expected a list of personas' })
+    .min(1, { error: 'the catalog has no personas' }),
+});
+
+/** Thrown when a catalog is invalid; every problem names the entry (index and email) and the field. */
+export class CatalogError extends Error {
+  readonly code = 'CATALOG_INVALID';
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `${file} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was written:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'CatalogError';
+  }
+}
+
+export const DEFAULT_CATALOG = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  '../../catalog.json',
+);
+
+/** Parses catalog text; throws CatalogError listing every problem. */
+export function parseCatalog(text: string, file = 'catalog.json'): PersonaDefinition[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new CatalogError(file, [`invalid JSON: ${(err as Error).message}`]);
+  }
+  const top = catalogSchema.safeParse(json);
+  if (!top.success) {
+    throw new CatalogError(
+      file,
+      top.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`),
+    );
+  }
+  const problems: string[] = [];
+  const personas: PersonaDefinition[] = [];
+  const seen = new Map<string, number>();
+  top.data.personas.forEach((raw, index) => {
+    const email =
+      typeof (raw as { email?: unknown })?.email === 'string' ? (raw as { email: string }).email : '?';
+    const where = `personas[${index}] (${email})`;
+    const parsed = personaSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) {
+        const field = i.code === 'unrecognized_keys' ? i.keys.join(', ') : i.path.join('.') || '(entry)';
+        problems.push(`${where}: ${field}: ${i.code === 'unrecognized_keys' ? 'unknown field' : i.message}`);
+      }
+      return;
+    }
+    const key = parsed.data.email.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.push(`${where}: email: duplicate of personas[${first}]`);
+      return;
+    }
+    seen.set(key, index);
+    personas.push({ ...parsed.data, email: key });
+  });
+  if (problems.length) throw new CatalogError(file, problems);
+  return personas;
+}
+
+export async function loadCatalog(file = DEFAULT_CATALOG): Promise<PersonaDefinition[]> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    throw new CatalogError(file, [
+      `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    ]);
+  }
+  return parseCatalog(text, path.relative(process.cwd(), file) || file);
+}

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
+import { TICK_WORKFLOW } from '../../workflows/tick-types.ts';
+import { ARCHETYPE, CADENCE, PERSONA_ID } from '../temporal/search-attributes.ts';
+import { cadenceSpec, type Cadence } from './cadence.ts';
+
+export const SCHEDULE_PREFIX = 'persona-';
+export const scheduleIdFor = (personaId: string) => `${SCHEDULE_PREFIX}${personaId}`;
+/** Missed runs older than this (worker or server down) are skipped rather than caught up. */
+export const CATCHUP_WINDOW = '15m';
+
+export interface SchedulablePersona {
+  personaId: string;
+  email: string;
+  archetype: string;
+  cadence: Cadence;
+  timezone: string;
+  paused: boolean;
+}
+
+/** A hash of everything sync compares, stored in the schedule's memo, so a diff needs no describe. */
+export function scheduleFingerprint(p: SchedulablePersona, taskQueue: string): string {
+  const spec = cadenceSpec(p);
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        spec.cron,
+        spec.timezone,
+        spec.jitter,
+        taskQueue,
+        p.archetype,
+        p.cadence,
+        CATCHUP_WINDOW,
+      ]),
+    )
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** The Temporal Schedule that drives one persona: its cadence, overlap skip, bounded catch-up. */
+export function personaScheduleOptions(
+  p: SchedulablePersona,
+  taskQueue: string,
+  triggerImmediately: boolean,
+): ScheduleOptions {
+  const spec = cadenceSpec(p);
+  return {
+    scheduleId: scheduleIdFor(p.personaId),
+    spec: { cronExpressions: [spec.cron], timezone: spec.timezone, jitter: spec.jitter },
+    action: {
+      type: 'startWorkflow',
+      workflowType: TICK_WORKFLOW,
+      // Temporal appends the scheduled time, so every tick has its own id.
+      workflowId: `tick-${p.personaId}`,
+      taskQueue,
+      args: [{ personaId: p.personaId }],
+      typedSearchAttributes: [
+        { key: PERSONA_ID, value: p.personaId },
+        { key: ARCHETYPE, value: p.archetype },
+        { key: CADENCE, value: p.cadence },
+      ],
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW, pauseOnFailure: false },
+    memo: { persona: p.email, fingerprint: scheduleFingerprint(p, taskQueue) },
+    state: {
+      paused: p.paused,
+      note: p.paused ? 'paused with personas pause' : `${p.cadence} in ${p.timezone}`,
+      triggerImmediately: triggerImmediately && !p.paused,
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import { ScheduleNotFoundError } from '@temporalio/client';
+import { mapLimit } from '../../lib/concurrency.ts';
+import { DEFAULT_CATALOG, loadCatalog } from '../../lib/personas/catalog.ts';
+import { deletePersonaUsers } from '../../lib/personas/delete-persona.ts';
+import { drift, livePersonas } from '../../lib/personas/live-personas.ts';
+import { scheduleIdFor } from '../../lib/schedules/persona-schedule.ts';
+import { printJson, withContext } from '../context.ts';
+
+export function registerCleanupCommand(program: Command): void {
+  program
+    .command('cleanup')
+    .description(
+      'hard-delete every live persona (users of kind persona, their data and schedules); warns when the live set drifted from the catalog',
+    )
+    .option('--catalog <file>', 'catalog to compare the live set with', DEFAULT_CATALOG)
+    .option('--dry-run', 'list what would be deleted; delete nothing')
+    .option('--keep-schedules', 'do not delete the personas’ Temporal schedules')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { catalog: string; dryRun?: boolean; keepSchedules?: boolean; json?: boolean }) => {
+      const catalog = await loadCatalog(opts.catalog);
+      await withContext('cleanup', async (ctx) => {
+        const live = await livePersonas(ctx.database.db);
+        const d = drift(
+          live,
+          catalog.map((p) => p.email),
+        );
+        if (!opts.json && (d.notInCatalog.length || d.notSeeded.length)) {
+          process.stderr.write(
+            `warning: the live personas drifted from ${opts.catalog}: ${d.notInCatalog.length} live but not in the catalog` +
+              `${d.notInCatalog.length ? ` (${d.notInCatalog.slice(0, 5).join(', ')}${d.notInCatalog.length > 5 ? ', …' : ''})` : ''}, ` +
+              `${d.notSeeded.length} in the catalog but not live\n`,
+          );
+        }
+        let deleted: string[] = [];
+        let schedules = 0;
+        if (!opts.dryRun) {
+          deleted = await deletePersonaUsers(
+            ctx.database.db,
+            live.map((p) => p.userId),
+          );
+          if (!opts.keepSchedules && live.length) {
+            const { client } = await ctx.temporal();
+            await mapLimit(live, 16, async (p) => {
+              try {
+                await client.schedule.getHandle(scheduleIdFor(p.personaId)).delete();
+                schedules++;
+              } catch (err) {
+                if (!(err instanceof ScheduleNotFoundError)) throw err;
+              }
+            });
+          }
+        }
+        const result = {
+          dryRun: Boolean(opts.dryRun),
+          live: live.length,
+          deleted: opts.dryRun ? 0 : deleted.length,
+          schedulesDeleted: schedules,
+          drift: d,
+        };
+        if (opts.json) return printJson(result);
+        process.stdout.write(
+          opts.dryRun
+            ? `would delete ${live.length} persona(s)\n`
+            : `deleted ${deleted.length} persona(s) and ${schedules} schedule(s)\n`,
+        );
+      });
+    });
+}

@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { findPersona } from '../../lib/personas/live-personas.ts';
+import { hasWorkflowPollers } from '../../lib/temporal/pollers.ts';
+import { startTick } from '../../lib/ticks/start-tick.ts';
+import { formatSummary, summarizeTicks } from '../../lib/ticks/summary.ts';
+import { statusQuery } from '../../workflows/tick-messages.ts';
+import type { TickStatus } from '../../workflows/tick-types.ts';
+import { printJson, withContext } from '../context.ts';
+
+function progressLine(s: TickStatus): string {
+  return `phase ${s.phase} · round ${s.round} · ${s.actions} tool call(s)${s.errors ? `, ${s.errors} error(s)` : ''}${s.paused ? ' · PAUSED' : ''}${s.toolsUsed.length ? ` · ${s.toolsUsed.join(', ')}` : ''}`;
+}
+
+export function registerTickCommand(program: Command): void {
+  program
+    .command('tick')
+    .description('start one tick of a persona now; --wait shows live progress and a final summary')
+    .argument('<persona>', 'persona email or id')
+    .option('--wait', 'follow the tick until it ends')
+    .option('--json', 'machine-readable output')
+    .action(async (ref: string, opts: { wait?: boolean; json?: boolean }) => {
+      await withContext('tick', async (ctx) => {
+        const persona = await findPersona(ctx.database.db, ref);
+        if (!persona)
+          throw new Error(
+            `no persona "${ref}": seed it first (personas seed) or check personas schedules list`,
+          );
+        const { client, target } = await ctx.temporal();
+        const taskQueue = ctx.config.temporal.taskQueue;
+        if (!(await hasWorkflowPollers(client, target.namespace, taskQueue))) {
+          process.stderr.write(
+            `warning: no worker polls task queue ${taskQueue}; the tick waits until one does (run personas worker + personas gateway, or personas up)\n`,
+          );
+        }
+        const handle = await startTick(client, persona, taskQueue);
+        const link = target.uiUrl
+          ? `${target.uiUrl}/namespaces/${target.namespace}/workflows/${handle.workflowId}`
+          : undefined;
+        if (!opts.wait) {
+          if (opts.json) return printJson({ workflowId: handle.workflowId, ui: link });
+          process.stdout.write(`started ${handle.workflowId}${link ? `\n${link}` : ''}\n`);
+          return;
+        }
+        if (!opts.json)
+          process.stderr.write(`tick ${handle.workflowId} for ${persona.email}${link ? `\n${link}` : ''}\n`);
+        let last = '';
+        const timer = setInterval(() => {
+          handle
+            .query(statusQuery)
+            .then((s) => {
+              const line = progressLine(s);
+              if (line === last || opts.json) return;
+              last = line;
+              process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
+            })
+            .catch(() => {});
+        }, 500);
+        let failed: unknown;
+        try {
+          await handle.result();
+        } catch (err) {
+          failed = err;
+        } finally {
+          clearInterval(timer);
+          if (process.stderr.isTTY && last) process.stderr.write('\n');
+        }
+        const summary = await summarizeTicks(ctx.database.db, [handle.workflowId]);
+        if (opts.json) printJson({ workflowId: handle.workflowId, ui: link, ...summary });
+        else process.stdout.write(`${formatSummary(summary)}\n`);
+        if (failed) {
+          process.stderr.write(
+            `tick failed: ${(failed as Error).cause instanceof Error ? ((failed as Error).cause as Error).message : (failed as Error).message}\n`,
+          );
+          process.exitCode = 1;
+        }
+      });
+    });
+}

@@ -1,0 +1,152 @@
+import type { Command } from 'commander';
+import { Client } from '@temporalio/client';
+import { openDatabase } from '../../lib/db/client.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { DEFAULT_CATALOG, loadCatalog } from '../../lib/personas/catalog.ts';
+import { resolveSeedSecret } from '../../lib/personas/password.ts';
+import { livePersonas } from '../../lib/personas/live-personas.ts';
+import { seedPersonas } from '../../lib/personas/seed.ts';
+import { syncSchedules } from '../../lib/schedules/sync.ts';
+import { connectClient, resolveTemporal, type TemporalTarget } from '../../lib/temporal/connect.ts';
+import { startTick } from '../../lib/ticks/start-tick.ts';
+import { formatSummary, summarizeTicks } from '../../lib/ticks/summary.ts';
+import { startLiveView } from '../../lib/up/live-view.ts';
+import { loadGatewayConfig } from '../../mcp-gateway/config.ts';
+import { resolveKek } from '../../mcp-gateway/crypto/kek.ts';
+import { startGateway } from '../../mcp-gateway/server.ts';
+import { loadWorkerConfig } from '../../workers/config.ts';
+import { installRuntime, startWorker } from '../../workers/main.ts';
+import { printJson } from '../context.ts';
+
+interface UpOptions {
+  once?: boolean;
+  json?: boolean;
+  catalog: string;
+  timeout: string;
+}
+
+export function registerUpCommand(program: Command): void {
+  program
+    .command('up')
+    .description(
+      'run the whole stack on this machine: Postgres (embedded unless DATABASE_URL), Temporal (dev server unless TEMPORAL_ADDRESS), ' +
+        'gateway, worker; seed the catalog, sync schedules, a first tick per persona, and a live view (Ctrl-C stops everything)',
+    )
+    .option('--once', 'run one tick per persona, print a summary and exit (0 only if every tick completed)')
+    .option('--json', 'with --once: the summary as JSON on stdout')
+    .option('--catalog <file>', 'persona catalog', DEFAULT_CATALOG)
+    .option('--timeout <seconds>', 'with --once: give up waiting after this long', '900')
+    .action(async (opts: UpOptions) => {
+      const timeoutS = Number(opts.timeout);
+      if (!Number.isFinite(timeoutS) || timeoutS <= 0)
+        throw new Error('--timeout: expected a positive number of seconds');
+      const workerConfig = loadWorkerConfig();
+      const gatewayConfig = loadGatewayConfig();
+      const logger = createLogger('up', workerConfig.logLevel === 'info' ? 'warn' : workerConfig.logLevel);
+      const say = (m: string) => process.stderr.write(`${m}\n`);
+      const defs = await loadCatalog(opts.catalog);
+      const kek = resolveKek(gatewayConfig.vaultKek, gatewayConfig.production);
+      const seedSecret = resolveSeedSecret(workerConfig.seedSecret, workerConfig.production);
+      installRuntime({
+        ...workerConfig,
+        logLevel: workerConfig.logLevel === 'info' ? 'warn' : workerConfig.logLevel,
+      });
+
+      const stops: Array<() => Promise<unknown>> = [];
+      const stopAll = async () => {
+        for (const s of stops.splice(0))
+          await s().catch((err: unknown) => logger.warn({ err }, 'stop failed'));
+      };
+      try {
+        say('starting Postgres…');
+        const database = await openDatabase(workerConfig, logger, { poolSize: 40 });
+        stops.unshift(() => database.close());
+        say(`Postgres ready (${database.source}); starting Temporal…`);
+        const temporal: TemporalTarget = await resolveTemporal(workerConfig.temporal, {
+          dataDir: workerConfig.dataDir,
+          logger,
+        });
+        stops.unshift(() => temporal.stop());
+        const gateway = await startGateway(gatewayConfig, logger, { database });
+        stops.unshift(() => gateway.close());
+        const worker = await startWorker(
+          { ...workerConfig, gatewayUrl: gateway.url },
+          logger,
+          database,
+          temporal,
+        );
+        stops.unshift(() => worker.stop());
+        const connection = await connectClient(temporal);
+        stops.unshift(() => connection.close());
+        const client = new Client({ connection, namespace: temporal.namespace });
+
+        const seeded = await seedPersonas(database.db, kek, seedSecret, defs);
+        say(
+          `personas: ${seeded.created} created, ${seeded.updated} updated, ${seeded.unchanged} unchanged (${opts.catalog})`,
+        );
+        say(
+          [
+            '',
+            `  Temporal Web UI  ${temporal.uiUrl ?? `(none: ${temporal.address})`}`,
+            `  MCP gateway      ${gateway.url}/mcp   health ${gateway.url}/health   metrics ${gateway.url}/metrics`,
+            `  worker metrics   ${worker.metricsUrl}   Temporal SDK metrics ${worker.sdkMetricsUrl}`,
+            `  LLM              ${worker.deps.llm.kind === 'scripted' ? 'scripted (offline persona simulator: set ANTHROPIC_API_KEY for Claude)' : `${worker.deps.llm.kind} ${worker.deps.llm.model}`}`,
+            '',
+          ].join('\n'),
+        );
+        const personas = await livePersonas(database.db);
+        const since = new Date();
+
+        if (opts.once) {
+          const handles = await Promise.all(
+            personas.map((p) => startTick(client, p, workerConfig.temporal.taskQueue, {}, 'once')),
+          );
+          const ids = handles.map((h) => h.workflowId);
+          const view = startLiveView(database.db, { since, tickIds: () => ids });
+          const timeout = new Promise<'timeout'>((r) =>
+            setTimeout(() => r('timeout'), timeoutS * 1000).unref(),
+          );
+          const finished = await Promise.race([Promise.allSettled(handles.map((h) => h.result())), timeout]);
+          await view.stop();
+          const summary = await summarizeTicks(database.db, ids);
+          const completed = summary.byStatus.completed ?? 0;
+          const ok = finished !== 'timeout' && completed === personas.length;
+          if (opts.json)
+            printJson({
+              ok,
+              personas: personas.length,
+              provider: worker.deps.llm.kind,
+              model: worker.deps.llm.model,
+              ...summary,
+            });
+          else process.stdout.write(`${formatSummary(summary)}\n`);
+          if (finished === 'timeout') say(`timed out after ${timeoutS}s waiting for ticks`);
+          if (!ok) process.exitCode = 1;
+          return;
+        }
+
+        const changes = await syncSchedules(client, personas, {
+          taskQueue: workerConfig.temporal.taskQueue,
+          triggerNew: true,
+        });
+        // Personas whose schedule already existed get their first tick of this run by a trigger.
+        await Promise.all(
+          changes
+            .filter((c) => c.action !== 'create' && c.action !== 'delete')
+            .map((c) => client.schedule.getHandle(c.scheduleId).trigger()),
+        );
+        say(
+          `schedules: ${changes.filter((c) => c.action === 'create').length} created, ${personas.length} personas ticking — Ctrl-C to stop\n`,
+        );
+        const view = startLiveView(database.db, { since });
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        });
+        say('\nstopping: finishing in-flight activities…');
+        await view.stop();
+      } finally {
+        await stopAll();
+      }
+    });
+}
