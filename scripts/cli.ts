@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../lib/config/env.ts';
+import { InsecureSeedSecretError } from '../lib/personas/password.ts';
+import { InsecureKekError } from '../mcp-gateway/crypto/kek.ts';
 import { registerAuditCommand } from './commands/audit.ts';
 import { registerGatewayCommand } from './commands/gateway.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
@@ -40,7 +42,11 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (err instanceof ConfigError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof InsecureKekError ||
+      err instanceof InsecureSeedSecretError
+    ) {
       process.stderr.write(`${err.message}\n`);
       process.exitCode = 2;
       return;

@@ -30,6 +30,10 @@ export async function openCliContext(name: string): Promise<CliContext> {
   const gatewayConfig = loadGatewayConfig();
   // stdout is for results (tables, --json); logs go to stderr at warn unless asked for more.
   const logger = createLogger(name, config.logLevel === 'info' ? 'warn' : config.logLevel);
+  // Refuse insecure production settings before opening anything: a pool opened and then abandoned by
+  // a throw would keep the process alive until its idle clients time out.
+  const kek = resolveKek(gatewayConfig.vaultKek, gatewayConfig.production);
+  const seedSecret = resolveSeedSecret(config.seedSecret, config.production);
   const database = await openDatabase(config, logger, { poolSize: 16 });
   let temporal: Promise<{ client: Client; target: TemporalTarget }> | undefined;
   return {
@@ -37,8 +41,8 @@ export async function openCliContext(name: string): Promise<CliContext> {
     gatewayConfig,
     logger,
     database,
-    kek: resolveKek(gatewayConfig.vaultKek, gatewayConfig.production),
-    seedSecret: resolveSeedSecret(config.seedSecret, config.production),
+    kek,
+    seedSecret,
     temporal() {
       temporal ??= (async () => {
         const target = await resolveTemporal(config.temporal, { dataDir: config.dataDir, logger });

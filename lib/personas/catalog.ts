@@ -18,13 +18,24 @@ export const CADENCES = ['hourly', 'daily', 'weekdays'] as const;
 /** RFC 2606 / 6761 reserved names: mail to them can never reach anyone. */
 const RESERVED_DOMAIN = /@([a-z0-9-]+\.)*(test|example|invalid|localhost)$|@example\.(com|net|org)$/i;
 
-function validTimezone(tz: string): boolean {
+/** The name Intl resolves `tz` to, or undefined when it is no time zone at all. */
+function resolveTimezone(tz: string): string | undefined {
   try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
+    return new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * Intl matches time zone names case-insensitively, but Temporal Schedules (Go's tz database) do not:
+ * "europe/berlin" or "utc" would seed fine and then fail `schedules sync` with "unknown time zone".
+ * A name that differs from its resolved form only by case, or has no capital at all, is miscased.
+ */
+function miscasedTimezone(tz: string): boolean {
+  const resolved = resolveTimezone(tz);
+  if (!resolved || resolved === tz) return false;
+  return tz.toLowerCase() === resolved.toLowerCase() || tz === tz.toLowerCase();
 }
 
 const personaSchema = z.strictObject({
@@ -62,9 +73,16 @@ const personaSchema = z.strictObject({
         ctx.addIssue({ code: 'custom', message: `weights sum to ${+sum.toFixed(4)}, expected 1` });
     }),
   cadence: z.enum(CADENCES, { error: `expected one of ${CADENCES.join(', ')}` }),
-  timezone: z.string({ error: 'expected an IANA timezone such as Europe/Berlin' }).refine(validTimezone, {
-    error: 'not an IANA timezone (e.g. Europe/Berlin, America/New_York, UTC)',
-  }),
+  timezone: z
+    .string({ error: 'expected an IANA timezone such as Europe/Berlin' })
+    .refine((tz) => resolveTimezone(tz) !== undefined, {
+      error: 'not an IANA timezone (e.g. Europe/Berlin, America/New_York, UTC)',
+      abort: true,
+    })
+    .refine((tz) => !miscasedTimezone(tz), {
+      error: (issue) =>
+        `time zone names are case-sensitive for Temporal: write it as in the IANA database, e.g. ${resolveTimezone(issue.input as string)}`,
+    }),
 });
 
 const catalogSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { personas, users } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { mapLimit } from '../concurrency.ts';
@@ -61,6 +61,33 @@ async function plan(db: Db, seedSecret: string, defs: readonly PersonaDefinition
 }
 
 /**
+ * Refuses the whole seed, before anything is written, when a catalog email belongs to a human (or
+ * system) account: checked per persona only, the other personas seeded in parallel would already be
+ * committed when the refusal comes.
+ */
+async function refuseTakenEmails(db: Db, defs: readonly PersonaDefinition[]): Promise<void> {
+  if (!defs.length) return;
+  const taken = await db
+    .select({ email: users.email, kind: users.kind })
+    .from(users)
+    .where(
+      and(
+        inArray(
+          users.email,
+          defs.map((d) => d.email.trim().toLowerCase()),
+        ),
+        ne(users.kind, 'persona'),
+      ),
+    )
+    .orderBy(users.email);
+  if (taken.length)
+    throw new Error(
+      `${taken.map((t) => `${t.email} already belongs to a ${t.kind} account`).join('; ')}; ` +
+        'a persona cannot take it over (nothing was seeded)',
+    );
+}
+
+/**
  * Idempotent create-or-update by email through the same signup path as humans. Runs `concurrency`
  * personas at a time (each in its own transactions); `onProgress` is called after each one.
  */
@@ -72,6 +99,7 @@ export async function seedPersonas(
   opts: { dryRun?: boolean; concurrency?: number; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<SeedSummary> {
   let done = 0;
+  await refuseTakenEmails(db, defs);
   const results = opts.dryRun
     ? await plan(db, seedSecret, defs)
     : await mapLimit(defs, opts.concurrency ?? 8, async (def) => {

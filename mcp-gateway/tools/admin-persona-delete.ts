@@ -20,13 +20,12 @@ export const adminPersonaDelete = defineTool({
   async handler(input, ctx) {
     const [user] = await ctx.tx.select().from(users).where(eq(users.id, input.user_id));
     if (!user) throw new ToolInputError('user_id', `no user ${input.user_id}`);
-    if (user.kind !== 'persona') {
-      throw new ToolInputError(
-        'user_id',
-        `${user.email} is a ${user.kind} account, not a persona; refusing to delete it`,
-      );
+    try {
+      await deletePersonaUsers(ctx.tx, [user.id]);
+    } catch (err) {
+      if (err instanceof NotAPersonaError) throw new ToolInputError('user_id', err.message);
+      throw err;
     }
-    await ctx.tx.delete(users).where(eq(users.id, user.id));
     return { deleted: true as const, user_id: user.id, email: user.email };
   },
 });

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { ScheduleNotFoundError } from '@temporalio/client';
+import { and, eq, isNull } from 'drizzle-orm';
+import { personas, users } from '../../schema/index.ts';
 import { mapLimit } from '../../lib/concurrency.ts';
 import { DEFAULT_CATALOG, loadCatalog } from '../../lib/personas/catalog.ts';
 import { deletePersonaUsers } from '../../lib/personas/delete-persona.ts';
@@ -21,6 +23,13 @@ export function registerCleanupCommand(program: Command): void {
       const catalog = await loadCatalog(opts.catalog);
       await withContext('cleanup', async (ctx) => {
         const live = await livePersonas(ctx.database.db);
+        // Users of kind persona without a persona row (a seed that died between signup and the
+        // persona insert) are persona users too: delete them with the rest.
+        const orphans = await ctx.database.db
+          .select({ id: users.id })
+          .from(users)
+          .leftJoin(personas, eq(personas.userId, users.id))
+          .where(and(eq(users.kind, 'persona'), isNull(personas.id)));
         const d = drift(
           live,
           catalog.map((p) => p.email),
@@ -35,10 +44,10 @@ export function registerCleanupCommand(program: Command): void {
         let deleted: string[] = [];
         let schedules = 0;
         if (!opts.dryRun) {
-          deleted = await deletePersonaUsers(
-            ctx.database.db,
-            live.map((p) => p.userId),
-          );
+          deleted = await deletePersonaUsers(ctx.database.db, [
+            ...live.map((p) => p.userId),
+            ...orphans.map((o) => o.id),
+          ]);
           if (!opts.keepSchedules && live.length) {
             const { client } = await ctx.temporal();
             await mapLimit(live, 16, async (p) => {
@@ -61,7 +70,7 @@ export function registerCleanupCommand(program: Command): void {
         if (opts.json) return printJson(result);
         process.stdout.write(
           opts.dryRun
-            ? `would delete ${live.length} persona(s)\n`
+            ? `would delete ${live.length + orphans.length} persona(s)\n`
             : `deleted ${deleted.length} persona(s) and ${schedules} schedule(s)\n`,
         );
       });

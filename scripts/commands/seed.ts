@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { DEFAULT_CATALOG, loadCatalog } from '../../lib/personas/catalog.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';
@@ -19,18 +19,24 @@ export function progressBar(total: number, label: string) {
   return { update: (n: number) => bar.update(n), stop: () => bar.stop() };
 }
 
+/** A bad value is a usage error (exit 2, with usage help), like any other bad option. */
+function parseConcurrency(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new InvalidArgumentError('expected a whole number from 1 to 64');
+  return n;
+}
+
 export function registerSeedCommand(program: Command): void {
   program
     .command('seed')
     .description('create or update every persona of a catalog, by email (idempotent)')
     .option('--catalog <file>', 'catalog file', DEFAULT_CATALOG)
     .option('--dry-run', 'show what would be created / updated / unchanged; write nothing')
-    .option('--concurrency <n>', 'personas seeded in parallel', '8')
+    .option('--concurrency <n>', 'personas seeded in parallel (1-64)', parseConcurrency, 8)
     .option('--json', 'machine-readable output')
-    .action(async (opts: { catalog: string; dryRun?: boolean; concurrency: string; json?: boolean }) => {
-      const concurrency = Number(opts.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
-        throw new Error('--concurrency: expected a whole number from 1 to 64');
+    .action(async (opts: { catalog: string; dryRun?: boolean; concurrency: number; json?: boolean }) => {
+      const { concurrency } = opts;
       // Validate the whole catalog before touching the database: a bad entry writes nothing.
       const defs = await loadCatalog(opts.catalog);
       await withContext('seed', async (ctx) => {
