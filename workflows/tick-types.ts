@@ -61,6 +61,8 @@ export interface LoginResult {
   personalSpaceId: string;
   provider: string;
   model: string;
+  /** The persona is paused in the database (kill switch): the tick waits for a resume signal. */
+  paused?: boolean;
 }
 
 export interface ModelCallInput {

@@ -48,6 +48,7 @@ export function createLogin(deps: ActivityDeps) {
       personalSpaceId: space.id,
       provider: deps.llm.kind,
       model: deps.llm.model,
+      paused: persona.paused,
     };
   };
 }

@@ -6,6 +6,16 @@ import { cadenceSpec, type Cadence } from './cadence.ts';
 
 export const SCHEDULE_PREFIX = 'persona-';
 export const scheduleIdFor = (personaId: string) => `${SCHEDULE_PREFIX}${personaId}`;
+const PERSONA_SCHEDULE_ID = new RegExp(
+  `^${SCHEDULE_PREFIX}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`,
+  'i',
+);
+/**
+ * Whether a schedule id is one sync manages: the prefix and a persona id (a UUID), nothing more,
+ * so a schedule someone made by hand (`persona-<id>-cli`, `persona-digest`) is never taken for an
+ * orphan and deleted.
+ */
+export const isPersonaScheduleId = (scheduleId: string) => PERSONA_SCHEDULE_ID.test(scheduleId);
 /** Missed runs older than this (worker or server down) are skipped rather than caught up. */
 export const CATCHUP_WINDOW = '15m';
 

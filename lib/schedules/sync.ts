@@ -6,6 +6,7 @@ import {
 } from '@temporalio/client';
 import { mapLimit } from '../concurrency.ts';
 import {
+  isPersonaScheduleId,
   personaScheduleOptions,
   SCHEDULE_PREFIX,
   scheduleFingerprint,
@@ -32,7 +33,7 @@ interface ExistingSchedule {
 export async function listPersonaSchedules(client: Client): Promise<ExistingSchedule[]> {
   const out: ExistingSchedule[] = [];
   for await (const s of client.schedule.list({ pageSize: 1000 })) {
-    if (!s.scheduleId.startsWith(SCHEDULE_PREFIX)) continue;
+    if (!isPersonaScheduleId(s.scheduleId)) continue;
     out.push({
       scheduleId: s.scheduleId,
       fingerprint: typeof s.memo?.fingerprint === 'string' ? s.memo.fingerprint : undefined,
@@ -87,23 +88,40 @@ export function diffSchedules(
   return changes;
 }
 
-async function upsert(client: Client, opts: ScheduleOptions): Promise<'created' | 'updated'> {
-  try {
-    await client.schedule.create(opts);
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    // Listing is eventually consistent: a schedule created moments ago may not have been listed.
-    const handle = client.schedule.getHandle(opts.scheduleId);
-    await handle.update((prev) => ({
-      ...prev,
-      spec: opts.spec,
-      action: opts.action as typeof prev.action,
-      policies: { ...prev.policies, ...opts.policies },
-    }));
-    await (opts.state?.paused ? handle.pause(opts.state.note) : handle.unpause(opts.state?.note));
-    return 'updated';
+/**
+ * Applies one create or update. Temporal cannot update a schedule's memo, which holds the
+ * fingerprint sync compares, so a schedule whose fingerprint changed is replaced (deleted and
+ * created again, with no first tick) rather than updated in place: an in-place update would leave
+ * the old fingerprint behind and every later sync would report (and redo) the same update.
+ * A change of the paused flag alone is a pause / unpause.
+ */
+async function apply(
+  client: Client,
+  change: SyncChange,
+  opts: ScheduleOptions,
+  fingerprint: string,
+  listedFingerprint: string | undefined,
+): Promise<void> {
+  const handle = client.schedule.getHandle(opts.scheduleId);
+  if (change.action === 'create') {
+    try {
+      await client.schedule.create(opts);
+      return;
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      // Listing is eventually consistent: a schedule created moments ago may not have been listed.
+      change.action = 'update';
+      listedFingerprint = (await handle.describe()).memo?.fingerprint as string | undefined;
+    }
   }
+  if (listedFingerprint !== fingerprint) {
+    await handle.delete().catch((err: unknown) => {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    });
+    await client.schedule.create({ ...opts, state: { ...opts.state, triggerImmediately: false } });
+    return;
+  }
+  await (opts.state?.paused ? handle.pause(opts.state.note) : handle.unpause(opts.state?.note));
 }
 
 /**
@@ -121,8 +139,10 @@ export async function syncSchedules(
     onProgress?: (done: number, total: number) => void;
   },
 ): Promise<SyncChange[]> {
-  const changes = diffSchedules(personas, await listPersonaSchedules(client), opts.taskQueue);
+  const existing = await listPersonaSchedules(client);
+  const changes = diffSchedules(personas, existing, opts.taskQueue);
   if (opts.dryRun) return changes;
+  const fingerprints = new Map(existing.map((s) => [s.scheduleId, s.fingerprint]));
   const byId = new Map(personas.map((p) => [`${SCHEDULE_PREFIX}${p.personaId}`, p]));
   const work = changes.filter((c) => c.action !== 'unchanged');
   let done = 0;
@@ -136,11 +156,13 @@ export async function syncSchedules(
         });
     } else {
       const p = byId.get(c.scheduleId)!;
-      const result = await upsert(
+      await apply(
         client,
+        c,
         personaScheduleOptions(p, opts.taskQueue, c.action === 'create' && opts.triggerNew !== false),
+        scheduleFingerprint(p, opts.taskQueue),
+        fingerprints.get(c.scheduleId),
       );
-      if (result === 'updated' && c.action === 'create') c.action = 'update';
     }
     opts.onProgress?.(++done, work.length);
   });

@@ -32,6 +32,11 @@ export function registerTickCommand(program: Command): void {
             `warning: no worker polls task queue ${taskQueue}; the tick waits until one does (run personas worker + personas gateway, or personas up)\n`,
           );
         }
+        if (persona.paused) {
+          process.stderr.write(
+            `warning: ${persona.email} is paused: the tick will wait for \`personas resume ${persona.email}\`\n`,
+          );
+        }
         const handle = await startTick(client, persona, taskQueue);
         const link = target.uiUrl
           ? `${target.uiUrl}/namespaces/${target.namespace}/workflows/${handle.workflowId}`

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Client } from '@temporalio/client';
+import { Client, ScheduleOverlapPolicy } from '@temporalio/client';
 import { openDatabase } from '../../lib/db/client.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { DEFAULT_CATALOG, loadCatalog } from '../../lib/personas/catalog.ts';
@@ -7,6 +7,7 @@ import { resolveSeedSecret } from '../../lib/personas/password.ts';
 import { livePersonas } from '../../lib/personas/live-personas.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';
 import { syncSchedules } from '../../lib/schedules/sync.ts';
+import { scheduleIdFor } from '../../lib/schedules/persona-schedule.ts';
 import { connectClient, resolveTemporal, type TemporalTarget } from '../../lib/temporal/connect.ts';
 import { startTick } from '../../lib/ticks/start-tick.ts';
 import { formatSummary, summarizeTicks } from '../../lib/ticks/summary.ts';
@@ -98,8 +99,11 @@ export function registerUpCommand(program: Command): void {
         const since = new Date();
 
         if (opts.once) {
+          const active = personas.filter((p) => !p.paused);
+          if (active.length < personas.length)
+            say(`skipping ${personas.length - active.length} paused persona(s)`);
           const handles = await Promise.all(
-            personas.map((p) => startTick(client, p, workerConfig.temporal.taskQueue, {}, 'once')),
+            active.map((p) => startTick(client, p, workerConfig.temporal.taskQueue, {}, 'once')),
           );
           const ids = handles.map((h) => h.workflowId);
           const view = startLiveView(database.db, { since, tickIds: () => ids });
@@ -110,11 +114,11 @@ export function registerUpCommand(program: Command): void {
           await view.stop();
           const summary = await summarizeTicks(database.db, ids);
           const completed = summary.byStatus.completed ?? 0;
-          const ok = finished !== 'timeout' && completed === personas.length;
+          const ok = finished !== 'timeout' && completed === active.length;
           if (opts.json)
             printJson({
               ok,
-              personas: personas.length,
+              personas: active.length,
               provider: worker.deps.llm.kind,
               model: worker.deps.llm.model,
               ...summary,
@@ -129,11 +133,13 @@ export function registerUpCommand(program: Command): void {
           taskQueue: workerConfig.temporal.taskQueue,
           triggerNew: true,
         });
-        // Personas whose schedule already existed get their first tick of this run by a trigger.
+        // Personas whose schedule already existed get their first tick of this run by a trigger —
+        // not paused ones (a manual trigger bypasses a schedule's pause), and never overlapping.
+        const paused = new Set(personas.filter((p) => p.paused).map((p) => scheduleIdFor(p.personaId)));
         await Promise.all(
           changes
-            .filter((c) => c.action !== 'create' && c.action !== 'delete')
-            .map((c) => client.schedule.getHandle(c.scheduleId).trigger()),
+            .filter((c) => c.action !== 'create' && c.action !== 'delete' && !paused.has(c.scheduleId))
+            .map((c) => client.schedule.getHandle(c.scheduleId).trigger(ScheduleOverlapPolicy.SKIP)),
         );
         say(
           `schedules: ${changes.filter((c) => c.action === 'create').length} created, ${personas.length} personas ticking — Ctrl-C to stop\n`,
