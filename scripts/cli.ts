@@ -13,6 +13,7 @@ import { registerSchedulesCommand } from './commands/schedules.ts';
 import { registerTickCommand } from './commands/tick.ts';
 import { registerPauseCommands } from './commands/pause.ts';
 import { registerUpCommand } from './commands/up.ts';
+import { registerDashboardCommand } from './commands/dashboard.ts';
 
 export function buildProgram(): Command {
   const program = new Command('personas')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerTickCommand(program);
   registerPauseCommands(program);
   registerUpCommand(program);
+  registerDashboardCommand(program);
   registerAuditCommand(program);
   registerMigrateCommand(program);
   return program;

@@ -12,6 +12,7 @@ import { connectClient, resolveTemporal, type TemporalTarget } from '../../lib/t
 import { startTick } from '../../lib/ticks/start-tick.ts';
 import { formatSummary, summarizeTicks } from '../../lib/ticks/summary.ts';
 import { startLiveView } from '../../lib/up/live-view.ts';
+import { DEFAULT_DASHBOARD_PORT, startDashboard } from '../../lib/dashboard/server.ts';
 import { loadGatewayConfig } from '../../mcp-gateway/config.ts';
 import { resolveKek } from '../../mcp-gateway/crypto/kek.ts';
 import { startGateway } from '../../mcp-gateway/server.ts';
@@ -20,6 +21,7 @@ import { installRuntime, startWorker } from '../../workers/main.ts';
 import { printJson } from '../context.ts';
 
 interface UpOptions {
+  dashboardPort: string;
   once?: boolean;
   json?: boolean;
   catalog: string;
@@ -37,6 +39,11 @@ export function registerUpCommand(program: Command): void {
     .option('--json', 'with --once: the summary as JSON on stdout')
     .option('--catalog <file>', 'persona catalog', DEFAULT_CATALOG)
     .option('--timeout <seconds>', 'with --once: give up waiting after this long', '900')
+    .option(
+      '--dashboard-port <port>',
+      'port of the results dashboard (0 = any free port)',
+      String(DEFAULT_DASHBOARD_PORT),
+    )
     .action(async (opts: UpOptions) => {
       const timeoutS = Number(opts.timeout);
       if (!Number.isFinite(timeoutS) || timeoutS <= 0)
@@ -129,6 +136,19 @@ export function registerUpCommand(program: Command): void {
           return;
         }
 
+        const dashboardPort = Number(opts.dashboardPort);
+        if (!Number.isInteger(dashboardPort) || dashboardPort < 0 || dashboardPort > 65535) {
+          throw new Error('--dashboard-port: expected a port number (0 = any free port)');
+        }
+        const dashboard = await startDashboard({
+          db: database.db,
+          port: dashboardPort,
+          host: '127.0.0.1',
+          temporalUiUrl: temporal.uiUrl,
+          namespace: temporal.namespace,
+        });
+        stops.unshift(() => dashboard.close());
+        say(`  dashboard        ${dashboard.url}   (ratings per module, error hotspots, recent ticks)\n`);
         const changes = await syncSchedules(client, personas, {
           taskQueue: workerConfig.temporal.taskQueue,
           triggerNew: true,

@@ -13,6 +13,7 @@ const EXPECTED = {
   pause: [],
   resume: [],
   up: [],
+  dashboard: [],
   gateway: [],
   worker: [],
   token: [],

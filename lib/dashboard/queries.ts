@@ -1,0 +1,388 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+
+/** The error classes of §5, in the order the dashboard shows them. */
+export const ERROR_CLASSES = ['persona', 'product', 'policy', 'infra'] as const;
+export type ErrorClassName = (typeof ERROR_CLASSES)[number];
+export type ErrorCounts = Record<ErrorClassName, number> & { unclassified: number };
+
+export type Bucket = 'hour' | 'day';
+
+export interface RatingPoint {
+  /** Start of the bucket, ISO 8601 (UTC). */
+  bucket: string;
+  average: number;
+  count: number;
+}
+
+export interface ModuleRatings {
+  module: string;
+  /** Over the whole range. */
+  average: number;
+  count: number;
+  points: RatingPoint[];
+}
+
+export interface ToolHotspot {
+  tool: string;
+  calls: number;
+  errors: number;
+  /** errors / calls, 0..1. */
+  errorRate: number;
+  errorsByClass: ErrorCounts;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+}
+
+export interface RecentTick {
+  id: string;
+  workflowId: string;
+  runId: string | null;
+  email: string;
+  displayName: string;
+  archetype: string;
+  status: string;
+  endReason: string | null;
+  failure: string | null;
+  ratingError: string | null;
+  provider: string | null;
+  model: string | null;
+  rounds: number;
+  toolCalls: number;
+  errors: number;
+  tokens: { input: number; output: number; cacheWrite: number; cacheRead: number; total: number };
+  costUsd: number;
+  historyEvents: number | null;
+  historyKb: number | null;
+  averageRating: number | null;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+}
+
+export interface RecentNote {
+  tickId: string;
+  workflowId: string;
+  email: string;
+  displayName: string;
+  module: string;
+  rating: number | null;
+  notes: string;
+  createdAt: string;
+}
+
+export interface DashboardTotals {
+  personas: number;
+  pausedPersonas: number;
+  ticks: number;
+  ticksByStatus: Record<string, number>;
+  actions: number;
+  actionErrors: number;
+  errorRate: number;
+  errorsByClass: ErrorCounts;
+  ratings: number;
+  averageRating: number | null;
+  parseFailures: number;
+  tokens: { input: number; output: number; cacheWrite: number; cacheRead: number };
+  costUsd: number;
+}
+
+export interface DashboardData {
+  generatedAt: string;
+  range: { days: number; bucket: Bucket; since: string; until: string; buckets: string[] };
+  ratings: ModuleRatings[];
+  hotspots: ToolHotspot[];
+  recentTicks: RecentTick[];
+  recentNotes: RecentNote[];
+  totals: DashboardTotals;
+}
+
+export interface DashboardQueryOptions {
+  /** How far back ratings, hotspots and totals look (default 14). Two days or fewer: hourly buckets. */
+  days?: number;
+  /** How many recent ticks (default 50). */
+  recentTicks?: number;
+  /** How many recent rating notes (default 12). */
+  recentNotes?: number;
+  /** "Now", for tests. */
+  now?: Date;
+}
+
+export const DEFAULT_DAYS = 14;
+export const MAX_DAYS = 366;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Clamps a requested range to whole days in 1..MAX_DAYS; anything unparseable is the default. */
+export function normalizeDays(value: unknown, fallback = DEFAULT_DAYS): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return fallback;
+  return Math.min(MAX_DAYS, Math.max(1, Math.round(n)));
+}
+
+/**
+ * The buckets of a range ending now: N whole UTC days (today included), or, for ranges of two days
+ * or fewer, N×24 whole hours (this hour included).
+ */
+export function bucketsFor(days: number, now: Date): { bucket: Bucket; since: Date; buckets: string[] } {
+  const bucket: Bucket = days <= 2 ? 'hour' : 'day';
+  const step = bucket === 'hour' ? HOUR : DAY;
+  const count = bucket === 'hour' ? days * 24 : days;
+  const current = Math.floor(now.getTime() / step) * step;
+  const since = current - (count - 1) * step;
+  const buckets = Array.from({ length: count }, (_, i) => new Date(since + i * step).toISOString());
+  return { bucket, since: new Date(since), buckets };
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const iso = (epochMs: unknown): string => new Date(Number(epochMs)).toISOString();
+const round = (v: number, digits = 2) => Number(v.toFixed(digits));
+const errorCounts = (r: Record<string, unknown>): ErrorCounts => ({
+  persona: num(r.err_persona),
+  product: num(r.err_product),
+  policy: num(r.err_policy),
+  infra: num(r.err_infra),
+  unclassified: num(r.err_unclassified),
+});
+/** The per-class error counts of persona_actions, as columns err_<class>. */
+const ERROR_CLASS_COLUMNS = sql.raw(
+  [
+    ...ERROR_CLASSES.map(
+      (c) => `count(*) FILTER (WHERE outcome = 'error' AND error_class = '${c}')::int AS err_${c}`,
+    ),
+    `count(*) FILTER (WHERE outcome = 'error' AND error_class IS NULL)::int AS err_unclassified`,
+  ].join(', '),
+);
+
+/** Average rating per module per bucket (hour or day, UTC) since `since`; `__parse` rows excluded. */
+export async function ratingsOverTime(db: Db, since: Date, bucket: Bucket): Promise<ModuleRatings[]> {
+  const { rows } = await db.execute(sql`
+    SELECT module,
+           extract(epoch FROM date_trunc(${bucket}::text, created_at AT TIME ZONE 'UTC')) * 1000 AS bucket_ms,
+           avg(rating)::float8 AS average,
+           count(*)::int AS n
+      FROM persona_feedback
+     WHERE created_at >= ${since.toISOString()}::timestamptz
+       AND rating IS NOT NULL
+       AND module <> '__parse'
+     GROUP BY 1, 2
+     ORDER BY 1, 2`);
+  const byModule = new Map<string, { total: number; count: number; points: RatingPoint[] }>();
+  for (const r of rows) {
+    const module = String(r.module);
+    const m = byModule.get(module) ?? { total: 0, count: 0, points: [] };
+    byModule.set(module, m);
+    const average = num(r.average);
+    const count = num(r.n);
+    m.points.push({ bucket: iso(r.bucket_ms), average: round(average), count });
+    m.total += average * count;
+    m.count += count;
+  }
+  return [...byModule.entries()].map(([module, m]) => ({
+    module,
+    average: round(m.total / m.count),
+    count: m.count,
+    points: m.points,
+  }));
+}
+
+/** Per tool since `since`: calls, errors (by class), error rate, p50/p95 latency; most errors first. */
+export async function errorHotspots(db: Db, since: Date, limit = 25): Promise<ToolHotspot[]> {
+  const { rows } = await db.execute(sql`
+    SELECT tool_name,
+           count(*)::int AS calls,
+           count(*) FILTER (WHERE outcome = 'error')::int AS errors,
+           ${ERROR_CLASS_COLUMNS},
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50,
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95
+      FROM persona_actions
+     WHERE created_at >= ${since.toISOString()}::timestamptz
+     GROUP BY tool_name
+     ORDER BY 3 DESC, count(*) FILTER (WHERE outcome = 'error')::float8 / count(*) DESC, 2 DESC, 1
+     LIMIT ${limit}`);
+  return rows.map((r) => {
+    const calls = num(r.calls);
+    const errors = num(r.errors);
+    const p50 = numOrNull(r.p50);
+    const p95 = numOrNull(r.p95);
+    return {
+      tool: String(r.tool_name),
+      calls,
+      errors,
+      errorRate: calls ? round(errors / calls, 4) : 0,
+      errorsByClass: errorCounts(r),
+      p50LatencyMs: p50 === null ? null : round(p50, 1),
+      p95LatencyMs: p95 === null ? null : round(p95, 1),
+    };
+  });
+}
+
+/** The latest ticks (any age), newest first, with their persona, errors and average rating. */
+export async function recentTicks(db: Db, limit = 50): Promise<RecentTick[]> {
+  const { rows } = await db.execute(sql`
+    SELECT t.id, t.workflow_id, t.run_id, t.status, t.end_reason, t.failure, t.rating_error,
+           t.provider, t.model, t.rounds, t.tool_calls,
+           t.input_tokens, t.output_tokens, t.cache_write_tokens, t.cache_read_tokens,
+           t.cost_usd::float8 AS cost_usd, t.history_events, t.history_bytes, t.duration_ms,
+           extract(epoch FROM t.started_at) * 1000 AS started_ms,
+           extract(epoch FROM t.ended_at) * 1000 AS ended_ms,
+           u.email, p.display_name, p.archetype,
+           coalesce(a.errors, 0) AS errors,
+           f.average AS average_rating
+      FROM persona_ticks t
+      JOIN personas p ON p.id = t.persona_id
+      JOIN users u ON u.id = p.user_id
+      LEFT JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE outcome = 'error')::int AS errors
+          FROM persona_actions WHERE tick_id = t.id
+      ) a ON true
+      LEFT JOIN LATERAL (
+        SELECT avg(rating)::float8 AS average
+          FROM persona_feedback WHERE tick_id = t.id AND rating IS NOT NULL AND module <> '__parse'
+      ) f ON true
+     ORDER BY t.started_at DESC, t.id DESC
+     LIMIT ${limit}`);
+  return rows.map((r) => {
+    const tokens = {
+      input: num(r.input_tokens),
+      output: num(r.output_tokens),
+      cacheWrite: num(r.cache_write_tokens),
+      cacheRead: num(r.cache_read_tokens),
+    };
+    const bytes = numOrNull(r.history_bytes);
+    const avg = numOrNull(r.average_rating);
+    return {
+      id: String(r.id),
+      workflowId: String(r.workflow_id),
+      runId: (r.run_id as string | null) ?? null,
+      email: String(r.email),
+      displayName: String(r.display_name),
+      archetype: String(r.archetype),
+      status: String(r.status),
+      endReason: (r.end_reason as string | null) ?? null,
+      failure: (r.failure as string | null) ?? null,
+      ratingError: (r.rating_error as string | null) ?? null,
+      provider: (r.provider as string | null) ?? null,
+      model: (r.model as string | null) ?? null,
+      rounds: num(r.rounds),
+      toolCalls: num(r.tool_calls),
+      errors: num(r.errors),
+      tokens: { ...tokens, total: tokens.input + tokens.output + tokens.cacheWrite + tokens.cacheRead },
+      costUsd: num(r.cost_usd),
+      historyEvents: numOrNull(r.history_events),
+      historyKb: bytes === null ? null : round(bytes / 1024, 1),
+      averageRating: avg === null ? null : round(avg),
+      startedAt: iso(r.started_ms),
+      endedAt: r.ended_ms === null || r.ended_ms === undefined ? null : iso(r.ended_ms),
+      durationMs: numOrNull(r.duration_ms),
+    };
+  });
+}
+
+/** The latest ratings that came with notes, newest first. */
+export async function recentNotes(db: Db, limit = 12): Promise<RecentNote[]> {
+  const { rows } = await db.execute(sql`
+    SELECT f.tick_id, t.workflow_id, u.email, p.display_name, f.module, f.rating, f.notes,
+           extract(epoch FROM f.created_at) * 1000 AS created_ms
+      FROM persona_feedback f
+      JOIN persona_ticks t ON t.id = f.tick_id
+      JOIN personas p ON p.id = f.persona_id
+      JOIN users u ON u.id = p.user_id
+     WHERE f.notes IS NOT NULL AND btrim(f.notes) <> ''
+     ORDER BY f.created_at DESC, f.id
+     LIMIT ${limit}`);
+  return rows.map((r) => ({
+    tickId: String(r.tick_id),
+    workflowId: String(r.workflow_id),
+    email: String(r.email),
+    displayName: String(r.display_name),
+    module: String(r.module),
+    rating: numOrNull(r.rating),
+    notes: String(r.notes),
+    createdAt: iso(r.created_ms),
+  }));
+}
+
+/** Totals since `since` (ticks by start, actions and ratings by creation), plus the persona count. */
+export async function totalsSince(db: Db, since: Date): Promise<DashboardTotals> {
+  const at = since.toISOString();
+  const [ticks, actions, ratings, personas] = await Promise.all([
+    db.execute(sql`
+      SELECT status::text AS status, count(*)::int AS n,
+             coalesce(sum(input_tokens), 0)::float8 AS input,
+             coalesce(sum(output_tokens), 0)::float8 AS output,
+             coalesce(sum(cache_write_tokens), 0)::float8 AS cache_write,
+             coalesce(sum(cache_read_tokens), 0)::float8 AS cache_read,
+             coalesce(sum(cost_usd), 0)::float8 AS cost
+        FROM persona_ticks WHERE started_at >= ${at}::timestamptz
+       GROUP BY status ORDER BY status`),
+    db.execute(sql`
+      SELECT count(*)::int AS calls,
+             count(*) FILTER (WHERE outcome = 'error')::int AS errors,
+             ${ERROR_CLASS_COLUMNS}
+        FROM persona_actions WHERE created_at >= ${at}::timestamptz`),
+    db.execute(sql`
+      SELECT count(*) FILTER (WHERE rating IS NOT NULL AND module <> '__parse')::int AS n,
+             avg(rating) FILTER (WHERE module <> '__parse')::float8 AS average,
+             count(*) FILTER (WHERE module = '__parse' OR rating IS NULL)::int AS parse_failures
+        FROM persona_feedback WHERE created_at >= ${at}::timestamptz`),
+    db.execute(sql`
+      SELECT count(*)::int AS n, count(*) FILTER (WHERE paused)::int AS paused FROM personas`),
+  ]);
+  const byStatus: Record<string, number> = {};
+  const tokens = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+  let cost = 0;
+  for (const r of ticks.rows) {
+    byStatus[String(r.status)] = num(r.n);
+    tokens.input += num(r.input);
+    tokens.output += num(r.output);
+    tokens.cacheWrite += num(r.cache_write);
+    tokens.cacheRead += num(r.cache_read);
+    cost += num(r.cost);
+  }
+  const a = actions.rows[0] ?? {};
+  const f = ratings.rows[0] ?? {};
+  const p = personas.rows[0] ?? {};
+  const calls = num(a.calls);
+  const errors = num(a.errors);
+  const avg = numOrNull(f.average);
+  return {
+    personas: num(p.n),
+    pausedPersonas: num(p.paused),
+    ticks: Object.values(byStatus).reduce((s, n) => s + n, 0),
+    ticksByStatus: byStatus,
+    actions: calls,
+    actionErrors: errors,
+    errorRate: calls ? round(errors / calls, 4) : 0,
+    errorsByClass: errorCounts(a),
+    ratings: num(f.n),
+    averageRating: avg === null ? null : round(avg),
+    parseFailures: num(f.parse_failures),
+    tokens,
+    costUsd: round(cost, 6),
+  };
+}
+
+/** Everything the dashboard shows, in one consistent shape (also served as JSON). */
+export async function loadDashboardData(db: Db, opts: DashboardQueryOptions = {}): Promise<DashboardData> {
+  const now = opts.now ?? new Date();
+  const days = normalizeDays(opts.days);
+  const { bucket, since, buckets } = bucketsFor(days, now);
+  const [ratings, hotspots, ticks, notes, totals] = await Promise.all([
+    ratingsOverTime(db, since, bucket),
+    errorHotspots(db, since),
+    recentTicks(db, opts.recentTicks ?? 50),
+    recentNotes(db, opts.recentNotes ?? 12),
+    totalsSince(db, since),
+  ]);
+  return {
+    generatedAt: now.toISOString(),
+    range: { days, bucket, since: since.toISOString(), until: now.toISOString(), buckets },
+    ratings,
+    hotspots,
+    recentTicks: ticks,
+    recentNotes: notes,
+    totals,
+  };
+}

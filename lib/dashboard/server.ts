@@ -1,0 +1,166 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import {
+  DEFAULT_DAYS,
+  loadDashboardData,
+  normalizeDays,
+  type DashboardData,
+  type RecentTick,
+} from './queries.ts';
+import { renderDashboard, temporalWorkflowUrl } from './render.ts';
+
+export const DEFAULT_DASHBOARD_PORT = 3070;
+
+export interface DashboardOptions {
+  db: Db;
+  /** 0 picks a free port (default 3070). */
+  port?: number;
+  /** Default 127.0.0.1: the dashboard has no authentication, so it stays on this machine unless asked. */
+  host?: string;
+  /** The Temporal Web UI base URL; workflow ids link into it when set. */
+  temporalUiUrl?: string | undefined;
+  namespace?: string | undefined;
+  /** Default range in days when the request has no ?days= (default 14). */
+  days?: number;
+  /** Meta-refresh interval of the HTML page in seconds (default 10; 0 off; ?refresh= overrides). */
+  refreshSeconds?: number;
+}
+
+/** The body of GET /api/summary.json: the page's data, plus where workflow links point. */
+export interface DashboardSummaryJson extends Omit<DashboardData, 'recentTicks'> {
+  temporal: { uiUrl: string | null; namespace: string };
+  recentTicks: Array<RecentTick & { temporalUrl: string | null }>;
+}
+
+export interface DashboardHandle {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+// No scripts at all, no external anything: styles and the SVG chart are inline.
+const SECURITY_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+function send(res: ServerResponse, req: IncomingMessage, status: number, type: string, body: string): void {
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/**
+ * Serves the results dashboard over node:http: `GET /` (HTML), `GET /api/summary.json` (the same data
+ * as JSON, with Web UI links), `GET /health`. Accepts `?days=N` (1–366) on both data routes.
+ */
+export async function startDashboard(opts: DashboardOptions): Promise<DashboardHandle> {
+  const { db } = opts;
+  const host = opts.host ?? '127.0.0.1';
+  const defaultDays = normalizeDays(opts.days ?? DEFAULT_DAYS);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return send(res, req, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+    }
+    const days = normalizeDays(url.searchParams.get('days') ?? undefined, defaultDays);
+    switch (url.pathname) {
+      case '/': {
+        const data = await loadDashboardData(db, { days });
+        const refreshParam = url.searchParams.get('refresh');
+        const refreshSeconds =
+          refreshParam !== null && /^\d{1,4}$/.test(refreshParam)
+            ? Number(refreshParam)
+            : opts.refreshSeconds;
+        const page = renderDashboard(data, {
+          temporalUiUrl: opts.temporalUiUrl,
+          namespace: opts.namespace,
+          refreshSeconds,
+        });
+        return send(res, req, 200, 'text/html; charset=utf-8', page);
+      }
+      case '/api/summary.json': {
+        const data = await loadDashboardData(db, { days });
+        const body: DashboardSummaryJson = {
+          ...data,
+          temporal: { uiUrl: opts.temporalUiUrl ?? null, namespace: opts.namespace ?? 'default' },
+          recentTicks: data.recentTicks.map((t) => ({
+            ...t,
+            temporalUrl: temporalWorkflowUrl(opts.temporalUiUrl, opts.namespace, t.workflowId) ?? null,
+          })),
+        };
+        return send(res, req, 200, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`);
+      }
+      case '/health': {
+        try {
+          await db.execute(sql`SELECT 1`);
+          return send(res, req, 200, 'application/json; charset=utf-8', '{"status":"ok"}\n');
+        } catch (err) {
+          return send(
+            res,
+            req,
+            503,
+            'application/json; charset=utf-8',
+            `${JSON.stringify({ status: 'unavailable', error: (err as Error).message })}\n`,
+          );
+        }
+      }
+      default:
+        return send(res, req, 404, 'text/plain; charset=utf-8', 'not found: try / or /api/summary.json\n');
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      // drizzle wraps driver errors ("Failed query: …"); the cause says what actually went wrong.
+      const e = err as Error;
+      const cause = e.cause instanceof Error ? `\ncause: ${e.cause.message}` : '';
+      send(res, req, 500, 'text/plain; charset=utf-8', `dashboard error: ${e.message}${cause}\n`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(
+              `dashboard: port ${opts.port ?? DEFAULT_DASHBOARD_PORT} on ${host} is already in use (pass another --port, or 0 for any free port)`,
+              { cause: err },
+            )
+          : err,
+      );
+    server.once('error', onError);
+    server.listen(opts.port ?? DEFAULT_DASHBOARD_PORT, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost =
+    host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    server,
+    close() {
+      closed ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Keep-alive connections (browsers, fetch) would hold close() open until they idle out.
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
