@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startTickEnv } from '../helpers/tick-env.ts';
 
+// One environment for the file: its gateway, database and worker close when the file ends.
+const env = await startTickEnv();
+
 test('a full tick with the scripted provider persists actions and feedback with deterministic ids', async () => {
-  const env = await startTickEnv();
   const handle = await env.start();
   const result = await handle.result();
   assert.equal(result.status, 'completed');
@@ -38,4 +40,27 @@ test('a full tick with the scripted provider persists actions and feedback with 
     [env.personaId],
   );
   assert.ok(persona?.last_active_at);
+});
+
+test('budgets end the main turn with a recorded reason: rounds, tool calls, tokens, cost', async () => {
+  const cases = [
+    { budgets: { maxRounds: 1 }, reason: 'budget:rounds' },
+    { budgets: { maxToolCalls: 1 }, reason: 'budget:tool_calls' },
+    { budgets: { maxTokens: 1 }, reason: 'budget:tokens' },
+    // The scripted model is free, so only a zero cost budget is exhausted by it.
+    { budgets: { maxCostUsd: 0 }, reason: 'budget:cost' },
+  ];
+  for (const c of cases) {
+    const handle = await env.start({ budgets: c.budgets });
+    const result = await handle.result();
+    assert.equal(result.status, 'completed');
+    assert.equal(result.endReason, c.reason, JSON.stringify(c.budgets));
+    const [tick] = await env.query<{ end_reason: string; rounds: number; tool_calls: number }>(
+      'SELECT end_reason, rounds, tool_calls FROM persona_ticks WHERE id = $1',
+      [handle.workflowId],
+    );
+    assert.equal(tick?.end_reason, c.reason);
+    if (c.reason === 'budget:rounds') assert.equal(tick?.rounds, 1);
+    if (c.reason === 'budget:tool_calls') assert.equal(tick?.tool_calls, 1);
+  }
 });
