@@ -11,6 +11,7 @@ import {
 import { loadGatewayConfig, type GatewayConfig } from '../mcp-gateway/config.ts';
 import { resolveKek } from '../mcp-gateway/crypto/kek.ts';
 import { loadWorkerConfig, type WorkerConfig } from '../workers/config.ts';
+import { dataConverterFor } from '../workers/payload-codec.ts';
 
 /** What CLI commands share: configuration, the database, and (on demand) a Temporal client. */
 export interface CliContext {
@@ -48,7 +49,7 @@ export async function openCliContext(name: string): Promise<CliContext> {
         const target = await resolveTemporal(config.temporal, { dataDir: config.dataDir, logger });
         const connection = await connectClient(target);
         await ensureSearchAttributes(connection, target.namespace, logger);
-        return { client: new Client({ connection, namespace: target.namespace }), target };
+        return { client: new Client({ connection, namespace: target.namespace, dataConverter: dataConverterFor(config) }), target };
       })();
       return temporal;
     },

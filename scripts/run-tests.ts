@@ -41,7 +41,9 @@ const temporal = await resolveTemporal(
 if (!process.env.DOCKER_COMPOSE && !process.env.SKIP_DOCKER_TESTS) {
   const probe = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore', timeout: 20_000 });
   if (probe.status !== 0) {
-    process.stderr.write("tests: no 'docker compose' here: test/compose is skipped (set DOCKER_COMPOSE to a Compose v2 CLI to run it)\n");
+    process.stderr.write(
+      "tests: no 'docker compose' here: test/compose is skipped (set DOCKER_COMPOSE to a Compose v2 CLI to run it)\n",
+    );
     process.env.SKIP_DOCKER_TESTS = '1';
   }
 }

@@ -12,7 +12,7 @@ import type { ActivityDeps } from '../activities/index.ts';
 import { buildActivityDeps } from './build-deps.ts';
 import type { WorkerConfig } from './config.ts';
 import { startWorkerHttp } from './http.ts';
-import { AesGcmPayloadCodec } from './payload-codec.ts';
+import { dataConverterFor } from './payload-codec.ts';
 import { createTickWorker } from './tick-worker.ts';
 
 const SDK_LOG_LEVELS: Record<string, LogLevel> = {
@@ -65,14 +65,15 @@ export async function startWorker(
     cleanups.unshift(() => connection.close());
     const deps = buildActivityDeps(config, database.db, logger);
     cleanups.unshift(() => deps.sessions.close());
-    const codec = config.payloadCodecKey ? new AesGcmPayloadCodec(config.payloadCodecKey) : undefined;
+    const dataConverter = dataConverterFor(config);
+    const codec = dataConverter?.payloadCodecs?.[0];
     const worker = await createTickWorker({
       connection,
       namespace: temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       deps,
       maxConcurrentActivities: config.maxConcurrentActivities,
-      ...(codec && { dataConverter: { payloadCodecs: [codec] } }),
+      ...(dataConverter && { dataConverter }),
     });
     const httpServer = await startWorkerHttp({
       port: config.metricsPort,

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 
 const ENCODING = 'binary/encrypted';
 const CIPHER = 'AES-256-GCM';
@@ -7,7 +7,9 @@ const CIPHER = 'AES-256-GCM';
 /**
  * Optional end-to-end encryption of workflow payloads (PAYLOAD_CODEC_KEY): Temporal stores only
  * ciphertext; the worker, the CLI and the codec server (for the Web UI) decrypt. Secrets never
- * reach history in any case — this protects the rest (persona ids, summaries) at rest.
+ * reach history in any case — this protects the rest (persona ids, summaries) at rest. Search
+ * attributes are the exception: Temporal indexes them in plaintext, so the PersonaId / Archetype /
+ * Cadence a tick carries stay readable (test/tick/payload-codec.test.ts pins both facts).
  */
 export class AesGcmPayloadCodec implements PayloadCodec {
   constructor(
@@ -62,4 +64,9 @@ function b64map(m: Payload['metadata']): Record<string, string> {
   return Object.fromEntries(
     Object.entries(m ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')]),
   );
+}
+
+/** The data converter every client and worker of this deployment uses: with the codec iff a key is set. */
+export function dataConverterFor(config: { payloadCodecKey: Buffer | undefined }): DataConverter | undefined {
+  return config.payloadCodecKey ? { payloadCodecs: [new AesGcmPayloadCodec(config.payloadCodecKey)] } : undefined;
 }

@@ -88,6 +88,9 @@ export async function personaTick(
       login({ personaId: input.personaId, tickId: info.workflowId, runId: info.runId }),
     );
     upsertMemo({ provider: session.provider, model: session.model });
+    // A tick that starts while its persona is paused (a manual trigger, a start racing the kill
+    // switch) waits for `resume` like a signalled one, instead of running.
+    if (session.paused) state.paused = true;
     upsertSearchAttributes([
       { key: PERSONA_ID, value: session.personaId },
       { key: ARCHETYPE, value: session.archetype },
@@ -126,9 +129,15 @@ export async function personaTick(
         ),
       );
       const byId = new Map<string, ActionRecord>();
+      // A cancelled tick still records the calls of this round that completed (they may have written
+      // to the product); the cancellation is rethrown once they are in state.actions.
+      let cancelled: unknown;
       results.forEach((r, i) => {
         const { use, seq } = calls[i]!;
-        if (r.status === 'rejected' && isCancellation(r.reason)) throw r.reason;
+        if (r.status === 'rejected' && isCancellation(r.reason)) {
+          cancelled ??= r.reason;
+          return;
+        }
         const action: ActionRecord =
           r.status === 'fulfilled'
             ? { ...r.value, seq, round }
@@ -148,7 +157,11 @@ export async function personaTick(
           throw ApplicationFailure.nonRetryable(`tool result for ${action.toolUseId} returned for ${use.id}`);
         byId.set(use.id, action);
       });
-      for (const { use } of calls) state.actions.push(byId.get(use.id)!);
+      for (const { use } of calls) {
+        const action = byId.get(use.id);
+        if (action) state.actions.push(action);
+      }
+      if (cancelled !== undefined) throw cancelled;
       if (calls.length < res.toolUses.length) {
         state.endReason = 'budget:tool_calls';
         break;

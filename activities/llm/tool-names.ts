@@ -5,21 +5,26 @@ const CLAUDE_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
 /**
  * MCP tool names are a superset of Claude's; this maps both ways. Valid names map to themselves;
- * others are sanitised and de-duplicated with a numeric suffix.
+ * others are sanitised and de-duplicated with a numeric suffix (`a.b` → `a_b`, then `a_b_2`, `a_b_3`).
  */
 export class ToolNameMap {
   private readonly toClaude = new Map<string, string>();
   private readonly toMcp = new Map<string, string>();
 
   constructor(mcpNames: readonly string[]) {
-    for (const name of mcpNames) {
-      let candidate = CLAUDE_NAME.test(name)
-        ? name
-        : name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 60) || 'tool';
-      for (let i = 2; this.toMcp.has(candidate); i++) candidate = `${candidate.slice(0, 60)}_${i}`;
-      this.toClaude.set(name, candidate);
-      this.toMcp.set(candidate, name);
+    // Valid names first, so a sanitised name listed earlier can never take a valid name's slot.
+    for (const name of mcpNames.filter((n) => CLAUDE_NAME.test(n))) this.add(name, name);
+    for (const name of mcpNames.filter((n) => !CLAUDE_NAME.test(n))) {
+      const base = name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 60) || 'tool';
+      let candidate = base;
+      for (let i = 2; this.toMcp.has(candidate); i++) candidate = `${base}_${i}`;
+      this.add(name, candidate);
     }
+  }
+
+  private add(mcpName: string, claudeName: string): void {
+    this.toClaude.set(mcpName, claudeName);
+    this.toMcp.set(claudeName, mcpName);
   }
 
   claudeName(mcpName: string): string {

@@ -41,7 +41,10 @@ export function createToolCall(deps: ActivityDeps) {
       );
     }
     const catalog = await toolCatalog(deps, input.personaId);
-    const module = catalog.modules[catalog.names.claudeName(input.toolName)] ?? undefined;
+    // A name the model invented is not listed: the gateway answers it (a persona error the model can
+    // act on), rather than this activity failing and being retried as infra.
+    const listed = catalog.tools.some((t) => t.name === input.toolName);
+    const module = listed ? catalog.modules[catalog.names.claudeName(input.toolName)] : undefined;
     const started = performance.now();
     let result: CallToolResult;
     try {

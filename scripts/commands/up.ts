@@ -18,6 +18,7 @@ import { resolveKek } from '../../mcp-gateway/crypto/kek.ts';
 import { startGateway } from '../../mcp-gateway/server.ts';
 import { loadWorkerConfig } from '../../workers/config.ts';
 import { installRuntime, startWorker } from '../../workers/main.ts';
+import { dataConverterFor } from '../../workers/payload-codec.ts';
 import { printJson } from '../context.ts';
 
 interface UpOptions {
@@ -86,7 +87,7 @@ export function registerUpCommand(program: Command): void {
         stops.unshift(() => worker.stop());
         const connection = await connectClient(temporal);
         stops.unshift(() => connection.close());
-        const client = new Client({ connection, namespace: temporal.namespace });
+        const client = new Client({ connection, namespace: temporal.namespace, dataConverter: dataConverterFor(workerConfig) });
 
         const seeded = await seedPersonas(database.db, kek, seedSecret, defs);
         say(

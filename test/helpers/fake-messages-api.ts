@@ -3,14 +3,19 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after } from 'node:test';
 
-/** One scripted answer: a Messages API body (200), or an HTTP error with optional headers. */
+/**
+ * One scripted answer: a Messages API body (200), or an HTTP error with optional headers. `delayMs`
+ * holds the answer for a while; `until` holds it until a test-controlled promise settles (a gate, for
+ * tests that must act while a model call is in flight without racing a timer).
+ */
 export type FakeStep =
-  | { message: FakeMessage; delayMs?: number }
+  | { message: FakeMessage; delayMs?: number; until?: Promise<unknown> }
   | {
       status: number;
       error: { type: string; message: string };
       headers?: Record<string, string>;
       delayMs?: number;
+      until?: Promise<unknown>;
     };
 
 export interface FakeMessage {
@@ -79,6 +84,7 @@ export async function startFakeMessagesApi(
         }
         const step = typeof next === 'function' ? next(recorded) : next;
         if (step.delayMs) await new Promise((r) => setTimeout(r, step.delayMs));
+        if (step.until) await step.until;
         if ('status' in step) {
           res.writeHead(step.status, { 'content-type': 'application/json', ...step.headers });
           res.end(JSON.stringify({ type: 'error', error: step.error }));

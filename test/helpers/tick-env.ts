@@ -8,6 +8,7 @@ import {
   type Worker,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { resolveKek } from '../../mcp-gateway/crypto/kek.ts';
 import { DEV_PERSONA_SEED_SECRET } from '../../lib/personas/password.ts';
 import { upsertPersona, type PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
@@ -72,6 +73,8 @@ export async function startTickEnv(
     gatewayEnv?: Record<string, string>;
     /** Leave the task queue without an in-process worker (the test runs one in a child process). */
     noWorker?: boolean;
+    /** Data converter (e.g. a payload codec) for both the worker and `client`. */
+    dataConverter?: DataConverter;
   } = {},
 ): Promise<TickEnv> {
   const address = requireTemporal();
@@ -82,7 +85,7 @@ export async function startTickEnv(
     ...opts.persona,
   });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, ...(opts.dataConverter && { dataConverter: opts.dataConverter }) });
   const native = await NativeConnection.connect({ address });
   const taskQueue = `test-${randomUUID()}`;
   const workerConfig = loadWorkerConfig({
@@ -119,6 +122,7 @@ export async function startTickEnv(
         taskQueue,
         deps: env.deps,
         workflowBundle,
+        dataConverter: opts.dataConverter,
       });
       running = env.worker.run();
     },

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { Client } from '@temporalio/client';
+import { AesGcmPayloadCodec } from '../../workers/payload-codec.ts';
+import { historyToJson } from '../helpers/history-json.ts';
+import { startTickEnv } from '../helpers/tick-env.ts';
+
+const codec = new AesGcmPayloadCodec(randomBytes(32));
+const env = await startTickEnv({ dataConverter: { payloadCodecs: [codec] } });
+
+interface JsonPayload {
+  metadata?: Record<string, string>;
+  data?: string;
+}
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const text = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
+
+/** Every payload in a JSON history, split by whether it is a search attribute (indexed, never encoded). */
+function payloadsOf(history: unknown): { encoded: JsonPayload[]; searchAttributes: JsonPayload[] } {
+  const out = { encoded: [] as JsonPayload[], searchAttributes: [] as JsonPayload[] };
+  const visit = (v: unknown, inSearchAttributes: boolean): void => {
+    if (Array.isArray(v)) return v.forEach((x) => visit(x, inSearchAttributes));
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    if (o.metadata && typeof o.metadata === 'object' && 'encoding' in o.metadata) {
+      (inSearchAttributes ? out.searchAttributes : out.encoded).push(o as JsonPayload);
+      return;
+    }
+    for (const [k, x] of Object.entries(o)) visit(x, inSearchAttributes || k === 'searchAttributes');
+  };
+  visit(history, false);
+  return out;
+}
+
+test('with the payload codec on, history holds only ciphertext; a client without the key cannot read it', async () => {
+  const handle = await env.start();
+  const result = await handle.result();
+  assert.equal(result.status, 'completed', 'the worker and the client (same codec) decode each other');
+  assert.ok(result.actions > 0);
+
+  // A client without the codec sees what Temporal stores.
+  const plain = new Client({ connection: env.client.connection });
+  const stored = plain.workflow.getHandle(handle.workflowId);
+  const history = JSON.parse(historyToJson(await stored.fetchHistory())) as { events: unknown[] };
+  const { encoded, searchAttributes } = payloadsOf(history);
+
+  // Workflow input and result, every activity input and result, the memo: all encrypted.
+  assert.ok(encoded.length >= 2 * 5, `expected the tick's payloads, found ${encoded.length}`);
+  for (const p of encoded) {
+    assert.equal(p.metadata?.encoding, b64('binary/encrypted'), `unencrypted payload: ${JSON.stringify(p)}`);
+    assert.equal(p.metadata?.['encryption-cipher'], b64('AES-256-GCM'));
+  }
+  // The persona id is nowhere in history, raw or base64-decoded, except in the search attributes,
+  // which Temporal must index in plaintext (so the Web UI can filter ticks by persona).
+  const withoutSearchAttributes = JSON.stringify(history, (k, v: unknown) =>
+    k === 'searchAttributes' ? undefined : v,
+  );
+  const decodedData = encoded.map((p) => text(p.data)).join('\n');
+  assert.equal(withoutSearchAttributes.includes(env.personaId), false, 'persona id in plaintext history');
+  assert.equal(decodedData.includes(env.personaId), false, 'persona id in a payload’s base64 data');
+  assert.ok(
+    searchAttributes.some((p) => text(p.data).includes(env.personaId)),
+    'PersonaId search attribute',
+  );
+  await assert.rejects(stored.result(), /binary\/encrypted/, 'a client without the codec cannot decode');
+
+  // The same payloads decrypt with the key: the workflow input carries the persona id.
+  const started = (
+    history.events[0] as { workflowExecutionStartedEventAttributes: { input: { payloads: JsonPayload[] } } }
+  ).workflowExecutionStartedEventAttributes.input.payloads;
+  const [input] = await codec.decode(
+    started.map((p) => ({
+      metadata: Object.fromEntries(
+        Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]),
+      ),
+      data: Buffer.from(p.data ?? '', 'base64'),
+    })),
+  );
+  assert.equal(Buffer.from(input!.metadata!.encoding!).toString(), 'json/plain');
+  assert.equal(JSON.parse(Buffer.from(input!.data!).toString()).personaId, env.personaId);
+});

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { historyFromJson } from '../helpers/history-json.ts';
+import { sharedBundle } from '../helpers/tick-env.ts';
+
+// Replays every committed history (test/fixtures/histories, recorded from real ticks by
+// scripts/record-histories.ts) against today's workflow code: a change that would break ticks
+// running at deploy time fails here. No server needed: replay runs the workflow code only.
+const fixturesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
+const historiesDir = path.join(fixturesDir, 'histories');
+const fixtures = readdirSync(historiesDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => ({
+    workflowId: `replay-${path.basename(f, '.json')}`,
+    history: historyFromJson(JSON.parse(readFileSync(path.join(historiesDir, f), 'utf8'))),
+  }));
+
+test('the fixtures cover the tick’s paths', () => {
+  const names = fixtures.map((f) => f.workflowId);
+  for (const expected of [
+    'scripted-tick',
+    'parallel-tool-use-with-errors',
+    'paused-and-resumed',
+    'cancelled',
+  ]) {
+    assert.ok(names.includes(`replay-${expected}`), `missing fixture ${expected}.json`);
+  }
+  const eventTypes = new Set(fixtures.flatMap((f) => f.history.events.map((e) => e.eventType)));
+  assert.ok(eventTypes.size > 10, 'fixtures are real histories, not stubs');
+});
+
+test('every committed history replays against the current workflow bundle', async () => {
+  const workflowBundle = await sharedBundle();
+  const results = [];
+  for await (const r of Worker.runReplayHistories({ workflowBundle, replayName: 'replay-test' }, fixtures)) {
+    results.push(r);
+  }
+  assert.equal(results.length, fixtures.length);
+  for (const r of results) assert.equal(r.error, undefined, `${r.workflowId}: ${String(r.error)}`);
+});
+
+let variant: Promise<WorkflowBundleWithSourceMap> | undefined;
+const nondeterministicBundle = () =>
+  (variant ??= bundleWorkflowCode({
+    workflowsPath: path.join(fixturesDir, 'nondeterministic-workflows/index.ts'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  }));
+
+test('a non-deterministic change (an extra activity before login) is caught on every history', async () => {
+  const workflowBundle = await nondeterministicBundle();
+  for (const { workflowId, history } of fixtures) {
+    await assert.rejects(
+      Worker.runReplayHistory({ workflowBundle, replayName: 'replay-nondeterministic' }, history, workflowId),
+      (err: unknown) => {
+        assert.ok(
+          err instanceof DeterminismViolationError,
+          `${workflowId}: expected a determinism violation, got ${String(err)}`,
+        );
+        assert.match(err.message, /scheduled event 'login' does not match .*'modelCall'/);
+        return true;
+      },
+    );
+  }
+});
