@@ -78,17 +78,22 @@ export const personaTicks = pgTable(
   (t) => [index('persona_ticks_persona_idx').on(t.personaId, t.startedAt)],
 );
 
+/** The tick and persona every action and feedback row belongs to (deleted with either). */
+const tickScoped = () => ({
+  tickId: text('tick_id')
+    .notNull()
+    .references(() => personaTicks.id, { onDelete: 'cascade' }),
+  personaId: uuid('persona_id')
+    .notNull()
+    .references(() => personas.id, { onDelete: 'cascade' }),
+});
+
 export const personaActions = pgTable(
   'persona_actions',
   {
     /** Deterministic: `${tickId}-${seq}-${toolName}`, so a retried persist never duplicates. */
     id: text('id').primaryKey(),
-    tickId: text('tick_id')
-      .notNull()
-      .references(() => personaTicks.id, { onDelete: 'cascade' }),
-    personaId: uuid('persona_id')
-      .notNull()
-      .references(() => personas.id, { onDelete: 'cascade' }),
+    ...tickScoped(),
     round: integer('round').notNull(),
     seq: integer('seq').notNull(),
     toolName: text('tool_name').notNull(),
@@ -112,12 +117,7 @@ export const personaFeedback = pgTable(
   {
     /** Deterministic: `${tickId}-${module}`: one rating per module per tick. */
     id: text('id').primaryKey(),
-    tickId: text('tick_id')
-      .notNull()
-      .references(() => personaTicks.id, { onDelete: 'cascade' }),
-    personaId: uuid('persona_id')
-      .notNull()
-      .references(() => personas.id, { onDelete: 'cascade' }),
+    ...tickScoped(),
     /** A module id, or `__parse` when the rating turn's output could not be parsed. */
     module: text('module').notNull(),
     rating: integer('rating'),
