@@ -49,6 +49,17 @@ export async function loadToolInput(
   return use?.type === 'tool_use' ? (use.input as Record<string, unknown>) : undefined;
 }
 
+export type TranscriptRow = typeof personaTranscript.$inferSelect;
+
+/** Every stored part of a tick's transcript, by round. */
+export async function loadTranscript(db: DbOrTx, tickId: string): Promise<TranscriptRow[]> {
+  return db
+    .select()
+    .from(personaTranscript)
+    .where(eq(personaTranscript.tickId, tickId))
+    .orderBy(asc(personaTranscript.round));
+}
+
 /**
  * Rebuilds the conversation for round `upTo` from Postgres: the opening prompt, then for each earlier
  * round the assistant's blocks and a user turn with one tool_result per tool_use, matched by
@@ -61,11 +72,15 @@ export async function buildMessages(
   opening: string,
   upTo: number,
 ): Promise<MessageParam[]> {
-  const rows = await db
-    .select()
-    .from(personaTranscript)
-    .where(eq(personaTranscript.tickId, tickId))
-    .orderBy(asc(personaTranscript.round));
+  return transcriptMessages(await loadTranscript(db, tickId), opening, upTo);
+}
+
+/** buildMessages over rows already loaded with loadTranscript. */
+export function transcriptMessages(
+  rows: readonly TranscriptRow[],
+  opening: string,
+  upTo: number,
+): MessageParam[] {
   const messages: MessageParam[] = [{ role: 'user', content: opening }];
   for (let round = 0; round < upTo; round++) {
     const assistant = rows.find((r) => r.round === round && r.part === 'assistant');

@@ -3,7 +3,7 @@ import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 import { costUsd, priceFor } from '../llm/prices.ts';
 import { dayPrompt, loadPersona } from '../persona-context.ts';
-import { buildMessages, saveTranscriptPart } from '../transcript.ts';
+import { loadTranscript, saveTranscriptPart, transcriptMessages } from '../transcript.ts';
 import { toolCatalog } from './tool-catalog.ts';
 
 /**
@@ -17,9 +17,17 @@ export function createModelCall(deps: ActivityDeps) {
   };
 
   async function run(input: ModelCallInput): Promise<ModelCallResult> {
-    const persona = await loadPersona(deps.db, input.personaId);
+    // The persona and the transcript are independent reads: one round trip instead of two. A missing
+    // persona still wins over any other failure, as when they were read one after the other.
+    const [personaRead, transcriptRead] = await Promise.allSettled([
+      loadPersona(deps.db, input.personaId),
+      loadTranscript(deps.db, input.tickId),
+    ]);
+    if (personaRead.status === 'rejected') throw personaRead.reason;
+    if (transcriptRead.status === 'rejected') throw transcriptRead.reason;
+    const persona = personaRead.value;
     const catalog = await toolCatalog(deps, persona.id);
-    const messages = await buildMessages(deps.db, input.tickId, dayPrompt(persona), input.round);
+    const messages = transcriptMessages(transcriptRead.value, dayPrompt(persona), input.round);
     let response;
     try {
       response = await deps.llm.createMessage({

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { personas, users } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { hashPassword, verifyPassword } from '../../mcp-gateway/identity/passwords.ts';
-import { signupUser } from '../../mcp-gateway/identity/signup.ts';
+import { normaliseEmail, signupNewUsers, signupUser } from '../../mcp-gateway/identity/signup.ts';
 import { derivePersonaPassword } from './password.ts';
 
 export interface PersonaDefinition {
@@ -19,6 +19,29 @@ export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
 const sameMix = (a: Record<string, number>, b: Record<string, number>) =>
   Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+
+/** The personas row of a definition: what upsertPersona inserts, or updates to. */
+const personaRow = (userId: string, def: PersonaDefinition) => ({
+  userId,
+  displayName: def.displayName,
+  archetype: def.archetype,
+  systemPrompt: def.systemPrompt,
+  moduleMix: def.moduleMix,
+  cadence: def.cadence,
+  timezone: def.timezone,
+});
+
+/** Whether a stored persona already says what its definition says (nothing to update). */
+export function samePersona(existing: typeof personas.$inferSelect, def: PersonaDefinition): boolean {
+  return (
+    existing.displayName === def.displayName &&
+    existing.archetype === def.archetype &&
+    existing.systemPrompt === def.systemPrompt &&
+    existing.cadence === def.cadence &&
+    existing.timezone === def.timezone &&
+    sameMix(existing.moduleMix, def.moduleMix)
+  );
+}
 
 /**
  * Creates or updates a persona by email: a real user signed up through the same path as humans,
@@ -49,29 +72,67 @@ export async function upsertPersona(
       .where(eq(users.id, user.id));
     passwordChanged = true;
   }
-  const values = {
-    userId: user.id,
-    displayName: def.displayName,
-    archetype: def.archetype,
-    systemPrompt: def.systemPrompt,
-    moduleMix: def.moduleMix,
-    cadence: def.cadence,
-    timezone: def.timezone,
-  };
+  const values = personaRow(user.id, def);
   const [existing] = await db.select().from(personas).where(eq(personas.userId, user.id));
   if (!existing) {
     const [row] = await db.insert(personas).values(values).returning({ id: personas.id });
     return { outcome: 'created', personaId: row!.id, userId: user.id };
   }
-  const same =
-    existing.displayName === def.displayName &&
-    existing.archetype === def.archetype &&
-    existing.systemPrompt === def.systemPrompt &&
-    existing.cadence === def.cadence &&
-    existing.timezone === def.timezone &&
-    sameMix(existing.moduleMix, def.moduleMix);
+  const same = samePersona(existing, def);
   if (same)
     return { outcome: passwordChanged ? 'updated' : 'unchanged', personaId: existing.id, userId: user.id };
   await db.update(personas).set(values).where(eq(personas.id, existing.id));
   return { outcome: 'updated', personaId: existing.id, userId: user.id };
+}
+
+/**
+ * upsertPersona for many personas whose email has no user yet, in one transaction per `batchSize`:
+ * signed up with signupNewUsers (the multi-user form of the same signup path: the same user,
+ * personal space, owner membership and vault rows, kind 'persona', the derived password's hash)
+ * and given their personas row in the same transaction. Returns what it created, by normalised
+ * email; an email signed up by someone else meanwhile is left out, for upsertPersona to handle.
+ */
+export async function createNewPersonas(
+  db: Db,
+  kek: Buffer,
+  seedSecret: string,
+  defs: readonly PersonaDefinition[],
+  opts: { batchSize?: number; onBatch?: (created: number) => void } = {},
+): Promise<Map<string, { personaId: string; userId: string }>> {
+  const out = new Map<string, { personaId: string; userId: string }>();
+  const size = opts.batchSize ?? 500;
+  for (let i = 0; i < defs.length; i += size) {
+    const batch = defs.slice(i, i + size);
+    const created = await db.transaction(async (tx) => {
+      const signedUp = await signupNewUsers(
+        tx,
+        kek,
+        batch.map((def) => ({
+          email: def.email,
+          password: derivePersonaPassword(seedSecret, def.email),
+          passwordScheme: 'sha256' as const,
+          kind: 'persona' as const,
+        })),
+      );
+      const paired = new Set<string>();
+      const rows = batch.flatMap((def) => {
+        const email = normaliseEmail(def.email);
+        const s = signedUp.get(email);
+        // A second definition with the same email is not new any more: upsertPersona's job.
+        if (!s || paired.has(email)) return [];
+        paired.add(email);
+        return [personaRow(s.user.id, def)];
+      });
+      if (!rows.length) return [];
+      const inserted = await tx
+        .insert(personas)
+        .values(rows)
+        .returning({ id: personas.id, userId: personas.userId });
+      const emailOf = new Map([...signedUp.values()].map((r) => [r.user.id, r.user.email]));
+      return inserted.map((r) => ({ email: emailOf.get(r.userId)!, personaId: r.id, userId: r.userId }));
+    });
+    for (const c of created) out.set(c.email, { personaId: c.personaId, userId: c.userId });
+    opts.onBatch?.(created.length);
+  }
+  return out;
 }

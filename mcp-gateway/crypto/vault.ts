@@ -4,6 +4,12 @@ import { vaultKeys } from '../../schema/index.ts';
 import type { DbOrTx } from '../../lib/db/client.ts';
 import { decryptValue, encryptValue } from './aes-gcm.ts';
 
+/** A new user's vault row: a fresh master key wrapped by the KEK, or none for a zero-knowledge user. */
+export function newVaultRow(kek: Buffer, userId: string, zeroKnowledge: boolean) {
+  const wrappedKey = zeroKnowledge ? null : encryptValue(kek, randomBytes(32).toString('base64'));
+  return { userId, wrappedKey, zeroKnowledge };
+}
+
 /** Creates the user's vault row: a fresh wrapped master key, or none for a zero-knowledge user. */
 export async function createVault(
   tx: DbOrTx,
@@ -11,8 +17,10 @@ export async function createVault(
   userId: string,
   zeroKnowledge: boolean,
 ): Promise<void> {
-  const wrappedKey = zeroKnowledge ? null : encryptValue(kek, randomBytes(32).toString('base64'));
-  await tx.insert(vaultKeys).values({ userId, wrappedKey, zeroKnowledge }).onConflictDoNothing();
+  await tx
+    .insert(vaultKeys)
+    .values(newVaultRow(kek, userId, zeroKnowledge))
+    .onConflictDoNothing();
 }
 
 /** The user's unwrapped master key, or undefined when the server has no usable key (zero-knowledge). */

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import { spaceMemberships, spaces, users, type User } from '../../schema/index.ts';
-import type { Db } from '../../lib/db/client.ts';
-import { createVault } from '../crypto/vault.ts';
+import { spaceMemberships, spaces, users, vaultKeys, type User } from '../../schema/index.ts';
+import type { Db, Tx } from '../../lib/db/client.ts';
+import { createVault, newVaultRow } from '../crypto/vault.ts';
 import { hashPassword, type PasswordScheme } from './passwords.ts';
 
 export interface SignupInput {
@@ -32,17 +32,11 @@ export function normaliseEmail(email: string): string {
  */
 export async function signupUser(db: Db, kek: Buffer, input: SignupInput): Promise<SignupResult> {
   const email = normaliseEmail(input.email);
-  const passwordHash = input.password ? await hashPassword(input.password, input.passwordScheme) : null;
+  const row = await userRow(input);
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(users)
-      .values({
-        email,
-        passwordHash,
-        kind: input.kind ?? 'human',
-        tier: input.tier ?? 'free',
-        destructiveOptIn: input.destructiveOptIn ?? false,
-      })
+      .values(row)
       .onConflictDoNothing({ target: users.email })
       .returning();
     const user = inserted[0] ?? (await tx.select().from(users).where(eq(users.email, email)))[0];
@@ -53,10 +47,68 @@ export async function signupUser(db: Db, kek: Buffer, input: SignupInput): Promi
   });
 }
 
+/** The users row a signup writes (email normalised, password hashed; never the password itself). */
+async function userRow(input: SignupInput) {
+  return {
+    email: normaliseEmail(input.email),
+    passwordHash: input.password ? await hashPassword(input.password, input.passwordScheme) : null,
+    kind: input.kind ?? ('human' as const),
+    tier: input.tier ?? ('free' as const),
+    destructiveOptIn: input.destructiveOptIn ?? false,
+  };
+}
+
+const personalSpaceRow = (ownerId: string) => ({ name: 'Personal', type: 'personal' as const, ownerId });
+
+/**
+ * signupUser for many new users at once, inside the caller's transaction: per user exactly the rows
+ * signupUser writes for a new email (the user, its personal space, the owner membership, the vault),
+ * with one multi-row INSERT per table instead of one transaction per user — for seeding thousands of
+ * personas. An email that already exists is skipped (ON CONFLICT DO NOTHING, as in signupUser) and
+ * left out of the result: sign those up one by one with signupUser, which also repairs a missing
+ * personal space or vault.
+ */
+export async function signupNewUsers(
+  tx: Tx,
+  kek: Buffer,
+  inputs: readonly SignupInput[],
+): Promise<Map<string, SignupResult>> {
+  const out = new Map<string, SignupResult>();
+  if (!inputs.length) return out;
+  const rows = await Promise.all(inputs.map(userRow));
+  const inserted = await tx
+    .insert(users)
+    .values(rows)
+    .onConflictDoNothing({ target: users.email })
+    .returning();
+  if (!inserted.length) return out;
+  const created = await tx
+    .insert(spaces)
+    .values(inserted.map((u) => personalSpaceRow(u.id)))
+    .onConflictDoNothing()
+    .returning({ id: spaces.id, ownerId: spaces.ownerId });
+  // Brand-new users cannot have a personal space yet; if one did, this is not a new user after all.
+  if (created.length !== inserted.length)
+    throw new Error('signupNewUsers: a new user already had a personal space');
+  await tx
+    .insert(spaceMemberships)
+    .values(created.map((s) => ({ spaceId: s.id, userId: s.ownerId, role: 'owner' as const })))
+    .onConflictDoNothing();
+  const zeroKnowledge = new Map(inputs.map((i) => [normaliseEmail(i.email), i.zeroKnowledge ?? false]));
+  await tx
+    .insert(vaultKeys)
+    .values(inserted.map((u) => newVaultRow(kek, u.id, zeroKnowledge.get(u.email) ?? false)))
+    .onConflictDoNothing();
+  const spaceOf = new Map(created.map((s) => [s.ownerId, s.id]));
+  for (const user of inserted)
+    out.set(user.email, { user, personalSpaceId: spaceOf.get(user.id)!, created: true });
+  return out;
+}
+
 async function ensurePersonalSpace(tx: Db, user: User): Promise<string> {
   const [created] = await tx
     .insert(spaces)
-    .values({ name: 'Personal', type: 'personal', ownerId: user.id })
+    .values(personalSpaceRow(user.id))
     .onConflictDoNothing()
     .returning({ id: spaces.id });
   const spaceId =
