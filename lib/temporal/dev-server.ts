@@ -69,7 +69,18 @@ export async function startDevServer(opts: {
     opts.namespace,
     '--log-level',
     'warn',
-    ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
+    // WAL + synchronous=normal: creating 10,000 schedules took 107 s with the defaults and 50 s with
+    // these; a development server may lose its last transactions on power loss, nothing more.
+    ...(opts.dbFile
+      ? [
+          '--db-filename',
+          opts.dbFile,
+          '--sqlite-pragma',
+          'journal_mode=wal',
+          '--sqlite-pragma',
+          'synchronous=normal',
+        ]
+      : []),
     ...(opts.headless ? ['--headless'] : ['--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1']),
     ...(opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
     ...SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]),

@@ -41,7 +41,10 @@ export async function verifyPassword(password: string, stored: string | null): P
   if (stored.startsWith('sha256$')) {
     const [, saltB64, hashB64] = stored.split('$');
     if (!saltB64 || !hashB64) return false;
-    return timingSafeEqual(Buffer.from(hashB64, 'base64'), sha256(Buffer.from(saltB64, 'base64'), password));
+    const expected = Buffer.from(hashB64, 'base64');
+    const actual = sha256(Buffer.from(saltB64, 'base64'), password);
+    // timingSafeEqual throws on a length mismatch; a malformed stored hash simply does not match.
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
   }
   const [alg, n, r, p, saltB64, keyB64] = stored.split('$');
   if (alg !== 'scrypt' || !saltB64 || !keyB64) return false;
