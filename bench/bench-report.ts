@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sampleMachine } from './process-cpu.ts';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const PROJECT_DIR = path.resolve(BENCH_DIR, '..');
@@ -61,11 +62,11 @@ export async function waitForLowLoad(opts: {
 
 /** Cores used on average over `ms` by other processes and by this process tree. */
 export async function coresOverWindow(ms: number): Promise<{ otherCores: number; ownCores: number }> {
-  const m0 = machineBusy();
+  const m0 = sampleMachine();
   const c0 = sumValues(cpuByCommand());
   await new Promise((r) => setTimeout(r, ms));
   const own = sumValues(cpuByCommand()) - c0;
-  const m1 = machineBusy();
+  const m1 = sampleMachine();
   if (!m0 || !m1) return { otherCores: 0, ownCores: own / (ms / 1000) };
   const busy = (m1.busy - m0.busy) / CLOCK_TICKS;
   return { otherCores: Math.max(0, busy - own) / (ms / 1000), ownCores: own / (ms / 1000) };
@@ -157,22 +158,5 @@ export function cpuDelta(before: Map<string, number>, after: Map<string, number>
   return out;
 }
 
-/** Whole-machine busy fraction (all cores) over a window, from /proc/stat; NaN when unavailable. */
-export function machineBusy(): { busy: number; total: number } | undefined {
-  try {
-    const v = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const idle = (v[3] ?? 0) + (v[4] ?? 0);
-    const total = v.reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
-  } catch {
-    return undefined;
-  }
-}
-
-export function busyFraction(
-  before: ReturnType<typeof machineBusy>,
-  after: ReturnType<typeof machineBusy>,
-): number {
-  if (!before || !after || after.total === before.total) return Number.NaN;
-  return (after.busy - before.busy) / (after.total - before.total);
-}
+// One /proc/stat sampler for every benchmark: process-cpu.ts (used by gateway-latency) has it.
+export { sampleMachine as machineBusy, machineBusyFraction as busyFraction } from './process-cpu.ts';
