@@ -45,11 +45,8 @@ async function plan(db: Db, seedSecret: string, defs: readonly PersonaDefinition
   return Promise.all(
     defs.map(async (def): Promise<SeedResult> => {
       const row = byEmail.get(def.email);
+      // Emails of human or system accounts were refused before planning (refuseTakenEmails).
       if (!row?.persona) {
-        if (row && row.user.kind !== 'persona')
-          throw new Error(
-            `${def.email} already belongs to a ${row.user.kind} account; a persona cannot take it over`,
-          );
         return { email: def.email, outcome: 'created', personaId: undefined };
       }
       const p = row.persona;
