@@ -1,4 +1,5 @@
-// Lint = correctness rules that tsc cannot see: unawaited promises, type-only imports, import cycles.
+// Lint = correctness rules that tsc cannot see: unawaited promises, type-only imports, import cycles,
+// and the layers: which runtime folder may import which (README "Layout").
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
@@ -25,8 +26,66 @@ export default tseslint.config(
       'import-x/no-cycle': 'error',
     },
   },
+  layers(),
+  {
+    // Workflow code runs in Temporal's deterministic sandbox: no node built-ins (the bundler would
+    // fail the worker at start; this fails `npm run check` first), and activities only as types.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'import-x/no-nodejs-modules': 'error',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/activities/**'],
+              allowTypeImports: true,
+              message: 'workflows import activities as types only (proxyActivities<typeof …>)',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 );
+
+/**
+ * The layers, as import-x zones (target may not import from):
+ *   lib/vocabulary.ts            the domain's words; imports nothing
+ *   workflows/                   workflow code + the tick contract; imports only lib/vocabulary.ts
+ *   schema/                      drizzle tables; imports only lib/vocabulary.ts
+ *   lib/                         shared infrastructure and domain; no runtime folder (only the contract)
+ *   activities/, mcp-gateway/,   runtimes; each imports lib/, schema/, the contract — never another runtime
+ *   dashboard/
+ *   workers/                     wires activities + lib into a worker
+ *   scripts/, bench/, test/      the CLI and the harness: anything
+ */
+function layers() {
+  const runtimes = ['activities', 'mcp-gateway', 'dashboard', 'workers', 'scripts', 'bench', 'test'];
+  const onlyContract = { from: './workflows', except: ['./tick-contract.ts'] };
+  const zone = (target, from, message) => ({ target: `./${target}`, from: from.map((f) => `./${f}`), message });
+  const zones = [
+    zone('workflows', ['schema', 'mcp-gateway', 'dashboard', 'workers', 'scripts', 'bench', 'test'], 'workflow code imports only workflows/ and lib/vocabulary.ts'),
+    { target: './workflows', from: './lib', except: ['./vocabulary.ts'], message: 'workflow code imports only workflows/ and lib/vocabulary.ts' },
+    zone('schema', ['workflows', ...runtimes], 'schema/ imports only schema/ and lib/vocabulary.ts'),
+    { target: './schema', from: './lib', except: ['./vocabulary.ts'], message: 'schema/ imports only schema/ and lib/vocabulary.ts' },
+    zone('lib', runtimes, 'lib/ is shared by every runtime and imports none of them'),
+    { target: './lib', ...onlyContract, message: 'lib/ imports only the tick contract from workflows/' },
+    zone('activities', runtimes.filter((r) => r !== 'activities'), 'activities import lib/, schema/ and the tick contract, no other runtime'),
+    { target: './activities', ...onlyContract, message: 'activities import only the tick contract from workflows/' },
+    zone('mcp-gateway', ['workflows', ...runtimes.filter((r) => r !== 'mcp-gateway')], 'the gateway imports lib/ and schema/, no other runtime'),
+    zone('dashboard', ['workflows', ...runtimes.filter((r) => r !== 'dashboard')], 'the dashboard imports lib/ and schema/, no other runtime'),
+    zone('workers', ['mcp-gateway', 'dashboard', 'scripts', 'bench', 'test'], 'workers wire activities and lib/; they never import the CLI, gateway or dashboard'),
+    { target: './workers', ...onlyContract, message: 'workers import workflow code only through the bundle (and the contract)' },
+  ];
+  return {
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } } },
+    rules: { 'import-x/no-restricted-paths': ['error', { zones }] },
+  };
+}

@@ -3,12 +3,15 @@ import type { Logger } from '../lib/logger.ts';
 import type { PriceTable } from './llm/prices.ts';
 import type { LlmProvider } from './llm/types.ts';
 import type { PersonaSessions } from './mcp/persona-sessions.ts';
+import type { PersonaCache } from './persona-context.ts';
 import type { WorkerMetrics } from './metrics.ts';
 
 /** Everything the tick activities need, built once by the worker (workers/) and passed in. */
 export interface ActivityDeps {
   db: Db;
   llm: LlmProvider;
+  /** Persona rows: read fresh at login, reused by the rest of the tick. */
+  personas: PersonaCache;
   sessions: PersonaSessions;
   metrics: WorkerMetrics;
   logger: Logger;

@@ -1,63 +1,54 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
-import { personas, users } from '../schema/index.ts';
+import { personas, spaces, users } from '../schema/index.ts';
 import type { Db } from '../lib/db/client.ts';
+import { TICK_FAILURES } from '../workflows/tick-contract.ts';
 
-export const PERSONA_FAILURE = { notFound: 'PersonaNotFound', noSpace: 'NoPersonalSpace' } as const;
+export type PersonaRow = typeof personas.$inferSelect & { email: string; hasPersonalSpace: boolean };
 
-export type PersonaRow = typeof personas.$inferSelect & { email: string };
-
+/** The persona with its user's email and whether its personal space exists: one query. */
 export async function loadPersona(db: Db, personaId: string): Promise<PersonaRow> {
   const [row] = await db
-    .select({ persona: personas, email: users.email })
+    .select({
+      persona: personas,
+      email: users.email,
+      hasPersonalSpace: sql<boolean>`exists (${db
+        .select({ one: sql`1` })
+        .from(spaces)
+        .where(and(eq(spaces.ownerId, personas.userId), eq(spaces.type, 'personal')))})`,
+    })
     .from(personas)
     .innerJoin(users, eq(users.id, personas.userId))
     .where(eq(personas.id, personaId));
   if (!row)
     throw ApplicationFailure.nonRetryable(
       `persona ${personaId} does not exist (deleted, or never seeded)`,
-      PERSONA_FAILURE.notFound,
+      TICK_FAILURES.personaNotFound.type,
     );
-  return { ...row.persona, email: row.email };
+  return { ...row.persona, email: row.email, hasPersonalSpace: row.hasPersonalSpace };
 }
 
-/** "Simulate your day" — the opening user message of the main turn, in the persona's own time. */
-export function dayPrompt(persona: PersonaRow, now = new Date()): string {
-  const local = new Intl.DateTimeFormat('en-GB', {
-    timeZone: persona.timezone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(now);
-  return [
-    `It is ${local} where you are (${persona.timezone}).`,
-    'Live this part of your day in the product, as yourself: use its tools for what you would really do now —',
-    'plan, track, write things down, check things off. Act, don’t narrate plans. If a tool answers with an',
-    'error, react as you naturally would (fix the input, try something else, or give up on it).',
-    'When you are done for now, reply with one or two sentences about how it went and call no more tools.',
-  ].join('\n');
-}
+/**
+ * Persona rows as the worker's activities see them during a tick. Login reads the row fresh (the
+ * paused flag must be current) and every later step of the tick — each model call, the rating, a
+ * re-login — reuses it for `ttlMs`, instead of reading the same row once per round. Per-worker
+ * memory, bounded by `maxEntries` (oldest first out).
+ */
+export class PersonaCache {
+  private readonly rows = new Map<string, { row: PersonaRow; at: number }>();
 
-/** The rating-turn prompt: what the persona did per module, and the strict JSON it must answer with. */
-export function ratingPrompt(
-  modules: string[],
-  actions: Array<{ module: string | undefined; toolName: string; outcome: string; errorClass?: string }>,
-  marker: string,
-): string {
-  const lines = modules.map((m) => {
-    const mine = actions.filter((a) => a.module === m);
-    const errors = mine.filter((a) => a.outcome === 'error').length;
-    return `- ${m}: ${mine.length} call${mine.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'} (${[...new Set(mine.map((a) => a.toolName))].join(', ')})`;
-  });
-  return [
-    'Your session in the product is over. This is what you did, per module:',
-    ...lines,
-    '',
-    'Rate each module you used from 1 (awful) to 5 (delightful), in character, with a short note on why.',
-    'Answer with only a JSON object, no prose, keyed by module id, exactly these keys:',
-    `{ ${modules.map((m) => `"${m}": { "rating": <1-5>, "notes": "<why>" }`).join(', ')} }`,
-    `${marker} ${modules.join(', ')}`,
-  ].join('\n');
+  constructor(
+    private readonly db: Db,
+    private readonly opts: { ttlMs: number; maxEntries: number } = { ttlMs: 5 * 60_000, maxEntries: 2000 },
+  ) {}
+
+  async get(personaId: string, opts: { fresh?: boolean } = {}): Promise<PersonaRow> {
+    const hit = this.rows.get(personaId);
+    if (!opts.fresh && hit && Date.now() - hit.at < this.opts.ttlMs) return hit.row;
+    const row = await loadPersona(this.db, personaId);
+    this.rows.delete(personaId);
+    this.rows.set(personaId, { row, at: Date.now() });
+    if (this.rows.size > this.opts.maxEntries) this.rows.delete(this.rows.keys().next().value!);
+    return row;
+  }
 }

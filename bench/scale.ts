@@ -26,16 +26,17 @@ import { parseArgs } from 'node:util';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import type { Database } from '../lib/db/client.ts';
 import { mapLimit } from '../lib/concurrency.ts';
-import { ARCHETYPES, CADENCES, parseCatalog } from '../lib/personas/catalog.ts';
+import { ARCHETYPES, parseCatalog } from '../lib/personas/catalog.ts';
+import { CADENCES } from '../lib/vocabulary.ts';
 import { livePersonas } from '../lib/personas/live-personas.ts';
 import { DEV_PERSONA_SEED_SECRET } from '../lib/personas/password.ts';
 import { seedPersonas, type SeedSummary } from '../lib/personas/seed.ts';
 import { upsertPersona, type PersonaDefinition } from '../lib/personas/upsert-persona.ts';
-import { loadMasterKey } from '../mcp-gateway/crypto/vault.ts';
-import { hashPassword, verifyPassword } from '../mcp-gateway/identity/passwords.ts';
+import { loadMasterKey } from '../lib/product/vault.ts';
+import { hashPassword, verifyPassword } from '../lib/product/passwords.ts';
 import { derivePersonaPassword } from '../lib/personas/password.ts';
 import { listPersonaSchedules, syncSchedules, type SyncChange } from '../lib/schedules/sync.ts';
-import { resolveKek } from '../mcp-gateway/crypto/kek.ts';
+import { resolveKek } from '../lib/product/kek.ts';
 import {
   busyFraction,
   cpuByCommand,

@@ -15,12 +15,13 @@ import {
 import { sql } from 'drizzle-orm';
 import { timestamps } from './columns.ts';
 import { users } from './users.ts';
+import { ACTION_OUTCOMES, CADENCES, ERROR_CLASSES, TICK_STATUSES } from '../lib/vocabulary.ts';
 
-export const personaCadence = pgEnum('persona_cadence', ['hourly', 'daily', 'weekdays']);
-export const tickStatus = pgEnum('tick_status', ['running', 'completed', 'failed', 'cancelled']);
-export const actionOutcome = pgEnum('action_outcome', ['ok', 'error']);
+export const personaCadence = pgEnum('persona_cadence', CADENCES);
+export const tickStatus = pgEnum('tick_status', TICK_STATUSES);
+export const actionOutcome = pgEnum('action_outcome', ACTION_OUTCOMES);
 /** Which side an error is on: a clumsy persona, a broken product, the policy gate, or infrastructure. */
-export const errorClass = pgEnum('error_class', ['persona', 'product', 'policy', 'infra']);
+export const errorClass = pgEnum('error_class', ERROR_CLASSES);
 
 /** A persona is 1:1 with a user of kind 'persona'; deleting the user deletes the persona. */
 export const personas = pgTable(
@@ -48,11 +49,11 @@ export const personas = pgTable(
 export const personaTicks = pgTable(
   'persona_ticks',
   {
+    /** The tick's Temporal workflow id (a tick is one workflow execution; its id is unique). */
     id: text('id').primaryKey(),
     personaId: uuid('persona_id')
       .notNull()
       .references(() => personas.id, { onDelete: 'cascade' }),
-    workflowId: text('workflow_id').notNull(),
     runId: text('run_id'),
     status: tickStatus('status').notNull().default('running'),
     endReason: text('end_reason'),

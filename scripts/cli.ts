@@ -1,7 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../lib/config/env.ts';
-import { InsecureSeedSecretError } from '../lib/personas/password.ts';
-import { InsecureKekError } from '../mcp-gateway/crypto/kek.ts';
+import { PersonaRunnerError } from '../lib/errors.ts';
 import { registerAuditCommand } from './commands/audit.ts';
 import { registerGatewayCommand } from './commands/gateway.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
@@ -44,11 +42,8 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (
-      err instanceof ConfigError ||
-      err instanceof InsecureKekError ||
-      err instanceof InsecureSeedSecretError
-    ) {
+    if (err instanceof PersonaRunnerError && err.exitCode === 2) {
+      // Usage and configuration errors name what is wrong; no prefix, nothing else to add.
       process.stderr.write(`${err.message}\n`);
       process.exitCode = 2;
       return;

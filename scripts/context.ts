@@ -8,65 +8,79 @@ import {
   resolveTemporal,
   type TemporalTarget,
 } from '../lib/temporal/connect.ts';
-import { loadGatewayConfig, type GatewayConfig } from '../mcp-gateway/config.ts';
-import { resolveKek } from '../mcp-gateway/crypto/kek.ts';
+import { loadGatewayConfig } from '../mcp-gateway/config.ts';
+import { resolveKek } from '../lib/product/kek.ts';
 import { loadWorkerConfig, type WorkerConfig } from '../workers/config.ts';
 import { dataConverterFor } from '../workers/payload-codec.ts';
 
-/** What CLI commands share: configuration, the database, and (on demand) a Temporal client. */
+/**
+ * What CLI commands share. Configuration is parsed up front (a malformed variable stops every
+ * command before it does anything); the database, the key-encryption key, the seed secret and
+ * Temporal are opened only when a command first asks for them, and `close()` releases whatever was.
+ */
 export interface CliContext {
   config: WorkerConfig;
-  gatewayConfig: GatewayConfig;
   logger: Logger;
-  database: Database;
-  kek: Buffer;
-  seedSecret: string;
+  /** The database; `migrate` (default true) applies pending migrations on first open. */
+  database(opts?: { migrate?: boolean }): Promise<Database>;
+  /** The key-encryption key (refused in production when unset). */
+  kek(): Buffer;
+  /** The persona seed secret (refused in production when unset or the development value). */
+  seedSecret(): string;
   temporal(): Promise<{ client: Client; target: TemporalTarget }>;
   close(): Promise<void>;
 }
 
-/** Opens the database (migrating) and lazily Temporal; `close()` releases whatever was opened. */
-export async function openCliContext(name: string): Promise<CliContext> {
+function lazy<T>(make: () => T): { get(): T; peek(): T | undefined } {
+  let made: { value: T } | undefined;
+  return { get: () => (made ??= { value: make() }).value, peek: () => made?.value };
+}
+
+export function openCliContext(name: string): CliContext {
   const config = loadWorkerConfig();
-  const gatewayConfig = loadGatewayConfig();
   // stdout is for results (tables, --json); logs go to stderr at warn unless asked for more.
   const logger = createLogger(name, config.logLevel === 'info' ? 'warn' : config.logLevel);
-  // Refuse insecure production settings before opening anything: a pool opened and then abandoned by
-  // a throw would keep the process alive until its idle clients time out.
-  const kek = resolveKek(gatewayConfig.vaultKek, gatewayConfig.production);
-  const seedSecret = resolveSeedSecret(config.seedSecret, config.production);
-  const database = await openDatabase(config, logger, { poolSize: 16 });
-  let temporal: Promise<{ client: Client; target: TemporalTarget }> | undefined;
+  let migrate = true;
+  const database = lazy(() => openDatabase(config, logger, { poolSize: 16, migrate }));
+  const kek = lazy(() => {
+    const gateway = loadGatewayConfig();
+    return resolveKek(gateway.vaultKek, gateway.production);
+  });
+  const seedSecret = lazy(() => resolveSeedSecret(config.seedSecret, config.production));
+  const temporal = lazy(async () => {
+    const target = await resolveTemporal(config.temporal, { dataDir: config.dataDir, logger });
+    const connection = await connectClient(target);
+    await ensureSearchAttributes(connection, target.namespace, logger);
+    const client = new Client({
+      connection,
+      namespace: target.namespace,
+      dataConverter: dataConverterFor(config),
+    });
+    return { client, target };
+  });
   return {
     config,
-    gatewayConfig,
     logger,
-    database,
-    kek,
-    seedSecret,
-    temporal() {
-      temporal ??= (async () => {
-        const target = await resolveTemporal(config.temporal, { dataDir: config.dataDir, logger });
-        const connection = await connectClient(target);
-        await ensureSearchAttributes(connection, target.namespace, logger);
-        return { client: new Client({ connection, namespace: target.namespace, dataConverter: dataConverterFor(config) }), target };
-      })();
-      return temporal;
+    database(opts = {}) {
+      migrate = opts.migrate ?? true;
+      return database.get();
     },
+    kek: kek.get,
+    seedSecret: seedSecret.get,
+    temporal: temporal.get,
     async close() {
-      if (temporal) {
-        const t = await temporal.catch(() => undefined);
-        await t?.client.connection.close();
-        await t?.target.stop();
-      }
-      await database.close();
+      const t = await temporal.peek()?.catch(() => undefined);
+      await t?.client.connection.close();
+      await t?.target.stop();
+      const db = await database.peek()?.catch(() => undefined);
+      await db?.close();
     },
   };
 }
 
 /** Runs a command body with a context, always closing it. */
 export async function withContext<T>(name: string, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
-  const ctx = await openCliContext(name);
+  const ctx = openCliContext(name);
   try {
     return await fn(ctx);
   } finally {

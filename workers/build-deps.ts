@@ -7,7 +7,7 @@ import { ScriptedProvider } from '../activities/llm/scripted-provider.ts';
 import type { LlmProvider } from '../activities/llm/types.ts';
 import { PersonaSessions } from '../activities/mcp/persona-sessions.ts';
 import { createWorkerMetrics } from '../activities/metrics.ts';
-import { loadPersona } from '../activities/persona-context.ts';
+import { PersonaCache } from '../activities/persona-context.ts';
 import type { WorkerConfig } from './config.ts';
 
 export function createLlmProvider(config: WorkerConfig['llm']): LlmProvider {
@@ -25,7 +25,9 @@ export function buildActivityDeps(
   overrides: Partial<ActivityDeps> = {},
 ): ActivityDeps {
   const seedSecret = resolveSeedSecret(config.seedSecret, config.production);
+  const personas = overrides.personas ?? new PersonaCache(db);
   return {
+    personas,
     db,
     logger,
     llm: overrides.llm ?? createLlmProvider(config.llm),
@@ -35,7 +37,7 @@ export function buildActivityDeps(
       new PersonaSessions({
         gatewayUrl: config.gatewayUrl,
         credentials: async (personaId) => {
-          const persona = await loadPersona(db, personaId);
+          const persona = await personas.get(personaId);
           return { email: persona.email, password: derivePersonaPassword(seedSecret, persona.email) };
         },
       }),

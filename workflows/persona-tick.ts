@@ -4,6 +4,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -11,10 +12,19 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TickActivities } from '../activities/index.ts';
-import { ARCHETYPE, CADENCE, PERSONA_ID } from '../lib/temporal/search-attributes.ts';
-import { pauseSignal, resumeSignal, statusQuery } from './tick-messages.ts';
+import { isRatedModule, type TickOutcome } from '../lib/vocabulary.ts';
+import {
+  DEFAULT_BUDGETS,
+  pauseSignal,
+  resumeSignal,
+  statusQuery,
+  TICK_FAILURES,
+  tickSearchAttributes,
+  type ActionRecord,
+  type TickInput,
+  type TickResult,
+} from './tick-contract.ts';
 import { TickState } from './tick-state.ts';
-import { DEFAULT_BUDGETS, type ActionRecord, type TickInput, type TickStatusValue } from './tick-types.ts';
 
 export { pauseSignal, resumeSignal, statusQuery };
 
@@ -23,7 +33,11 @@ const { login } = proxyActivities<TickActivities>({
   retry: {
     initialInterval: '1s',
     maximumAttempts: 5,
-    nonRetryableErrorTypes: ['PersonaNotFound', 'NoPersonalSpace', 'PersonaLoginRefused'],
+    nonRetryableErrorTypes: [
+      TICK_FAILURES.personaNotFound.type,
+      TICK_FAILURES.noPersonalSpace.type,
+      TICK_FAILURES.loginRefused.type,
+    ],
   },
 });
 // Model calls: Temporal owns retries (SDK retries are off); 429/5xx/529 back off, honouring
@@ -62,9 +76,7 @@ function failureText(err: unknown): string {
  * live in Postgres (activities get ids), so history stays small and a crash resumes at the last
  * completed activity.
  */
-export async function personaTick(
-  input: TickInput,
-): Promise<{ tickId: string; status: TickStatusValue; endReason: string; actions: number }> {
+export async function personaTick(input: TickInput): Promise<TickResult> {
   const info = workflowInfo();
   const budgets = { ...DEFAULT_BUDGETS, ...input.budgets };
   const state = new TickState(info.workflowId);
@@ -80,7 +92,7 @@ export async function personaTick(
     return run();
   };
 
-  let status: TickStatusValue = 'completed';
+  let status: TickOutcome = 'completed';
   let failure: string | undefined;
   try {
     state.phase = 'login';
@@ -91,11 +103,15 @@ export async function personaTick(
     // A tick that starts while its persona is paused (a manual trigger, a start racing the kill
     // switch) waits for `resume` like a signalled one, instead of running.
     if (session.paused) state.paused = true;
-    upsertSearchAttributes([
-      { key: PERSONA_ID, value: session.personaId },
-      { key: ARCHETYPE, value: session.archetype },
-      { key: CADENCE, value: session.cadence },
-    ]);
+    // Every starter sets the search attributes (tickStartOptions); a tick started by hand with
+    // fewer gets the missing ones here. Histories recorded before this patch upserted all three.
+    const attributes = tickSearchAttributes(session);
+    if (patched('upsert-missing-search-attributes-only')) {
+      const missing = attributes.filter((a) => info.typedSearchAttributes.get(a.key) === undefined);
+      if (missing.length) upsertSearchAttributes(missing);
+    } else {
+      upsertSearchAttributes(attributes);
+    }
 
     state.phase = 'main';
     for (;;) {
@@ -154,7 +170,10 @@ export async function personaTick(
                 latencyMs: 0,
               };
         if (action.toolUseId !== use.id)
-          throw ApplicationFailure.nonRetryable(`tool result for ${action.toolUseId} returned for ${use.id}`);
+          throw ApplicationFailure.nonRetryable(
+            `tool result for ${action.toolUseId} returned for ${use.id}`,
+            TICK_FAILURES.toolResultMismatch.type,
+          );
         byId.set(use.id, action);
       });
       for (const { use } of calls) {
@@ -168,7 +187,7 @@ export async function personaTick(
       }
     }
 
-    if (state.actions.some((a) => a.module && a.module !== 'spaces')) {
+    if (state.actions.some((a) => isRatedModule(a.module))) {
       state.phase = 'rating';
       const rating = await step(() =>
         rate({
@@ -208,7 +227,7 @@ export async function personaTick(
   };
 
   /** Persists what was done; runs even when the tick was cancelled. */
-  async function persist(s: TickStatusValue, f: string | undefined): Promise<void> {
+  async function persist(s: TickOutcome, f: string | undefined): Promise<void> {
     state.phase = 'persist';
     const now = workflowInfo();
     await CancellationScope.nonCancellable(() =>

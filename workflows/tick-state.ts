@@ -1,11 +1,5 @@
-import type {
-  ActionRecord,
-  FeedbackRecord,
-  TickBudgets,
-  TickPhase,
-  TickStatus,
-  TokenUsage,
-} from './tick-types.ts';
+import type { TickPhase } from '../lib/vocabulary.ts';
+import type { ActionRecord, FeedbackRecord, TickBudgets, TickStatus, TokenUsage } from './tick-contract.ts';
 
 /** The tick's mutable state, kept in one small class so handlers and the main loop share it. */
 export class TickState {

@@ -1,13 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ApplicationFailure } from '@temporalio/common';
+import { TICK_FAILURES } from '../../workflows/tick-contract.ts';
 import type { LlmProvider, LlmRequest, LlmResponse } from './types.ts';
 
-/** Failure types the workflow and tests can match on. */
-export const LLM_FAILURE = {
-  retryable: 'LlmRetryableError',
-  badRequest: 'LlmBadRequest',
-  auth: 'LlmAuthError',
-} as const;
 
 function retryAfterMs(headers: Headers | undefined): number | undefined {
   const raw = headers?.get('retry-after-ms') ?? undefined;
@@ -27,7 +22,7 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
 export function toApplicationFailure(err: unknown): ApplicationFailure {
   if (err instanceof Anthropic.APIConnectionError) {
     return ApplicationFailure.create({
-      type: LLM_FAILURE.retryable,
+      type: TICK_FAILURES.llmRetryable.type,
       message: `model endpoint unreachable: ${err.message}`,
     });
   }
@@ -37,21 +32,21 @@ export function toApplicationFailure(err: unknown): ApplicationFailure {
     if (status === 429 || status === 529 || status >= 500 || status === 408) {
       const delay = retryAfterMs(err.headers);
       return ApplicationFailure.create({
-        type: LLM_FAILURE.retryable,
+        type: TICK_FAILURES.llmRetryable.type,
         message,
         details: [{ status }],
         ...(delay !== undefined && { nextRetryDelay: Math.min(delay, 120_000) }),
       });
     }
     return ApplicationFailure.create({
-      type: status === 401 || status === 403 ? LLM_FAILURE.auth : LLM_FAILURE.badRequest,
+      type: status === 401 || status === 403 ? TICK_FAILURES.llmAuth.type : TICK_FAILURES.llmBadRequest.type,
       message,
       nonRetryable: true,
       details: [{ status }],
     });
   }
   return ApplicationFailure.create({
-    type: LLM_FAILURE.retryable,
+    type: TICK_FAILURES.llmRetryable.type,
     message: `model call failed: ${(err as Error).message}`,
   });
 }

@@ -1,11 +1,10 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { buildArguments, type KnownIds } from './scripted-inputs.ts';
 import { SeededRandom } from './seeded-random.ts';
+import { RATE_MODULES_MARKER } from '../prompts.ts';
 import type { ContentBlock, LlmProvider, LlmRequest, LlmResponse, MessageParam } from './types.ts';
 
 export const SCRIPTED_MODEL = 'scripted-v1';
-/** Marker the rating prompt carries so the simulator knows which modules to rate. */
-export const RATE_MODULES_MARKER = 'Modules to rate:';
 
 /** Collects ids from earlier tool results: `{"todo":{"id":…}}` → todo_id, `{"habits":[{"id":…}]}` → habit_id. */
 function knownIds(messages: MessageParam[]): KnownIds {

@@ -1,9 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { TICK_FAILURES } from '../../workflows/tick-contract.ts';
 
-export const GATEWAY_FAILURE = {
-  unavailable: 'GatewayUnavailable',
-  loginRefused: 'PersonaLoginRefused',
-} as const;
 
 /**
  * Logs a persona in through the product's own login endpoint. The password is derived by the
@@ -25,19 +22,19 @@ export async function loginViaGateway(
     });
   } catch (err) {
     throw ApplicationFailure.create({
-      type: GATEWAY_FAILURE.unavailable,
+      type: TICK_FAILURES.gatewayUnavailable.type,
       message: `gateway unreachable at ${gatewayUrl} (${(err as Error).message})`,
     });
   }
   if (res.status === 401) {
     throw ApplicationFailure.nonRetryable(
       `the gateway refused ${email}'s derived password: was the persona seeded with another PERSONA_SEED_SECRET? Re-run \`personas seed\``,
-      GATEWAY_FAILURE.loginRefused,
+      TICK_FAILURES.loginRefused.type,
     );
   }
   if (!res.ok) {
     throw ApplicationFailure.create({
-      type: GATEWAY_FAILURE.unavailable,
+      type: TICK_FAILURES.gatewayUnavailable.type,
       message: `gateway login answered ${res.status}`,
     });
   }

@@ -1,30 +1,22 @@
-import { and, eq } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
-import { personaTicks, spaces } from '../../schema/index.ts';
-import type { LoginResult } from '../../workflows/tick-types.ts';
+import { personaTicks } from '../../schema/index.ts';
+import { TICK_FAILURES, type LoginInput, type LoginResult } from '../../workflows/tick-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
-import { loadPersona, PERSONA_FAILURE } from '../persona-context.ts';
 
 /**
- * Phase 1: log the persona in (password re-derived, token kept in the worker's memory), resolve its
- * personal space, and open the tick row. Returns no secret: only ids and labels reach history.
+ * Phase 1: log the persona in (password re-derived, token kept in the worker's memory), check it has
+ * its personal space, and open the tick row (its id is the workflow id). Returns no secret: only ids
+ * and labels reach history.
  */
 export function createLogin(deps: ActivityDeps) {
-  return async function login(input: {
-    personaId: string;
-    tickId: string;
-    runId: string;
-  }): Promise<LoginResult> {
+  return async function login(input: LoginInput): Promise<LoginResult> {
     const { tickId, runId } = input;
-    const persona = await loadPersona(deps.db, input.personaId);
-    const [space] = await deps.db
-      .select({ id: spaces.id })
-      .from(spaces)
-      .where(and(eq(spaces.ownerId, persona.userId), eq(spaces.type, 'personal')));
-    if (!space) {
+    // Fresh: the paused flag must be current; later steps of the tick reuse this read.
+    const persona = await deps.personas.get(input.personaId, { fresh: true });
+    if (!persona.hasPersonalSpace) {
       throw ApplicationFailure.nonRetryable(
         `persona ${persona.email} has no personal space`,
-        PERSONA_FAILURE.noSpace,
+        TICK_FAILURES.noPersonalSpace.type,
       );
     }
     await deps.sessions.token(persona.id);
@@ -33,7 +25,6 @@ export function createLogin(deps: ActivityDeps) {
       .values({
         id: tickId,
         personaId: persona.id,
-        workflowId: tickId,
         runId,
         provider: deps.llm.kind,
         model: deps.llm.model,
@@ -45,7 +36,6 @@ export function createLogin(deps: ActivityDeps) {
       userId: persona.userId,
       archetype: persona.archetype,
       cadence: persona.cadence,
-      personalSpaceId: space.id,
       provider: deps.llm.kind,
       model: deps.llm.model,
       paused: persona.paused,

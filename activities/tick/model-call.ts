@@ -1,8 +1,8 @@
-import type { ModelCallInput, ModelCallResult } from '../../workflows/tick-types.ts';
+import type { ModelCallInput, ModelCallResult } from '../../workflows/tick-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 import { costUsd, priceFor } from '../llm/prices.ts';
-import { dayPrompt, loadPersona } from '../persona-context.ts';
+import { dayPrompt } from '../prompts.ts';
 import { loadTranscript, saveTranscriptPart, transcriptMessages } from '../transcript.ts';
 import { toolCatalog } from './tool-catalog.ts';
 
@@ -20,7 +20,7 @@ export function createModelCall(deps: ActivityDeps) {
     // The persona and the transcript are independent reads: one round trip instead of two. A missing
     // persona still wins over any other failure, as when they were read one after the other.
     const [personaRead, transcriptRead] = await Promise.allSettled([
-      loadPersona(deps.db, input.personaId),
+      deps.personas.get(input.personaId),
       loadTranscript(deps.db, input.tickId),
     ]);
     if (personaRead.status === 'rejected') throw personaRead.reason;

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { personaActions, personaFeedback, personaTicks, personas } from '../../schema/index.ts';
-import type { PersistInput } from '../../workflows/tick-types.ts';
+import type { PersistInput } from '../../workflows/tick-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
 
 export const ACTION_BATCH = 500;

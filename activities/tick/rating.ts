@@ -1,13 +1,12 @@
-import type { RatingInput, RatingResult } from '../../workflows/tick-types.ts';
+import type { RatingInput, RatingResult } from '../../workflows/tick-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 import { costUsd, priceFor } from '../llm/prices.ts';
-import { RATE_MODULES_MARKER } from '../llm/scripted-provider.ts';
-import { loadPersona, ratingPrompt } from '../persona-context.ts';
+import { isRatedModule, PARSE_MODULE } from '../../lib/vocabulary.ts';
+import { ratingPrompt } from '../prompts.ts';
 import { parseRatings } from '../rating-parse.ts';
 import { saveTranscriptPart } from '../transcript.ts';
 
-export const PARSE_MODULE = '__parse';
 
 /** Structured-output schema of the rating answer: exactly the modules used, each rated 1–5. */
 export function ratingSchema(modules: readonly string[]): Record<string, unknown> {
@@ -37,13 +36,13 @@ export function createRating(deps: ActivityDeps) {
   };
 
   async function run(input: RatingInput): Promise<RatingResult> {
-    const persona = await loadPersona(deps.db, input.personaId);
+    const persona = await deps.personas.get(input.personaId);
     const modules = [
-      ...new Set(input.actions.flatMap((a) => (a.module && a.module !== 'spaces' ? [a.module] : []))),
+      ...new Set(input.actions.flatMap((a) => (isRatedModule(a.module) ? [a.module] : []))),
     ].sort();
     const response = await deps.llm.createMessage({
       system: persona.systemPrompt,
-      messages: [{ role: 'user', content: ratingPrompt(modules, input.actions, RATE_MODULES_MARKER) }],
+      messages: [{ role: 'user', content: ratingPrompt(modules, input.actions) }],
       maxTokens: 1024,
       outputSchema: ratingSchema(modules),
       purpose: 'rating',

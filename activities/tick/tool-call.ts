@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ErrorClass, ToolCallInput, ToolCallResult } from '../../workflows/tick-types.ts';
+import { TICK_FAILURES, type ToolCallInput, type ToolCallResult } from '../../workflows/tick-contract.ts';
+import { isErrorClass } from '../../lib/vocabulary.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
-import { GATEWAY_FAILURE } from '../mcp/gateway-auth.ts';
 import { loadToolInput, saveTranscriptPart } from '../transcript.ts';
 import { toolCatalog } from './tool-catalog.ts';
-
-const ERROR_CLASSES = new Set<ErrorClass>(['persona', 'product', 'policy', 'infra']);
 
 function resultText(result: CallToolResult): string {
   return result.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join('\n');
@@ -37,7 +35,7 @@ export function createToolCall(deps: ActivityDeps) {
     if (!args) {
       throw ApplicationFailure.nonRetryable(
         `no tool_use ${input.toolUseId} stored for tick ${input.tickId} round ${input.round}`,
-        'TranscriptMissing',
+        TICK_FAILURES.transcriptMissing.type,
       );
     }
     const catalog = await toolCatalog(deps, input.personaId);
@@ -64,7 +62,7 @@ export function createToolCall(deps: ActivityDeps) {
         };
       } else {
         throw ApplicationFailure.create({
-          type: GATEWAY_FAILURE.unavailable,
+          type: TICK_FAILURES.gatewayUnavailable.type,
           message: `tool call ${input.toolName} could not reach the gateway: ${(err as Error).message}`,
         });
       }
@@ -88,12 +86,8 @@ export function createToolCall(deps: ActivityDeps) {
       },
       input.toolUseId,
     );
-    const claimed = result._meta?.errorClass as ErrorClass | undefined;
-    const errorClass = result.isError
-      ? claimed && ERROR_CLASSES.has(claimed)
-        ? claimed
-        : 'product'
-      : undefined;
+    const claimed = result._meta?.errorClass;
+    const errorClass = result.isError ? (isErrorClass(claimed) ? claimed : 'product') : undefined;
     if (errorClass) deps.metrics.actionErrors.inc({ error_class: errorClass, tool: input.toolName });
     return {
       toolName: input.toolName,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { UsageError } from '../errors.ts';
 
 /** Thrown when an environment variable is missing, unknown or malformed; the message names the variable. */
-export class ConfigError extends Error {
+export class ConfigError extends UsageError {
   readonly code = 'CONFIG_INVALID';
   constructor(message: string) {
     super(message);

@@ -7,6 +7,7 @@ import * as schema from '../../schema/index.ts';
 import type { BaseConfig } from '../config/base.ts';
 import type { Logger } from '../logger.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { PersonaRunnerError } from '../errors.ts';
 
 export type Db = NodePgDatabase<typeof schema>;
 /** A transaction handle; tool handlers get one so a failed call never leaves a partial write. */
@@ -28,7 +29,7 @@ export interface Database {
 }
 
 /** Thrown when Postgres cannot be reached; the message names the source and what to check. */
-export class DatabaseUnavailableError extends Error {
+export class DatabaseUnavailableError extends PersonaRunnerError {
   readonly code = 'DATABASE_UNAVAILABLE';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

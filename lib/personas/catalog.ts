@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { MODULE_IDS } from '../../mcp-gateway/tools/tool-spec.ts';
+import { BUILTIN_MODULES, CADENCES } from '../vocabulary.ts';
 import type { PersonaDefinition } from './upsert-persona.ts';
+import { UsageError } from '../errors.ts';
 
 export const ARCHETYPES = [
   'adhd-student',
@@ -13,7 +14,6 @@ export const ARCHETYPES = [
   'freelancer',
   'overwhelmed-newbie',
 ] as const;
-export const CADENCES = ['hourly', 'daily', 'weekdays'] as const;
 
 /** RFC 2606 / 6761 reserved names: mail to them can never reach anyone. */
 const RESERVED_DOMAIN = /@([a-z0-9-]+\.)*(test|example|invalid|localhost)$|@example\.(com|net|org)$/i;
@@ -62,11 +62,11 @@ const personaSchema = z.strictObject({
       },
     )
     .superRefine((mix, ctx) => {
-      const unknown = Object.keys(mix).filter((m) => !(MODULE_IDS as readonly string[]).includes(m));
+      const unknown = Object.keys(mix).filter((m) => !(BUILTIN_MODULES as readonly string[]).includes(m));
       if (unknown.length)
         ctx.addIssue({
           code: 'custom',
-          message: `unknown module(s) ${unknown.join(', ')}; modules are ${MODULE_IDS.join(', ')}`,
+          message: `unknown module(s) ${unknown.join(', ')}; modules are ${BUILTIN_MODULES.join(', ')}`,
         });
       const sum = Object.values(mix).reduce((a, b) => a + b, 0);
       if (Math.abs(sum - 1) > 0.001)
@@ -94,7 +94,7 @@ const catalogSchema = z.strictObject({
 });
 
 /** Thrown when a catalog is invalid; every problem names the entry (index and email) and the field. */
-export class CatalogError extends Error {
+export class CatalogError extends UsageError {
   readonly code = 'CATALOG_INVALID';
   constructor(
     readonly file: string,

@@ -1,9 +1,10 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { users } from '../../schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
+import { PersonaRunnerError } from '../errors.ts';
 
 /** Thrown when an admin path tries to delete a user that is not a persona. */
-export class NotAPersonaError extends Error {
+export class NotAPersonaError extends PersonaRunnerError {
   readonly code = 'NOT_A_PERSONA';
   constructor(
     readonly email: string,

@@ -1,6 +1,7 @@
 import { eq, or, type SQL } from 'drizzle-orm';
 import { personas, users } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
+import type { Cadence } from '../vocabulary.ts';
 
 export interface LivePersona {
   personaId: string;
@@ -8,7 +9,7 @@ export interface LivePersona {
   email: string;
   displayName: string;
   archetype: string;
-  cadence: 'hourly' | 'daily' | 'weekdays';
+  cadence: Cadence;
   timezone: string;
   paused: boolean;
   lastActiveAt: Date | null;

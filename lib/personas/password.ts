@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
+import { UsageError } from '../errors.ts';
 
 /** The publicly known development secret; refused in production mode. */
 export const DEV_PERSONA_SEED_SECRET = 'persona-runner-dev-seed-secret';
 
 /** Thrown when production mode would derive persona passwords from the development secret. */
-export class InsecureSeedSecretError extends Error {
+export class InsecureSeedSecretError extends UsageError {
   readonly code = 'INSECURE_SEED_SECRET';
   constructor() {
     super(

@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { personas, users } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
-import { hashPassword, verifyPassword } from '../../mcp-gateway/identity/passwords.ts';
-import { normaliseEmail, signupNewUsers, signupUser } from '../../mcp-gateway/identity/signup.ts';
+import type { Cadence } from '../vocabulary.ts';
+import { hashPassword, verifyPassword } from '../product/passwords.ts';
+import { normaliseEmail, signupNewUsers, signupUser } from '../product/signup.ts';
 import { derivePersonaPassword } from './password.ts';
 
 export interface PersonaDefinition {
@@ -11,7 +12,7 @@ export interface PersonaDefinition {
   archetype: string;
   systemPrompt: string;
   moduleMix: Record<string, number>;
-  cadence: 'hourly' | 'daily' | 'weekdays';
+  cadence: Cadence;
   timezone: string;
 }
 

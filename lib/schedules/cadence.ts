@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 
-export type Cadence = 'hourly' | 'daily' | 'weekdays';
+import type { Cadence } from '../vocabulary.ts';
+
+export type { Cadence };
 
 /** Stable small integers from a persona id, so personas spread over the clock instead of all at :00. */
 function slot(personaId: string, salt: string, modulo: number): number {

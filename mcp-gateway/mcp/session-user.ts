@@ -1,7 +1,7 @@
 import { and, eq, or } from 'drizzle-orm';
 import { spaces, users } from '../../schema/index.ts';
 import type { Db } from '../../lib/db/client.ts';
-import { loadMasterKey } from '../crypto/vault.ts';
+import { loadMasterKey } from '../../lib/product/vault.ts';
 import type { TokenClaims } from '../identity/tokens.ts';
 import type { SessionUser } from '../tools/tool-spec.ts';
 import type { CallSession } from './call-tool.ts';

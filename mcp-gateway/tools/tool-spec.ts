@@ -2,12 +2,10 @@ import type { z } from 'zod';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { Tx } from '../../lib/db/client.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
+import type { ModuleId } from '../../lib/vocabulary.ts';
 
 export type ToolScope = 'user-space' | 'admin';
 export type PolicyHint = 'read' | 'write' | 'destructive';
-/** Product modules personas rate; `spaces` and `admin` are plumbing, not rated. */
-export const MODULE_IDS = ['habits', 'todos', 'notes', 'journal'] as const;
-export type ModuleId = (typeof MODULE_IDS)[number] | 'spaces' | 'admin';
 
 /** The user a session belongs to, resolved once when the session opens. */
 export interface SessionUser {

@@ -22,10 +22,11 @@ export function registerCleanupCommand(program: Command): void {
     .action(async (opts: { catalog: string; dryRun?: boolean; keepSchedules?: boolean; json?: boolean }) => {
       const catalog = await loadCatalog(opts.catalog);
       await withContext('cleanup', async (ctx) => {
-        const live = await livePersonas(ctx.database.db);
+        const { db } = await ctx.database();
+        const live = await livePersonas(db);
         // Users of kind persona without a persona row (a seed that died between signup and the
         // persona insert) are persona users too: delete them with the rest.
-        const orphans = await ctx.database.db
+        const orphans = await db
           .select({ id: users.id })
           .from(users)
           .leftJoin(personas, eq(personas.userId, users.id))
@@ -44,7 +45,7 @@ export function registerCleanupCommand(program: Command): void {
         let deleted: string[] = [];
         let schedules = 0;
         if (!opts.dryRun) {
-          deleted = await deletePersonaUsers(ctx.database.db, [
+          deleted = await deletePersonaUsers(db, [
             ...live.map((p) => p.userId),
             ...orphans.map((o) => o.id),
           ]);

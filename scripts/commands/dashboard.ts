@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { DEFAULT_DASHBOARD_PORT, startDashboard } from '../../lib/dashboard/server.ts';
-import { DEFAULT_DAYS, MAX_DAYS } from '../../lib/dashboard/queries.ts';
+import { DEFAULT_DASHBOARD_PORT, startDashboard } from '../../dashboard/server.ts';
+import { DEFAULT_DAYS, MAX_DAYS } from '../../dashboard/queries.ts';
 import type { TemporalConfig } from '../../lib/temporal/config.ts';
 import { withContext } from '../context.ts';
 
@@ -45,9 +45,10 @@ export function registerDashboardCommand(program: Command): void {
       const days = intOption('--days', opts.days, 1, MAX_DAYS);
       const refreshSeconds = intOption('--refresh', opts.refresh, 0, 86400);
       await withContext('dashboard', async (ctx) => {
+        const { db } = await ctx.database();
         const temporalUiUrl = dashboardTemporalUiUrl(ctx.config.temporal);
         const dashboard = await startDashboard({
-          db: ctx.database.db,
+          db: db,
           port,
           host: opts.host,
           temporalUiUrl,

@@ -19,14 +19,15 @@ function register(program: Command, name: 'pause' | 'resume'): void {
       if (!ref === !opts.all)
         throw new Error(`give either a persona (email or id) or --all, e.g. personas ${name} --all`);
       await withContext(name, async (ctx) => {
+        const { db } = await ctx.database({ migrate: false });
         let personaId: string | undefined;
         if (ref) {
-          const persona = await findPersona(ctx.database.db, ref);
+          const persona = await findPersona(db, ref);
           if (!persona) throw new Error(`no persona "${ref}" (try personas schedules list)`);
           personaId = persona.personaId;
         }
         const { client } = await ctx.temporal();
-        const result = await setPaused(client, ctx.database.db, paused, personaId);
+        const result = await setPaused(client, db, paused, personaId);
         if (opts.json) return printJson({ action: name, ...result });
         process.stdout.write(
           `${paused ? 'paused' : 'resumed'} ${result.personas} persona(s): ${result.schedules} schedule(s), ${result.ticksSignalled} running tick(s) signalled\n`,

@@ -19,8 +19,9 @@ export function registerSchedulesCommand(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: { dryRun?: boolean; firstTick: boolean; json?: boolean }) => {
       await withContext('schedules', async (ctx) => {
+        const { db } = await ctx.database({ migrate: false });
         const { client } = await ctx.temporal();
-        const personas = await livePersonas(ctx.database.db);
+        const personas = await livePersonas(db);
         const bar = progressBar(personas.length, 'syncing');
         const changes = await syncSchedules(client, personas, {
           taskQueue: ctx.config.temporal.taskQueue,
@@ -58,9 +59,10 @@ export function registerSchedulesCommand(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
       await withContext('schedules', async (ctx) => {
+        const { db } = await ctx.database({ migrate: false });
         const { client } = await ctx.temporal();
         const [personas, existing] = await Promise.all([
-          livePersonas(ctx.database.db),
+          livePersonas(db),
           listPersonaSchedules(client),
         ]);
         const byId = new Map(existing.map((s) => [s.scheduleId, s]));

@@ -40,8 +40,9 @@ export function registerSeedCommand(program: Command): void {
       // Validate the whole catalog before touching the database: a bad entry writes nothing.
       const defs = await loadCatalog(opts.catalog);
       await withContext('seed', async (ctx) => {
+        const { db } = await ctx.database();
         const bar = progressBar(defs.length, 'seeding');
-        const summary = await seedPersonas(ctx.database.db, ctx.kek, ctx.seedSecret, defs, {
+        const summary = await seedPersonas(db, ctx.kek(), ctx.seedSecret(), defs, {
           dryRun: opts.dryRun,
           concurrency,
           onProgress: (done) => bar.update(done),

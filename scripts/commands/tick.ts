@@ -3,8 +3,7 @@ import { findPersona } from '../../lib/personas/live-personas.ts';
 import { hasWorkflowPollers } from '../../lib/temporal/pollers.ts';
 import { startTick } from '../../lib/ticks/start-tick.ts';
 import { formatSummary, summarizeTicks } from '../../lib/ticks/summary.ts';
-import { statusQuery } from '../../workflows/tick-messages.ts';
-import type { TickStatus } from '../../workflows/tick-types.ts';
+import { statusQuery, type TickStatus } from '../../workflows/tick-contract.ts';
 import { printJson, withContext } from '../context.ts';
 
 function progressLine(s: TickStatus): string {
@@ -20,7 +19,8 @@ export function registerTickCommand(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (ref: string, opts: { wait?: boolean; json?: boolean }) => {
       await withContext('tick', async (ctx) => {
-        const persona = await findPersona(ctx.database.db, ref);
+        const { db } = await ctx.database({ migrate: false });
+        const persona = await findPersona(db, ref);
         if (!persona)
           throw new Error(
             `no persona "${ref}": seed it first (personas seed) or check personas schedules list`,
@@ -69,7 +69,7 @@ export function registerTickCommand(program: Command): void {
           clearInterval(timer);
           if (process.stderr.isTTY && last) process.stderr.write('\n');
         }
-        const summary = await summarizeTicks(ctx.database.db, [handle.workflowId]);
+        const summary = await summarizeTicks(db, [handle.workflowId]);
         if (opts.json) printJson({ workflowId: handle.workflowId, ui: link, ...summary });
         else process.stdout.write(`${formatSummary(summary)}\n`);
         if (failed) {

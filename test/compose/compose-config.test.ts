@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PROJECT_ROOT } from '../../lib/project-root.ts';
-import { SEARCH_ATTRIBUTES } from '../../lib/temporal/search-attributes.ts';
+import { SEARCH_ATTRIBUTES } from '../../workflows/tick-contract.ts';
 
 const COMPOSE_FILE = path.join(PROJECT_ROOT, 'docker-compose.yml');
 const EXAMPLE_ENV = path.join(PROJECT_ROOT, '.env.compose.example');

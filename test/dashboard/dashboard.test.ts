@@ -6,10 +6,10 @@ import {
   startDashboard,
   type DashboardHandle,
   type DashboardSummaryJson,
-} from '../../lib/dashboard/server.ts';
+} from '../../dashboard/server.ts';
 import { DEV_PERSONA_SEED_SECRET } from '../../lib/personas/password.ts';
 import { upsertPersona, type PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
-import { resolveKek } from '../../mcp-gateway/crypto/kek.ts';
+import { resolveKek } from '../../lib/product/kek.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
 import { freshDatabase } from '../helpers/db.ts';
 
@@ -54,10 +54,10 @@ async function insertTick(t: {
 }) {
   const ended = t.status === 'running' ? null : new Date(t.startedAt.getTime() + 42_000);
   await pool.query(
-    `INSERT INTO persona_ticks (id, persona_id, workflow_id, run_id, status, end_reason, failure, provider, model,
+    `INSERT INTO persona_ticks (id, persona_id, run_id, status, end_reason, failure, provider, model,
        rounds, tool_calls, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, cost_usd,
        history_events, history_bytes, started_at, ended_at, duration_ms)
-     VALUES ($1, $2, $1, 'run-' || $1, $3, $4, $5, 'scripted', 'scripted-v1', $6, $7, 1000, 200, 50, 300, $8,
+     VALUES ($1, $2, 'run-' || $1, $3, $4, $5, 'scripted', 'scripted-v1', $6, $7, 1000, 200, 50, 300, $8,
        $9, $10, $11, $12, $13)`,
     [
       t.id,

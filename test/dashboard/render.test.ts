@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { bucketsFor, normalizeDays, type DashboardData } from '../../lib/dashboard/queries.ts';
-import { escapeHtml, renderDashboard, temporalWorkflowUrl } from '../../lib/dashboard/render.ts';
+import { bucketsFor, normalizeDays, type DashboardData } from '../../dashboard/queries.ts';
+import { escapeHtml, renderDashboard, temporalWorkflowUrl } from '../../dashboard/render.ts';
 
 const errors = { persona: 0, product: 0, policy: 0, infra: 0, unclassified: 0 };
 const data = (over: Partial<DashboardData> = {}): DashboardData => ({

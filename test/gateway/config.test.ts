@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { ConfigError } from '../../lib/config/env.ts';
 import { loadGatewayConfig } from '../../mcp-gateway/config.ts';
-import { InsecureKekError, resolveKek } from '../../mcp-gateway/crypto/kek.ts';
+import { InsecureKekError, resolveKek } from '../../lib/product/kek.ts';
 import { startTestGateway } from '../helpers/gateway.ts';
 
 /** The ConfigError thrown for `env`, failing the test if none is. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decryptValue, ENC_PREFIX } from '../../mcp-gateway/crypto/aes-gcm.ts';
-import { loadMasterKey } from '../../mcp-gateway/crypto/vault.ts';
+import { decryptValue, ENC_PREFIX } from '../../lib/product/aes-gcm.ts';
+import { loadMasterKey } from '../../lib/product/vault.ts';
 import { textOf } from '../helpers/tool-results.ts';
 import { startTestGateway } from '../helpers/gateway.ts';
 

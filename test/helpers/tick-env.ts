@@ -9,12 +9,12 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
-import { resolveKek } from '../../mcp-gateway/crypto/kek.ts';
+import { resolveKek } from '../../lib/product/kek.ts';
 import { DEV_PERSONA_SEED_SECRET } from '../../lib/personas/password.ts';
 import { upsertPersona, type PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 import type { personaTick } from '../../workflows/persona-tick.ts';
-import { TICK_WORKFLOW, type TickInput } from '../../workflows/tick-types.ts';
+import { TICK_WORKFLOW, type TickInput } from '../../workflows/tick-contract.ts';
 import { buildActivityDeps } from '../../workers/build-deps.ts';
 import { loadWorkerConfig } from '../../workers/config.ts';
 import { bundleWorkflows, createTickWorker } from '../../workers/tick-worker.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
-import { resolveKek } from '../../mcp-gateway/crypto/kek.ts';
+import { resolveKek } from '../../lib/product/kek.ts';
 import {
   ARCHETYPES,
   CatalogError,

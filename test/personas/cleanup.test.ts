@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { resolveKek } from '../../mcp-gateway/crypto/kek.ts';
-import { signupUser } from '../../mcp-gateway/identity/signup.ts';
+import { resolveKek } from '../../lib/product/kek.ts';
+import { signupUser } from '../../lib/product/signup.ts';
 import { loadCatalog } from '../../lib/personas/catalog.ts';
 import { deletePersonaUsers, NotAPersonaError } from '../../lib/personas/delete-persona.ts';
 import { DEV_PERSONA_SEED_SECRET, derivePersonaPassword } from '../../lib/personas/password.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { resolveKek } from '../../mcp-gateway/crypto/kek.ts';
+import { resolveKek } from '../../lib/product/kek.ts';
 import { loadCatalog } from '../../lib/personas/catalog.ts';
 import { DEV_PERSONA_SEED_SECRET, derivePersonaPassword } from '../../lib/personas/password.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';

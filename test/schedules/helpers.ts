@@ -3,7 +3,7 @@ import { after } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common';
 import { ensureSearchAttributes } from '../../lib/temporal/connect.ts';
-import { SEARCH_ATTRIBUTES } from '../../lib/temporal/search-attributes.ts';
+import { SEARCH_ATTRIBUTES } from '../../workflows/tick-contract.ts';
 import { testLogger } from '../helpers/db.ts';
 import { waitUntil } from '../helpers/wait.ts';
 

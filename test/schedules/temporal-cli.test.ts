@@ -7,9 +7,9 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { cadenceSpec } from '../../lib/schedules/cadence.ts';
 import { CATCHUP_WINDOW } from '../../lib/schedules/persona-schedule.ts';
 import { findTemporalCli } from '../../lib/temporal/cli-binary.ts';
-import { ARCHETYPE, CADENCE, PERSONA_ID } from '../../lib/temporal/search-attributes.ts';
+import { ARCHETYPE, CADENCE, PERSONA_ID } from '../../workflows/tick-contract.ts';
 import type { personaTick } from '../../workflows/persona-tick.ts';
-import { TICK_WORKFLOW } from '../../workflows/tick-types.ts';
+import { TICK_WORKFLOW } from '../../workflows/tick-contract.ts';
 import { testLogger } from '../helpers/db.ts';
 import { DEFAULT_PERSONA, startTickEnv } from '../helpers/tick-env.ts';
 import { waitUntil } from '../helpers/wait.ts';
@@ -148,4 +148,7 @@ test('temporal workflow start: a one-off tick completes', async () => {
   await assertCompletedTick(workflowId);
   const desc = await env.client.workflow.getHandle(workflowId).describe();
   assert.equal(desc.typedSearchAttributes.get(PERSONA_ID), id);
+  // Started with PersonaId only: the workflow fills in the attributes its starter left out.
+  assert.ok(desc.typedSearchAttributes.get(ARCHETYPE), 'Archetype upserted by the tick');
+  assert.ok(desc.typedSearchAttributes.get(CADENCE), 'Cadence upserted by the tick');
 });

@@ -5,7 +5,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import type { personaTick } from '../../workflows/persona-tick.ts';
-import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/tick-messages.ts';
+import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/tick-contract.ts';
 import {
   endTurn,
   ratingTurn,

@@ -16,20 +16,30 @@ interface JsonPayload {
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const text = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
 
-/** Every payload in a JSON history, split by whether it is a search attribute (indexed, never encoded). */
-function payloadsOf(history: unknown): { encoded: JsonPayload[]; searchAttributes: JsonPayload[] } {
-  const out = { encoded: [] as JsonPayload[], searchAttributes: [] as JsonPayload[] };
-  const visit = (v: unknown, inSearchAttributes: boolean): void => {
-    if (Array.isArray(v)) return v.forEach((x) => visit(x, inSearchAttributes));
+/**
+ * Every payload in a JSON history, split by whether it is a search attribute (indexed, never
+ * encoded) or the details of a `patched()` marker (written by the SDK's core without the codec).
+ */
+function payloadsOf(history: unknown): {
+  encoded: JsonPayload[];
+  searchAttributes: JsonPayload[];
+  patchMarkers: JsonPayload[];
+} {
+  const out = { encoded: [] as JsonPayload[], searchAttributes: [] as JsonPayload[], patchMarkers: [] as JsonPayload[] };
+  type Where = keyof typeof out;
+  const visit = (v: unknown, where: Where): void => {
+    if (Array.isArray(v)) return v.forEach((x) => visit(x, where));
     if (!v || typeof v !== 'object') return;
     const o = v as Record<string, unknown>;
     if (o.metadata && typeof o.metadata === 'object' && 'encoding' in o.metadata) {
-      (inSearchAttributes ? out.searchAttributes : out.encoded).push(o as JsonPayload);
+      out[where].push(o as JsonPayload);
       return;
     }
-    for (const [k, x] of Object.entries(o)) visit(x, inSearchAttributes || k === 'searchAttributes');
+    const marker = (o.markerRecordedEventAttributes as { markerName?: string } | undefined)?.markerName;
+    for (const [k, x] of Object.entries(o))
+      visit(x, k === 'searchAttributes' ? 'searchAttributes' : marker === 'core_patch' ? 'patchMarkers' : where);
   };
-  visit(history, false);
+  visit(history, 'encoded');
   return out;
 }
 
@@ -43,7 +53,11 @@ test('with the payload codec on, history holds only ciphertext; a client without
   const plain = new Client({ connection: env.client.connection });
   const stored = plain.workflow.getHandle(handle.workflowId);
   const history = JSON.parse(historyToJson(await stored.fetchHistory())) as { events: unknown[] };
-  const { encoded, searchAttributes } = payloadsOf(history);
+  const { encoded, searchAttributes, patchMarkers } = payloadsOf(history);
+  // A patch marker carries only the patch id and a flag: constants of the code, never tick data.
+  for (const p of patchMarkers)
+    assert.deepEqual(Object.keys(JSON.parse(text(p.data)) as object).sort(), ['deprecated', 'id'], text(p.data));
+  assert.equal(patchMarkers.map((p) => text(p.data)).join().includes(env.personaId), false);
 
   // Workflow input and result, every activity input and result, the memo: all encrypted.
   assert.ok(encoded.length >= 2 * 5, `expected the tick's payloads, found ${encoded.length}`);

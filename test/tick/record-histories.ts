@@ -16,10 +16,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TickInput } from '../../workflows/tick-types.ts';
+import type { TickInput } from '../../workflows/tick-contract.ts';
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import type { personaTick } from '../../workflows/persona-tick.ts';
-import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/tick-messages.ts';
+import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/tick-contract.ts';
 import {
   endTurn,
   ratingTurn,

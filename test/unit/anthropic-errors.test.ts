@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
-import { LLM_FAILURE, toApplicationFailure } from '../../activities/llm/anthropic-provider.ts';
+import { toApplicationFailure } from '../../activities/llm/anthropic-provider.ts';
+import { TICK_FAILURES } from '../../workflows/tick-contract.ts';
 
 const apiError = (status: number, type: string, message: string, headers: Record<string, string> = {}) =>
   Anthropic.APIError.generate(
@@ -13,7 +14,7 @@ const apiError = (status: number, type: string, message: string, headers: Record
 
 test('429 with retry-after is retryable after the delay the API asked for', () => {
   const f = toApplicationFailure(apiError(429, 'rate_limit_error', 'slow down', { 'retry-after': '7' }));
-  assert.equal(f.type, LLM_FAILURE.retryable);
+  assert.equal(f.type, TICK_FAILURES.llmRetryable.type);
   assert.equal(f.nonRetryable, false);
   assert.equal(f.nextRetryDelay, 7000);
   assert.match(f.message, /429/);
@@ -39,7 +40,7 @@ test('retry-after-ms is preferred, an HTTP date works, and long delays are cappe
 test('529 overloaded and 5xx are retryable with Temporal’s own backoff when no retry-after is given', () => {
   for (const status of [529, 500, 503]) {
     const f = toApplicationFailure(apiError(status, 'overloaded_error', 'Overloaded'));
-    assert.equal(f.type, LLM_FAILURE.retryable, String(status));
+    assert.equal(f.type, TICK_FAILURES.llmRetryable.type, String(status));
     assert.equal(f.nonRetryable, false);
     assert.equal(f.nextRetryDelay, undefined);
     assert.deepEqual(f.details, [{ status }]);
@@ -48,7 +49,7 @@ test('529 overloaded and 5xx are retryable with Temporal’s own backoff when no
 
 test('400 is a non-retryable LlmBadRequest carrying the API’s message', () => {
   const f = toApplicationFailure(apiError(400, 'invalid_request_error', 'messages: roles must alternate'));
-  assert.equal(f.type, LLM_FAILURE.badRequest);
+  assert.equal(f.type, TICK_FAILURES.llmBadRequest.type);
   assert.equal(f.nonRetryable, true);
   assert.match(f.message, /Messages API 400: .*roles must alternate/);
 });
@@ -56,7 +57,7 @@ test('400 is a non-retryable LlmBadRequest carrying the API’s message', () => 
 test('401 and 403 are non-retryable LlmAuthError', () => {
   for (const status of [401, 403]) {
     const f = toApplicationFailure(apiError(status, 'authentication_error', 'invalid x-api-key'));
-    assert.equal(f.type, LLM_FAILURE.auth);
+    assert.equal(f.type, TICK_FAILURES.llmAuth.type);
     assert.equal(f.nonRetryable, true);
   }
 });
@@ -67,7 +68,7 @@ test('connection errors and timeouts are retryable', () => {
     new Anthropic.APIConnectionTimeoutError(),
   ]) {
     const f = toApplicationFailure(err);
-    assert.equal(f.type, LLM_FAILURE.retryable);
+    assert.equal(f.type, TICK_FAILURES.llmRetryable.type);
     assert.equal(f.nonRetryable, false);
     assert.match(f.message, /unreachable/);
   }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ScriptedProvider, RATE_MODULES_MARKER } from '../../activities/llm/scripted-provider.ts';
+import { ScriptedProvider } from '../../activities/llm/scripted-provider.ts';
 import { ToolNameMap, toClaudeTools, toolModules } from '../../activities/llm/tool-names.ts';
 import type { ContentBlock, LlmRequest, MessageParam } from '../../activities/llm/types.ts';
-import { ratingPrompt } from '../../activities/persona-context.ts';
+import { ratingPrompt } from '../../activities/prompts.ts';
 import { parseRatings } from '../../activities/rating-parse.ts';
 import { toMcpTool } from '../../mcp-gateway/mcp/tool-listing.ts';
 import { toolRegistry, toolsByName } from '../../mcp-gateway/tools/index.ts';
@@ -139,7 +139,7 @@ test('its rating answer parses, rates every module asked for, and rates errors d
       request({
         purpose: 'rating',
         tools: undefined,
-        messages: [{ role: 'user', content: ratingPrompt(rated, actions, RATE_MODULES_MARKER) }],
+        messages: [{ role: 'user', content: ratingPrompt(rated, actions) }],
       }),
     );
     assert.equal(res.stopReason, 'end_turn');

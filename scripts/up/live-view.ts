@@ -1,7 +1,7 @@
 import { desc, gte, inArray } from 'drizzle-orm';
 import { personaTicks, personas, users } from '../../schema/index.ts';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../../lib/db/client.ts';
 
 interface Row {
   id: string;

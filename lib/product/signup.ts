@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { spaceMemberships, spaces, users, vaultKeys, type User } from '../../schema/index.ts';
-import type { Db, Tx } from '../../lib/db/client.ts';
-import { createVault, newVaultRow } from '../crypto/vault.ts';
+import type { Db, Tx } from '../db/client.ts';
+import { createVault, newVaultRow } from './vault.ts';
 import { hashPassword, type PasswordScheme } from './passwords.ts';
 
 export interface SignupInput {

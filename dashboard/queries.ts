@@ -1,10 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../lib/db/client.ts';
+import { ERROR_CLASSES, PARSE_MODULE, type ErrorClass } from '../lib/vocabulary.ts';
 
-/** The error classes of §5, in the order the dashboard shows them. */
-export const ERROR_CLASSES = ['persona', 'product', 'policy', 'infra'] as const;
-export type ErrorClassName = (typeof ERROR_CLASSES)[number];
-export type ErrorCounts = Record<ErrorClassName, number> & { unclassified: number };
+export type ErrorCounts = Record<ErrorClass, number> & { unclassified: number };
 
 export type Bucket = 'hour' | 'day';
 
@@ -165,7 +163,7 @@ export async function ratingsOverTime(db: Db, since: Date, bucket: Bucket): Prom
       FROM persona_feedback
      WHERE created_at >= ${since.toISOString()}::timestamptz
        AND rating IS NOT NULL
-       AND module <> '__parse'
+       AND module <> ${PARSE_MODULE}
      GROUP BY 1, 2
      ORDER BY 1, 2`);
   const byModule = new Map<string, { total: number; count: number; points: RatingPoint[] }>();
@@ -221,7 +219,7 @@ export async function errorHotspots(db: Db, since: Date, limit = 25): Promise<To
 /** The latest ticks (any age), newest first, with their persona, errors and average rating. */
 export async function recentTicks(db: Db, limit = 50): Promise<RecentTick[]> {
   const { rows } = await db.execute(sql`
-    SELECT t.id, t.workflow_id, t.run_id, t.status, t.end_reason, t.failure, t.rating_error,
+    SELECT t.id, t.id AS workflow_id, t.run_id, t.status, t.end_reason, t.failure, t.rating_error,
            t.provider, t.model, t.rounds, t.tool_calls,
            t.input_tokens, t.output_tokens, t.cache_write_tokens, t.cache_read_tokens,
            t.cost_usd::float8 AS cost_usd, t.history_events, t.history_bytes, t.duration_ms,
@@ -239,7 +237,7 @@ export async function recentTicks(db: Db, limit = 50): Promise<RecentTick[]> {
       ) a ON true
       LEFT JOIN LATERAL (
         SELECT avg(rating)::float8 AS average
-          FROM persona_feedback WHERE tick_id = t.id AND rating IS NOT NULL AND module <> '__parse'
+          FROM persona_feedback WHERE tick_id = t.id AND rating IS NOT NULL AND module <> ${PARSE_MODULE}
       ) f ON true
      ORDER BY t.started_at DESC, t.id DESC
      LIMIT ${limit}`);
@@ -283,7 +281,7 @@ export async function recentTicks(db: Db, limit = 50): Promise<RecentTick[]> {
 /** The latest ratings that came with notes, newest first. */
 export async function recentNotes(db: Db, limit = 12): Promise<RecentNote[]> {
   const { rows } = await db.execute(sql`
-    SELECT f.tick_id, t.workflow_id, u.email, p.display_name, f.module, f.rating, f.notes,
+    SELECT f.tick_id, f.tick_id AS workflow_id, u.email, p.display_name, f.module, f.rating, f.notes,
            extract(epoch FROM f.created_at) * 1000 AS created_ms
       FROM persona_feedback f
       JOIN persona_ticks t ON t.id = f.tick_id
@@ -323,9 +321,9 @@ export async function totalsSince(db: Db, since: Date): Promise<DashboardTotals>
              ${ERROR_CLASS_COLUMNS}
         FROM persona_actions WHERE created_at >= ${at}::timestamptz`),
     db.execute(sql`
-      SELECT count(*) FILTER (WHERE rating IS NOT NULL AND module <> '__parse')::int AS n,
-             avg(rating) FILTER (WHERE module <> '__parse')::float8 AS average,
-             count(*) FILTER (WHERE module = '__parse' OR rating IS NULL)::int AS parse_failures
+      SELECT count(*) FILTER (WHERE rating IS NOT NULL AND module <> ${PARSE_MODULE})::int AS n,
+             avg(rating) FILTER (WHERE module <> ${PARSE_MODULE})::float8 AS average,
+             count(*) FILTER (WHERE module = ${PARSE_MODULE} OR rating IS NULL)::int AS parse_failures
         FROM persona_feedback WHERE created_at >= ${at}::timestamptz`),
     db.execute(sql`
       SELECT count(*)::int AS n, count(*) FILTER (WHERE paused)::int AS paused FROM personas`),

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { UsageError } from '../errors.ts';
 
 /** Thrown when the gateway would run in production mode on the development key-encryption key. */
-export class InsecureKekError extends Error {
+export class InsecureKekError extends UsageError {
   readonly code = 'INSECURE_KEK';
   constructor() {
     super(

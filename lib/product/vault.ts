@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { vaultKeys } from '../../schema/index.ts';
-import type { DbOrTx } from '../../lib/db/client.ts';
+import type { DbOrTx } from '../db/client.ts';
 import { decryptValue, encryptValue } from './aes-gcm.ts';
 
 /** A new user's vault row: a fresh master key wrapped by the KEK, or none for a zero-knowledge user. */

@@ -1,5 +1,5 @@
 import type { DashboardData, ErrorCounts, RecentTick, ToolHotspot } from './queries.ts';
-import { ERROR_CLASSES } from './queries.ts';
+import { ERROR_CLASSES } from '../lib/vocabulary.ts';
 
 export interface RenderOptions {
   /** The Temporal Web UI, e.g. http://localhost:8233; without it workflow ids are plain text. */

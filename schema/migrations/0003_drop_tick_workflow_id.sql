@@ -1,0 +1,1 @@
+ALTER TABLE "persona_ticks" DROP COLUMN "workflow_id";

@@ -1,0 +1,241 @@
+// The persona tick's contract, in one side-effect-free module: the workflow type, its input and
+// result, the activity inputs/results it exchanges, its signals and query, its search attributes,
+// every failure type, and the start options every starter uses (CLI, `up`, schedules, campaigns).
+// Bundled into the workflow sandbox: it imports only pure definitions.
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ActionOutcome, ErrorClass, TickOutcome, TickPhase } from '../lib/vocabulary.ts';
+
+export const TICK_WORKFLOW = 'personaTick';
+
+// ---- input and result -------------------------------------------------------------------------
+
+export interface TickBudgets {
+  maxRounds: number;
+  maxToolCalls: number;
+  /** Input + output + cache tokens over the whole tick. */
+  maxTokens: number;
+  maxCostUsd: number;
+}
+
+export const DEFAULT_BUDGETS: TickBudgets = {
+  maxRounds: 12,
+  maxToolCalls: 40,
+  maxTokens: 200_000,
+  maxCostUsd: 0.5,
+};
+
+export interface TickInput {
+  personaId: string;
+  budgets?: Partial<TickBudgets>;
+}
+
+export interface TickResult {
+  tickId: string;
+  status: TickOutcome;
+  endReason: string;
+  actions: number;
+}
+
+/** The workflow function's type, for typed handles without importing the workflow itself. */
+export type PersonaTickWorkflow = (input: TickInput) => Promise<TickResult>;
+
+// ---- signals and query ------------------------------------------------------------------------
+
+// Pause and resume are signals, not updates: the caller (a person or `personas pause --all`) needs
+// no answer from the tick and must not block on a tick that is mid-activity; the effect is visible
+// through the status query.
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+/** Live status: phase, round, actions so far, paused. */
+export const statusQuery = defineQuery<TickStatus>('status');
+
+export interface TickStatus {
+  tickId: string;
+  phase: TickPhase;
+  round: number;
+  paused: boolean;
+  actions: number;
+  errors: number;
+  toolsUsed: string[];
+  usage: TokenUsage;
+  costUsd: number;
+  endReason: string | undefined;
+}
+
+// ---- search attributes ------------------------------------------------------------------------
+
+/** Every tick carries these, so the Web UI can filter ticks by persona, archetype and cadence. */
+export const PERSONA_ID = defineSearchAttributeKey('PersonaId', SearchAttributeType.KEYWORD);
+export const ARCHETYPE = defineSearchAttributeKey('Archetype', SearchAttributeType.KEYWORD);
+export const CADENCE = defineSearchAttributeKey('Cadence', SearchAttributeType.KEYWORD);
+export const SEARCH_ATTRIBUTES = [PERSONA_ID, ARCHETYPE, CADENCE] as const;
+
+/** What a tick is about, as its starter knows it. */
+export interface TickSubject {
+  personaId: string;
+  archetype: string;
+  cadence: string;
+}
+
+export function tickSearchAttributes(p: TickSubject): SearchAttributePair[] {
+  return [
+    { key: PERSONA_ID, value: p.personaId },
+    { key: ARCHETYPE, value: p.archetype },
+    { key: CADENCE, value: p.cadence },
+  ];
+}
+
+// ---- start options ----------------------------------------------------------------------------
+
+/**
+ * What every start of a tick shares — the manual start, `up`, a schedule's action, a campaign's
+ * child: workflow type, task queue, input and search attributes. Starters add only the workflow id.
+ */
+export function tickStartOptions(p: TickSubject, taskQueue: string, input: Partial<TickInput> = {}) {
+  return {
+    workflowType: TICK_WORKFLOW,
+    taskQueue,
+    args: [{ ...input, personaId: p.personaId }] as [TickInput],
+    typedSearchAttributes: tickSearchAttributes(p),
+  };
+}
+
+/** A manual tick's id: the persona, what started it, and when (ids stay unique per start). */
+export function tickWorkflowId(personaId: string, label: string, at = new Date()): string {
+  return `tick-${personaId}-${label}-${at.toISOString().replace(/[:.]/g, '-')}`;
+}
+
+/** A schedule's ticks: Temporal appends the scheduled time, so every tick has its own id. */
+export const scheduledTickWorkflowId = (personaId: string) => `tick-${personaId}`;
+
+// ---- failures ---------------------------------------------------------------------------------
+
+/**
+ * Every ApplicationFailure type a tick's activities raise, in one table (as the MCP SDK keeps its
+ * error codes): the workflow's retry policies, the CLI and the tests all match on these names.
+ * `retryable: false` types are thrown non-retryable, or listed in the retry policy, or both.
+ */
+export const TICK_FAILURES = {
+  /** The persona row is gone (deleted, or never seeded). */
+  personaNotFound: { type: 'PersonaNotFound', retryable: false },
+  /** The persona's user has no personal space. */
+  noPersonalSpace: { type: 'NoPersonalSpace', retryable: false },
+  /** The gateway refused the derived password (seeded with another PERSONA_SEED_SECRET). */
+  loginRefused: { type: 'PersonaLoginRefused', retryable: false },
+  /** The gateway could not be reached or answered 5xx: infrastructure, retried. */
+  gatewayUnavailable: { type: 'GatewayUnavailable', retryable: true },
+  /** A tool call's input is not in the stored transcript (it should have been written first). */
+  transcriptMissing: { type: 'TranscriptMissing', retryable: false },
+  /** 429 / 5xx / 529 / connection errors from the model endpoint. */
+  llmRetryable: { type: 'LlmRetryableError', retryable: true },
+  /** Other 4xx from the model endpoint: the request itself is wrong. */
+  llmBadRequest: { type: 'LlmBadRequest', retryable: false },
+  /** 401 / 403 from the model endpoint. */
+  llmAuth: { type: 'LlmAuthError', retryable: false },
+  /** The workflow got a tool result for another tool_use_id (a bug, never retried). */
+  toolResultMismatch: { type: 'ToolResultMismatch', retryable: false },
+} as const;
+export type TickFailureType = (typeof TICK_FAILURES)[keyof typeof TICK_FAILURES]['type'];
+
+// ---- activity inputs and results --------------------------------------------------------------
+
+export interface TokenUsage {
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheRead: number;
+}
+
+export interface ActionRecord {
+  seq: number;
+  round: number;
+  toolName: string;
+  toolUseId: string;
+  module: string | undefined;
+  inputHash: string;
+  outcome: ActionOutcome;
+  errorClass: ErrorClass | undefined;
+  summary: string;
+  latencyMs: number;
+}
+
+export interface FeedbackRecord {
+  module: string;
+  rating: number | null;
+  notes: string;
+}
+
+export interface LoginInput {
+  personaId: string;
+  tickId: string;
+  runId: string;
+}
+
+export interface LoginResult {
+  tickId: string;
+  personaId: string;
+  userId: string;
+  archetype: string;
+  cadence: string;
+  provider: string;
+  model: string;
+  /** The persona is paused in the database (kill switch): the tick waits for a resume signal. */
+  paused?: boolean;
+}
+
+export interface ModelCallInput {
+  tickId: string;
+  personaId: string;
+  round: number;
+  maxTokens?: number;
+}
+
+export interface ModelCallResult {
+  stopReason: string | null;
+  /** Tool calls requested in this round, in the model's order; inputs stay in Postgres. */
+  toolUses: Array<{ id: string; name: string }>;
+  usage: TokenUsage;
+  costUsd: number;
+}
+
+export interface ToolCallInput {
+  tickId: string;
+  personaId: string;
+  round: number;
+  toolUseId: string;
+  toolName: string;
+}
+
+export type ToolCallResult = Omit<ActionRecord, 'seq' | 'round'>;
+
+export interface RatingInput {
+  tickId: string;
+  personaId: string;
+  actions: Array<Pick<ActionRecord, 'module' | 'toolName' | 'outcome' | 'errorClass'>>;
+}
+
+export interface RatingResult {
+  feedback: FeedbackRecord[];
+  /** Set when the model left out a module it used (the ratings it gave are kept). */
+  ratingError: string | undefined;
+  usage: TokenUsage;
+  costUsd: number;
+}
+
+export interface PersistInput {
+  tickId: string;
+  personaId: string;
+  status: TickOutcome;
+  endReason: string;
+  rounds: number;
+  actions: ActionRecord[];
+  feedback: FeedbackRecord[];
+  usage: TokenUsage;
+  costUsd: number;
+  ratingError: string | undefined;
+  failure: string | undefined;
+  historyLength: number;
+  historySize: number;
+  startedAtMs: number;
+}
