@@ -12,6 +12,7 @@ import { registerTickCommand } from './commands/tick.ts';
 import { registerPauseCommands } from './commands/pause.ts';
 import { registerUpCommand } from './commands/up.ts';
 import { registerDashboardCommand } from './commands/dashboard.ts';
+import { registerReplayCommand } from './commands/replay.ts';
 
 export function buildProgram(): Command {
   const program = new Command('personas')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerPauseCommands(program);
   registerUpCommand(program);
   registerDashboardCommand(program);
+  registerReplayCommand(program);
   registerAuditCommand(program);
   registerMigrateCommand(program);
   return program;

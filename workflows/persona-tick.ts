@@ -6,6 +6,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -88,7 +89,9 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
 
   /** Signals take effect between steps: a paused tick stops before its next step and waits. */
   const step = async <T>(run: () => Promise<T>): Promise<T> => {
+    setCurrentDetails(state.details());
     await condition(() => !state.paused);
+    setCurrentDetails(state.details());
     return run();
   };
 
@@ -97,7 +100,9 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
   try {
     state.phase = 'login';
     const session = await step(() =>
-      login({ personaId: input.personaId, tickId: info.workflowId, runId: info.runId }),
+      login.executeWithOptions({ summary: 'login' }, [
+        { personaId: input.personaId, tickId: info.workflowId, runId: info.runId },
+      ]),
     );
     upsertMemo({ provider: session.provider, model: session.model });
     // A tick that starts while its persona is paused (a manual trigger, a start racing the kill
@@ -121,7 +126,11 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
         break;
       }
       const round = state.round;
-      const res = await step(() => modelCall({ tickId: state.tickId, personaId: input.personaId, round }));
+      const res = await step(() =>
+        modelCall.executeWithOptions({ summary: `model · round ${round + 1}` }, [
+          { tickId: state.tickId, personaId: input.personaId, round },
+        ]),
+      );
       state.addUsage(res.usage, res.costUsd);
       state.round++;
       if (res.stopReason !== 'tool_use' || res.toolUses.length === 0) {
@@ -134,13 +143,15 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
       const results = await step(() =>
         Promise.allSettled(
           calls.map(({ use }) =>
-            callTool({
-              tickId: state.tickId,
-              personaId: input.personaId,
-              round,
-              toolUseId: use.id,
-              toolName: use.name,
-            }),
+            callTool.executeWithOptions({ summary: use.name }, [
+              {
+                tickId: state.tickId,
+                personaId: input.personaId,
+                round,
+                toolUseId: use.id,
+                toolName: use.name,
+              },
+            ]),
           ),
         ),
       );
@@ -189,17 +200,20 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
 
     if (state.actions.some((a) => isRatedModule(a.module))) {
       state.phase = 'rating';
+      const rated = [...new Set(state.actions.flatMap((a) => (isRatedModule(a.module) ? [a.module] : [])))];
       const rating = await step(() =>
-        rate({
-          tickId: state.tickId,
-          personaId: input.personaId,
-          actions: state.actions.map(({ module, toolName, outcome, errorClass }) => ({
-            module,
-            toolName,
-            outcome,
-            errorClass,
-          })),
-        }),
+        rate.executeWithOptions({ summary: `rating · ${rated.sort().join(', ')}` }, [
+          {
+            tickId: state.tickId,
+            personaId: input.personaId,
+            actions: state.actions.map(({ module, toolName, outcome, errorClass }) => ({
+              module,
+              toolName,
+              outcome,
+              errorClass,
+            })),
+          },
+        ]),
       );
       state.addUsage(rating.usage, rating.costUsd);
       state.feedback = rating.feedback;
@@ -219,6 +233,7 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
   }
   await persist(status, failure);
   state.phase = 'done';
+  setCurrentDetails(state.details());
   return {
     tickId: state.tickId,
     status,
@@ -231,22 +246,24 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
     state.phase = 'persist';
     const now = workflowInfo();
     await CancellationScope.nonCancellable(() =>
-      persistTick({
-        tickId: state.tickId,
-        personaId: input.personaId,
-        status: s,
-        endReason: state.endReason ?? 'end_turn',
-        rounds: state.round,
-        actions: state.actions,
-        feedback: state.feedback,
-        usage: state.usage,
-        costUsd: state.costUsd,
-        ratingError: state.ratingError,
-        failure: f,
-        historyLength: now.historyLength,
-        historySize: now.historySize,
-        startedAtMs,
-      }),
+      persistTick.executeWithOptions({ summary: `persist · ${state.actions.length} actions` }, [
+        {
+          tickId: state.tickId,
+          personaId: input.personaId,
+          status: s,
+          endReason: state.endReason ?? 'end_turn',
+          rounds: state.round,
+          actions: state.actions,
+          feedback: state.feedback,
+          usage: state.usage,
+          costUsd: state.costUsd,
+          ratingError: state.ratingError,
+          failure: f,
+          historyLength: now.historyLength,
+          historySize: now.historySize,
+          startedAtMs,
+        },
+      ]),
     );
   }
 }

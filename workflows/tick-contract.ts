@@ -71,12 +71,22 @@ export const ARCHETYPE = defineSearchAttributeKey('Archetype', SearchAttributeTy
 export const CADENCE = defineSearchAttributeKey('Cadence', SearchAttributeType.KEYWORD);
 export const SEARCH_ATTRIBUTES = [PERSONA_ID, ARCHETYPE, CADENCE] as const;
 
-/** What a tick is about, as its starter knows it. */
+/** What a tick is about, as its starter knows it (the optional parts make the Web UI readable). */
 export interface TickSubject {
   personaId: string;
   archetype: string;
   cadence: string;
+  displayName?: string;
+  email?: string;
+  timezone?: string;
+  /** Weights per module: the modules (products) the persona uses. */
+  moduleMix?: Record<string, number>;
 }
+
+/** Who started a tick, for its Web UI summary. */
+export type TickOrigin =
+  | { kind: 'schedule' | 'manual' | 'up' }
+  | { kind: 'campaign'; label: string; trial: number; trials: number };
 
 export function tickSearchAttributes(p: TickSubject): SearchAttributePair[] {
   return [
@@ -90,15 +100,63 @@ export function tickSearchAttributes(p: TickSubject): SearchAttributePair[] {
 
 /**
  * What every start of a tick shares — the manual start, `up`, a schedule's action, a campaign's
- * child: workflow type, task queue, input and search attributes. Starters add only the workflow id.
+ * child: workflow type, task queue, input, search attributes, and the Web UI's static summary and
+ * details (Temporal user metadata). Starters add only the workflow id.
  */
-export function tickStartOptions(p: TickSubject, taskQueue: string, input: Partial<TickInput> = {}) {
+export function tickStartOptions(
+  p: TickSubject,
+  taskQueue: string,
+  input: Partial<TickInput> = {},
+  origin: TickOrigin = { kind: 'manual' },
+) {
   return {
     workflowType: TICK_WORKFLOW,
     taskQueue,
     args: [{ ...input, personaId: p.personaId }] as [TickInput],
     typedSearchAttributes: tickSearchAttributes(p),
+    staticSummary: tickSummary(p, origin),
+    staticDetails: tickDetails(p, input, origin),
   };
+}
+
+const personaLabel = (p: TickSubject) => `${p.displayName ?? p.email ?? p.personaId} (${p.archetype})`;
+
+/** One line for the Web UI's workflow list: `Maya (adhd-student) · hourly tick` (≤ 200 bytes). */
+export function tickSummary(p: TickSubject, origin: TickOrigin): string {
+  const what =
+    origin.kind === 'schedule'
+      ? `${p.cadence} tick`
+      : origin.kind === 'campaign'
+        ? `campaign ${origin.label} · trial ${origin.trial}/${origin.trials}`
+        : origin.kind === 'up'
+          ? 'first tick (personas up --once)'
+          : 'manual tick';
+  return truncateUtf8(`${personaLabel(p)} · ${what}`, 200);
+}
+
+/** Markdown for the Web UI's workflow details: persona, products, budgets, campaign. */
+export function tickDetails(p: TickSubject, input: Partial<TickInput>, origin: TickOrigin): string {
+  const b = { ...DEFAULT_BUDGETS, ...input.budgets };
+  const mix = Object.entries(p.moduleMix ?? {})
+    .sort(([, a], [, c]) => c - a)
+    .map(([m, w]) => `${m} ${Math.round(w * 100)} %`);
+  const lines = [
+    `**${p.displayName ?? p.personaId}** · ${p.archetype} · ${p.cadence}${p.timezone ? ` in ${p.timezone}` : ''}`,
+    '',
+    `- persona: \`${p.personaId}\`${p.email ? ` (${p.email})` : ''}`,
+    ...(mix.length ? [`- products / modules: ${mix.join(', ')}`] : []),
+    `- budgets: ${b.maxRounds} rounds · ${b.maxToolCalls} tool calls · ${b.maxTokens.toLocaleString('en-US')} tokens · $${b.maxCostUsd.toFixed(2)}`,
+    origin.kind === 'campaign'
+      ? `- campaign: **${origin.label}**, trial ${origin.trial} of ${origin.trials}`
+      : `- started by: ${origin.kind === 'up' ? 'personas up --once' : origin.kind}`,
+  ];
+  return lines.join('\n');
+}
+
+function truncateUtf8(s: string, maxBytes: number): string {
+  let out = s;
+  while (new TextEncoder().encode(out).length > maxBytes) out = `${out.slice(0, -2)}…`;
+  return out;
 }
 
 /** A manual tick's id: the persona, what started it, and when (ids stay unique per start). */

@@ -44,6 +44,16 @@ export class TickState {
     return undefined;
   }
 
+  /** Markdown for the Web UI's "current details": where the tick is, as a person would ask. */
+  details(): string {
+    const s = this.status();
+    return [
+      `**${s.paused ? 'paused' : s.phase}** · round ${s.round} · ${s.actions} action${s.actions === 1 ? '' : 's'}, ${s.errors} error${s.errors === 1 ? '' : 's'}`,
+      ...(s.toolsUsed.length ? [`tools: ${s.toolsUsed.join(', ')}`] : []),
+      ...(this.endReason ? [`ended: ${this.endReason}`] : []),
+    ].join('\n\n');
+  }
+
   status(): TickStatus {
     return {
       tickId: this.tickId,

@@ -11,6 +11,7 @@ export interface LivePersona {
   archetype: string;
   cadence: Cadence;
   timezone: string;
+  moduleMix: Record<string, number>;
   paused: boolean;
   lastActiveAt: Date | null;
 }
@@ -26,6 +27,7 @@ export async function livePersonas(db: Db, where?: SQL): Promise<LivePersona[]> 
       archetype: personas.archetype,
       cadence: personas.cadence,
       timezone: personas.timezone,
+      moduleMix: personas.moduleMix,
       paused: personas.paused,
       lastActiveAt: personas.lastActiveAt,
     })

@@ -21,6 +21,8 @@ export const CATCHUP_WINDOW = '15m';
 export interface SchedulablePersona {
   personaId: string;
   email: string;
+  /** Shown in the Web UI (schedule and ticks); the email stands in when absent. */
+  displayName?: string;
   archetype: string;
   cadence: Cadence;
   timezone: string;
@@ -40,6 +42,7 @@ export function scheduleFingerprint(p: SchedulablePersona, taskQueue: string): s
         p.archetype,
         p.cadence,
         CATCHUP_WINDOW,
+        p.displayName ?? null,
       ]),
     )
     .digest('hex')
@@ -58,11 +61,11 @@ export function personaScheduleOptions(
     spec: { cronExpressions: [spec.cron], timezone: spec.timezone, jitter: spec.jitter },
     action: {
       type: 'startWorkflow',
-      ...tickStartOptions(p, taskQueue),
+      ...tickStartOptions(p, taskQueue, {}, { kind: 'schedule' }),
       workflowId: scheduledTickWorkflowId(p.personaId),
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW, pauseOnFailure: false },
-    memo: { persona: p.email, fingerprint: scheduleFingerprint(p, taskQueue) },
+    memo: { persona: p.email, name: p.displayName ?? p.email, fingerprint: scheduleFingerprint(p, taskQueue) },
     state: {
       paused: p.paused,
       note: p.paused ? 'paused with personas pause' : `${p.cadence} in ${p.timezone}`,

@@ -4,6 +4,7 @@ import {
   tickWorkflowId,
   type PersonaTickWorkflow,
   type TickInput,
+  type TickOrigin,
   type TickSubject,
 } from '../../workflows/tick-contract.ts';
 
@@ -14,8 +15,9 @@ export function startTick(
   taskQueue: string,
   input: Partial<TickInput> = {},
   label = 'manual',
+  origin: TickOrigin = { kind: label === 'once' ? 'up' : 'manual' },
 ): Promise<WorkflowHandle<PersonaTickWorkflow>> {
-  const { workflowType, ...options } = tickStartOptions(p, taskQueue, input);
+  const { workflowType, ...options } = tickStartOptions(p, taskQueue, input, origin);
   return client.workflow.start<PersonaTickWorkflow>(workflowType, {
     ...options,
     workflowId: tickWorkflowId(p.personaId, label),

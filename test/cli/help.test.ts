@@ -18,6 +18,7 @@ const EXPECTED = {
   worker: [],
   token: [],
   migrate: [],
+  replay: [],
   audit: ['encrypted-tools'],
 } satisfies Record<string, string[]>;
 

@@ -226,7 +226,12 @@ test('policies, action and memo of a persona schedule', async () => {
     const sa = d.action.typedSearchAttributes;
     assert.ok(sa instanceof TypedSearchAttributes);
     assert.deepEqual([sa.get(PERSONA_ID), sa.get(ARCHETYPE), sa.get(CADENCE)], [id, p.archetype, p.cadence]);
-    assert.deepEqual(d.memo, { persona: p.email, fingerprint: scheduleFingerprint(p, taskQueue) });
+    assert.deepEqual(d.memo, {
+      persona: p.email,
+      name: p.displayName,
+      fingerprint: scheduleFingerprint(p, taskQueue),
+    });
+    assert.equal(d.action.staticSummary, `${p.displayName} (${p.archetype}) · ${p.cadence} tick`);
     assert.equal(d.state.paused, false);
     assert.equal(d.state.note, `${p.cadence} in ${p.timezone}`);
   }

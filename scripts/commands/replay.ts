@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import { UsageError } from '../../lib/errors.ts';
+import { dataConverterFor } from '../../workers/payload-codec.ts';
+import {
+  bundleForReplay,
+  installReplayRuntime,
+  recentTicks,
+  replayTicks,
+  type ReplayTarget,
+} from '../../workers/replay.ts';
+import { printJson, withContext } from '../context.ts';
+
+const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `30m`, `24h`, `7d` → milliseconds. */
+export function parseSince(value: string): number {
+  const m = /^(\d{1,5})([mhd])$/.exec(value.trim());
+  if (!m || Number(m[1]) === 0)
+    throw new InvalidArgumentError('expected a duration such as 30m, 24h or 7d');
+  return Number(m[1]) * UNITS[m[2]!]!;
+}
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw new InvalidArgumentError('expected a whole number from 1 to 10000');
+  return n;
+}
+
+interface ReplayOptions {
+  since: number;
+  workflow?: string[];
+  workflows?: string;
+  limit: number;
+  json?: boolean;
+}
+
+export function registerReplayCommand(program: Command): void {
+  program
+    .command('replay')
+    .description(
+      'replay recent tick histories from the Temporal server against the current workflow code; ' +
+        'exit 1 if any is non-deterministic (run it before deploying new workflow code)',
+    )
+    .option('--since <duration>', 'ticks started within this window (30m, 24h, 7d)', parseSince, 86_400_000)
+    .option('--workflow <id...>', 'replay these workflow ids instead of recent ticks')
+    .option('--workflows <path>', "workflow code to check (default: this project's workflows/index.ts)")
+    .option('--limit <n>', 'replay at most this many recent ticks', parseLimit, 500)
+    .option('--json', 'machine-readable output')
+    .action(async (opts: ReplayOptions) => {
+      if (opts.workflows && !existsSync(opts.workflows))
+        throw new UsageError(`--workflows: no such file ${opts.workflows}`);
+      installReplayRuntime();
+      await withContext('replay', async (ctx) => {
+        const { client } = await ctx.temporal();
+        const since = new Date(Date.now() - opts.since);
+        const targets: ReplayTarget[] = opts.workflow?.length
+          ? opts.workflow.map((workflowId) => ({ workflowId }))
+          : await recentTicks(client, since, opts.limit);
+        const workflowBundle = await bundleForReplay(opts.workflows);
+        const outcomes = await replayTicks({
+          client,
+          targets,
+          workflowBundle,
+          dataConverter: dataConverterFor(ctx.config),
+        });
+        const failed = outcomes.filter((o) => !o.ok);
+        if (opts.json) {
+          printJson({ ok: failed.length === 0, replayed: outcomes.length, failed: failed.length, outcomes });
+        } else {
+          if (!targets.length)
+            process.stderr.write(`no tick histories started since ${since.toISOString()}: nothing to check\n`);
+          for (const o of failed) {
+            const at = o.event ? ` at event ${o.event.id} (${o.event.type}${o.event.detail ? ` ${o.event.detail}` : ''})` : '';
+            process.stdout.write(`✗ ${o.workflowId}: ${o.kind}${at}\n    ${o.message}\n`);
+          }
+          process.stdout.write(
+            `${outcomes.length - failed.length}/${outcomes.length} tick histories replay against ${opts.workflows ?? 'workflows/index.ts'}\n`,
+          );
+        }
+        if (failed.length) process.exitCode = 1;
+      });
+    });
+}
