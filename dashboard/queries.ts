@@ -1,6 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../lib/db/client.ts';
 import { ERROR_CLASSES, PARSE_MODULE, type ErrorClass } from '../lib/vocabulary.ts';
+import { iso, num, numOrNull, round } from './sql-values.ts';
+import { recentTicks, type RecentTick } from './ticks-query.ts';
+
+export { recentTicks, type RecentTick };
 
 export type ErrorCounts = Record<ErrorClass, number> & { unclassified: number };
 
@@ -30,32 +34,6 @@ export interface ToolHotspot {
   errorsByClass: ErrorCounts;
   p50LatencyMs: number | null;
   p95LatencyMs: number | null;
-}
-
-export interface RecentTick {
-  id: string;
-  workflowId: string;
-  runId: string | null;
-  email: string;
-  displayName: string;
-  archetype: string;
-  status: string;
-  endReason: string | null;
-  failure: string | null;
-  ratingError: string | null;
-  provider: string | null;
-  model: string | null;
-  rounds: number;
-  toolCalls: number;
-  errors: number;
-  tokens: { input: number; output: number; cacheWrite: number; cacheRead: number; total: number };
-  costUsd: number;
-  historyEvents: number | null;
-  historyKb: number | null;
-  averageRating: number | null;
-  startedAt: string;
-  endedAt: string | null;
-  durationMs: number | null;
 }
 
 export interface RecentNote {
@@ -132,10 +110,6 @@ export function bucketsFor(days: number, now: Date): { bucket: Bucket; since: Da
   return { bucket, since: new Date(since), buckets };
 }
 
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const iso = (epochMs: unknown): string => new Date(Number(epochMs)).toISOString();
-const round = (v: number, digits = 2) => Number(v.toFixed(digits));
 const errorCounts = (r: Record<string, unknown>): ErrorCounts => ({
   persona: num(r.err_persona),
   product: num(r.err_product),
@@ -154,7 +128,12 @@ const ERROR_CLASS_COLUMNS = sql.raw(
 );
 
 /** Average rating per module per bucket (hour or day, UTC) since `since`; `__parse` rows excluded. */
-export async function ratingsOverTime(db: Db, since: Date, bucket: Bucket): Promise<ModuleRatings[]> {
+export async function ratingsOverTime(
+  db: Db,
+  since: Date,
+  bucket: Bucket,
+  personaId?: string,
+): Promise<ModuleRatings[]> {
   const { rows } = await db.execute(sql`
     SELECT module,
            extract(epoch FROM date_trunc(${bucket}::text, created_at AT TIME ZONE 'UTC')) * 1000 AS bucket_ms,
@@ -162,7 +141,7 @@ export async function ratingsOverTime(db: Db, since: Date, bucket: Bucket): Prom
            count(*)::int AS n
       FROM persona_feedback
      WHERE created_at >= ${since.toISOString()}::timestamptz
-       AND rating IS NOT NULL
+       AND rating IS NOT NULL${personaId ? sql` AND persona_id = ${personaId}` : sql``}
        AND module <> ${PARSE_MODULE}
      GROUP BY 1, 2
      ORDER BY 1, 2`);
@@ -212,68 +191,6 @@ export async function errorHotspots(db: Db, since: Date, limit = 25): Promise<To
       errorsByClass: errorCounts(r),
       p50LatencyMs: p50 === null ? null : round(p50, 1),
       p95LatencyMs: p95 === null ? null : round(p95, 1),
-    };
-  });
-}
-
-/** The latest ticks (any age), newest first, with their persona, errors and average rating. */
-export async function recentTicks(db: Db, limit = 50): Promise<RecentTick[]> {
-  const { rows } = await db.execute(sql`
-    SELECT t.id, t.id AS workflow_id, t.run_id, t.status, t.end_reason, t.failure, t.rating_error,
-           t.provider, t.model, t.rounds, t.tool_calls,
-           t.input_tokens, t.output_tokens, t.cache_write_tokens, t.cache_read_tokens,
-           t.cost_usd::float8 AS cost_usd, t.history_events, t.history_bytes, t.duration_ms,
-           extract(epoch FROM t.started_at) * 1000 AS started_ms,
-           extract(epoch FROM t.ended_at) * 1000 AS ended_ms,
-           u.email, p.display_name, p.archetype,
-           coalesce(a.errors, 0) AS errors,
-           f.average AS average_rating
-      FROM persona_ticks t
-      JOIN personas p ON p.id = t.persona_id
-      JOIN users u ON u.id = p.user_id
-      LEFT JOIN LATERAL (
-        SELECT count(*) FILTER (WHERE outcome = 'error')::int AS errors
-          FROM persona_actions WHERE tick_id = t.id
-      ) a ON true
-      LEFT JOIN LATERAL (
-        SELECT avg(rating)::float8 AS average
-          FROM persona_feedback WHERE tick_id = t.id AND rating IS NOT NULL AND module <> ${PARSE_MODULE}
-      ) f ON true
-     ORDER BY t.started_at DESC, t.id DESC
-     LIMIT ${limit}`);
-  return rows.map((r) => {
-    const tokens = {
-      input: num(r.input_tokens),
-      output: num(r.output_tokens),
-      cacheWrite: num(r.cache_write_tokens),
-      cacheRead: num(r.cache_read_tokens),
-    };
-    const bytes = numOrNull(r.history_bytes);
-    const avg = numOrNull(r.average_rating);
-    return {
-      id: String(r.id),
-      workflowId: String(r.workflow_id),
-      runId: (r.run_id as string | null) ?? null,
-      email: String(r.email),
-      displayName: String(r.display_name),
-      archetype: String(r.archetype),
-      status: String(r.status),
-      endReason: (r.end_reason as string | null) ?? null,
-      failure: (r.failure as string | null) ?? null,
-      ratingError: (r.rating_error as string | null) ?? null,
-      provider: (r.provider as string | null) ?? null,
-      model: (r.model as string | null) ?? null,
-      rounds: num(r.rounds),
-      toolCalls: num(r.tool_calls),
-      errors: num(r.errors),
-      tokens: { ...tokens, total: tokens.input + tokens.output + tokens.cacheWrite + tokens.cacheRead },
-      costUsd: num(r.cost_usd),
-      historyEvents: numOrNull(r.history_events),
-      historyKb: bytes === null ? null : round(bytes / 1024, 1),
-      averageRating: avg === null ? null : round(avg),
-      startedAt: iso(r.started_ms),
-      endedAt: r.ended_ms === null || r.ended_ms === undefined ? null : iso(r.ended_ms),
-      durationMs: numOrNull(r.duration_ms),
     };
   });
 }

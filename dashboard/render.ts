@@ -1,5 +1,27 @@
-import type { DashboardData, ErrorCounts, RecentTick, ToolHotspot } from './queries.ts';
-import { ERROR_CLASSES } from '../lib/vocabulary.ts';
+import type { DashboardData, RecentTick, ToolHotspot } from './queries.ts';
+import {
+  raw,
+  h,
+  pathSegment,
+  temporalWorkflowUrl,
+  MODULE_COLORS,
+  CLASS_COLORS,
+  CLASS_HINTS,
+  CLASS_KEYS,
+  fmtInt,
+  fmtPct,
+  fmtUsd,
+  fmtMs,
+  fmtTokens,
+  fmtTime,
+  fmtDuration,
+  bucketLabel,
+  stars,
+  CSS,
+  type Html,
+} from './html.ts';
+
+export { escapeHtml, temporalWorkflowUrl } from './html.ts';
 
 export interface RenderOptions {
   /** The Temporal Web UI, e.g. http://localhost:8233; without it workflow ids are plain text. */
@@ -9,168 +31,12 @@ export interface RenderOptions {
   refreshSeconds?: number | undefined;
 }
 
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escapes a value for HTML text and (quoted) attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-}
-
-/**
- * Tagged template `h`: every interpolated value is escaped unless it is already `Html` (arrays are joined).
- * Not named `html`, so formatters leave the markup's whitespace alone.
- */
-class Html {
-  constructor(readonly value: string) {}
-  toString() {
-    return this.value;
-  }
-}
-const raw = (s: string) => new Html(s);
-function h(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  let out = strings[0]!;
-  values.forEach((v, i) => {
-    out += interpolate(v) + strings[i + 1]!;
-  });
-  return new Html(out);
-}
-function interpolate(v: unknown): string {
-  if (v instanceof Html) return v.value;
-  if (Array.isArray(v)) return v.map(interpolate).join('');
-  if (v === null || v === undefined || v === false) return '';
-  return escapeHtml(v);
-}
-
-/** One URL path segment: percent-encoded, but `:` and `@` (valid in a path, common in scheduled ids) kept. */
-const pathSegment = (s: string) => encodeURIComponent(s).replace(/%3A/gi, ':').replace(/%40/g, '@');
-
-/**
- * The Web UI page of a workflow: `${uiUrl}/namespaces/${namespace}/workflows/${workflowId}`, or
- * undefined when no UI is known (or it is not an http(s) URL).
- */
-export function temporalWorkflowUrl(
-  uiUrl: string | undefined,
-  namespace: string | undefined,
-  workflowId: string,
-): string | undefined {
-  if (!uiUrl || !/^https?:\/\//i.test(uiUrl)) return undefined;
-  return `${uiUrl.replace(/\/+$/, '')}/namespaces/${pathSegment(namespace ?? 'default')}/workflows/${pathSegment(workflowId)}`;
-}
-
-const MODULE_COLORS = [
-  '#3b6ea5',
-  '#c0713a',
-  '#4f8a5b',
-  '#8a5a9e',
-  '#b8505a',
-  '#3d8c8c',
-  '#8c7a3d',
-  '#5b6475',
-];
-const CLASS_COLORS: Record<keyof ErrorCounts, string> = {
-  persona: '#d29b3a',
-  product: '#c4524f',
-  policy: '#7f62a8',
-  infra: '#4f7fa8',
-  unclassified: '#9aa1ab',
-};
-const CLASS_HINTS: Record<keyof ErrorCounts, string> = {
-  persona: 'the model sent invalid input',
-  product: 'the tool’s handler failed',
-  policy: 'denied by the policy gate',
-  infra: 'timeout or gateway down',
-  unclassified: 'no error class recorded',
-};
-const CLASS_KEYS = [...ERROR_CLASSES, 'unclassified'] as const;
-
-const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
-const fmtPct = (r: number) => `${(r * 100).toFixed(r > 0 && r < 0.1 ? 1 : 0)}%`;
-const fmtUsd = (n: number) => `$${n < 1 ? n.toFixed(4) : n.toFixed(2)}`;
-const fmtMs = (n: number | null) =>
-  n === null ? '–' : n < 1000 ? `${Math.round(n)} ms` : `${(n / 1000).toFixed(1)} s`;
-const fmtTokens = (n: number) =>
-  n >= 10_000 ? `${(n / 1000).toFixed(0)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
-/** `2024-05-03 14:05` (UTC): short and sortable. */
-const fmtTime = (iso: string | null) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : '–');
-const fmtDuration = (ms: number | null) =>
-  ms === null
-    ? ''
-    : ms < 60_000
-      ? `${(ms / 1000).toFixed(1)} s`
-      : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const bucketLabel = (iso: string, bucket: 'hour' | 'day') =>
-  bucket === 'hour'
-    ? `${iso.slice(11, 13)}:00`
-    : `${MONTHS[Number(iso.slice(5, 7)) - 1]} ${Number(iso.slice(8, 10))}`;
-const stars = (r: number | null) => (r === null ? '–' : `${r.toFixed(1)}★`);
-
-const CSS = `
-:root{--bg:#f6f7f9;--card:#fff;--ink:#1f2933;--muted:#66727f;--line:#e3e7ec;--accent:#3b6ea5;--ok:#4f8a5b;--bad:#c4524f;--warn:#d29b3a}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-header{padding:20px 32px 8px;display:flex;flex-wrap:wrap;align-items:baseline;gap:8px 24px}
-header h1{font-size:20px;margin:0;font-weight:600}
-header .meta{color:var(--muted);font-size:13px}
-header nav{margin-left:auto;font-size:13px;display:flex;gap:14px;flex-wrap:wrap}
-a{color:var(--accent);text-decoration:none}
-a:hover{text-decoration:underline}
-main{padding:8px 32px 40px;display:grid;grid-template-columns:minmax(0,1fr);gap:20px;max-width:1400px}
-main>*{min-width:0}
-section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 20px}
-section h2{font-size:15px;margin:0 0 12px;font-weight:600}
-section h2 small{font-weight:400;color:var(--muted);margin-left:8px}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:12px;background:none;border:0;padding:0}
-.card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 16px}
-.card .label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
-.card .value{font-size:24px;font-weight:600;margin:2px 0}
-.card .sub{color:var(--muted);font-size:12px}
-.empty{color:var(--muted);font-style:italic;margin:4px 0}
-.chart{width:100%;height:auto;display:block}
-.chart text{font-size:11px;fill:var(--muted)}
-.legend{display:flex;flex-wrap:wrap;gap:6px 18px;margin-top:8px;font-size:13px}
-.legend span.sw,.classes span.sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;vertical-align:-1px}
-.legend .n{color:var(--muted)}
-.hot{display:grid;grid-template-columns:minmax(140px,220px) 1fr auto;gap:6px 14px;align-items:center}
-.hot .tool{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.hot .bar{height:14px;background:#eef1f4;border-radius:3px;display:flex;overflow:hidden}
-.hot .bar span{display:block;height:100%}
-.hot .stats{color:var(--muted);font-size:12px;white-space:nowrap;text-align:right;font-variant-numeric:tabular-nums}
-.hot .stats b{color:var(--ink);font-weight:600}
-.classes{display:flex;flex-wrap:wrap;gap:4px 16px;font-size:12px;color:var(--muted);margin-top:12px}
-.tablewrap{overflow-x:auto}
-table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);white-space:nowrap;vertical-align:top}
-th{color:var(--muted);font-weight:500;font-size:12px;white-space:normal;vertical-align:bottom}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-td .who{font-weight:500}
-td .sub{color:var(--muted);font-size:12px}
-td.wf{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;white-space:normal;word-break:break-all;width:22%;min-width:140px}
-td.reason{white-space:normal;overflow-wrap:break-word;max-width:180px}
-.pill{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;background:#eef1f4;color:var(--ink)}
-.pill.completed{background:#e4f1e7;color:#2f6b3d}
-.pill.failed{background:#f8e3e2;color:#8f2f2c}
-.pill.running{background:#e3edf8;color:#2d5b8c}
-.pill.cancelled{background:#f3ecdc;color:#7a5a1c}
-.err{color:var(--bad);font-weight:600}
-.notes{list-style:none;margin:0;padding:0;display:grid;gap:10px}
-.notes li{border-left:3px solid var(--line);padding:2px 0 2px 12px}
-.notes .head{font-size:12px;color:var(--muted)}
-.notes .text{white-space:pre-wrap;word-break:break-word}
-details{margin-top:10px;font-size:13px}
-details summary{cursor:pointer;color:var(--muted)}
-footer{padding:0 32px 24px;color:var(--muted);font-size:12px}
-`;
-
-function ratingsChart(data: DashboardData): Html {
-  const { buckets, bucket } = data.range;
-  const modules = data.ratings;
+/** Average rating per module over the range's buckets: an SVG line chart, legend, and the numbers. */
+export function ratingsChart(
+  modules: DashboardData['ratings'],
+  range: Pick<DashboardData['range'], 'buckets' | 'bucket'>,
+): Html {
+  const { buckets, bucket } = range;
   if (!modules.length)
     return h`<p class="empty">No ratings in this range yet: they appear after a tick’s rating turn.</p>`;
   const W = 1100;
@@ -232,9 +98,13 @@ function hotspotList(hotspots: ToolHotspot[]): Html {
       (c) =>
         h`<span style="width:${width(t.errorsByClass[c])}%;background:${CLASS_COLORS[c]}" title="${c}: ${t.errorsByClass[c]}"></span>`,
     );
-    return h`<div class="tool" title="${t.tool}">${t.tool}</div>
+    const byClass = CLASS_KEYS.filter((c) => c !== 'unclassified' && t.errorsByClass[c] > 0).map(
+      (c) =>
+        h` · <a href="/ticks?tool=${encodeURIComponent(t.tool)}&amp;errorClass=${c}">${c} ${t.errorsByClass[c]}</a>`,
+    );
+    return h`<div class="tool" title="${t.tool}"><a href="/ticks?tool=${encodeURIComponent(t.tool)}">${t.tool}</a></div>
 <div class="bar" title="${t.errors} of ${t.calls} calls failed">${segments}<span style="width:${width(t.calls - t.errors)}%;background:#cfe0d3"></span></div>
-<div class="stats"><b class="${t.errors ? 'err' : ''}">${t.errors}</b> / ${t.calls} calls · ${fmtPct(t.errorRate)} · p50 ${fmtMs(t.p50LatencyMs)} · p95 ${fmtMs(t.p95LatencyMs)}</div>`;
+<div class="stats"><b class="${t.errors ? 'err' : ''}">${t.errors}</b> / ${t.calls} calls · ${fmtPct(t.errorRate)} · p50 ${fmtMs(t.p50LatencyMs)} · p95 ${fmtMs(t.p95LatencyMs)}${byClass}</div>`;
   });
   const key = CLASS_KEYS.map(
     (c) =>
@@ -260,7 +130,7 @@ function tickRow(t: RecentTick, opts: RenderOptions): Html {
   const reason = t.failure ?? t.ratingError ?? undefined;
   const tokens = `in ${t.tokens.input} · out ${t.tokens.output} · cache write ${t.tokens.cacheWrite} · cache read ${t.tokens.cacheRead}`;
   return h`<tr>
-<td><div class="who">${t.displayName}</div><div class="sub">${t.email} · ${t.archetype}</div></td>
+<td><div class="who"><a href="/personas/${pathSegment(t.personaId)}">${t.displayName}</a></div><div class="sub">${t.email} · ${t.archetype}</div></td>
 <td><span class="pill ${t.status}">${t.status}</span></td>
 <td class="reason"${reason ? h` title="${reason}"` : ''}>${t.endReason ?? '–'}</td>
 <td class="num">${t.rounds}</td>
@@ -270,24 +140,25 @@ function tickRow(t: RecentTick, opts: RenderOptions): Html {
 <td class="num" title="${tokens}">${fmtTokens(t.tokens.total)}</td>
 <td class="num">${fmtUsd(t.costUsd)}</td>
 <td class="num"${t.historyEvents === null ? '' : h` title="${t.historyEvents} events"`}>${t.historyKb === null ? '–' : t.historyKb.toFixed(1)}</td>
-<td>${fmtTime(t.startedAt)}<div class="sub">${ended(t)}</div></td>
+<td><a href="/ticks/${pathSegment(t.id)}" title="read this tick">${fmtTime(t.startedAt)}</a><div class="sub">${ended(t)}</div></td>
 <td class="wf">${wf}</td>
 </tr>`;
 }
 
-function ticksTable(data: DashboardData, opts: RenderOptions): Html {
-  if (!data.recentTicks.length)
+/** A table of ticks: persona (links to its page), outcome, totals, and the tick page / Web UI links. */
+export function ticksTable(ticks: RecentTick[], opts: RenderOptions): Html {
+  if (!ticks.length)
     return h`<p class="empty">No ticks yet: run <code>personas tick &lt;persona&gt;</code> or <code>personas up</code>.</p>`;
   return h`<div class="tablewrap"><table>
 <thead><tr><th>persona</th><th>status</th><th>end reason</th><th class="num">rounds</th><th class="num">tool calls</th><th class="num">errors</th><th class="num">rating</th><th class="num">tokens</th><th class="num">cost</th><th class="num">history KB</th><th>started / ended (UTC)</th><th>workflow</th></tr></thead>
-<tbody>${data.recentTicks.map((t) => tickRow(t, opts))}</tbody></table></div>`;
+<tbody>${ticks.map((t) => tickRow(t, opts))}</tbody></table></div>`;
 }
 
 function notesList(data: DashboardData): Html {
   if (!data.recentNotes.length) return h`<p class="empty">No rating notes yet.</p>`;
   const items = data.recentNotes.map(
     (n) =>
-      h`<li><div class="head">${n.module} · <b>${n.rating === null ? 'unparseable' : `${n.rating}★`}</b> · ${n.displayName} (${n.email}) · ${fmtTime(n.createdAt)}</div><div class="text">${n.notes}</div></li>`,
+      h`<li><div class="head">${n.module} · <b>${n.rating === null ? 'unparseable' : `${n.rating}★`}</b> · ${n.displayName} (${n.email}) · <a href="/ticks/${pathSegment(n.tickId)}">${fmtTime(n.createdAt)}</a></div><div class="text">${n.notes}</div></li>`,
   );
   return h`<ul class="notes">${items}</ul>`;
 }
@@ -335,13 +206,13 @@ ${refresh > 0 ? h`<meta http-equiv="refresh" content="${refresh}">` : ''}
 <header>
 <h1>persona-runner</h1>
 <span class="meta">${rangeText} · updated ${fmtTime(data.generatedAt)} UTC${refresh > 0 ? ` · refreshes every ${refresh}s` : ''}</span>
-<nav>${ranges}<a href="api/summary.json?days=${days}">JSON</a>${uiHome ? h`<a href="${uiHome}">Temporal Web UI</a>` : ''}</nav>
+<nav>${ranges}<a href="/ticks">all ticks</a><a href="api/summary.json?days=${days}">JSON</a>${uiHome ? h`<a href="${uiHome}">Temporal Web UI</a>` : ''}</nav>
 </header>
 <main>
 ${cards(data)}
-<section><h2>Ratings per module<small>average 1–5 per ${bucket}</small></h2>${ratingsChart(data)}</section>
+<section><h2>Ratings per module<small>average 1–5 per ${bucket}</small></h2>${ratingsChart(data.ratings, data.range)}</section>
 <section><h2>Error hotspots<small>per tool, most errors first</small></h2>${hotspotList(data.hotspots)}</section>
-<section><h2>Recent ticks<small>latest ${data.recentTicks.length}</small></h2>${ticksTable(data, opts)}</section>
+<section><h2>Recent ticks<small>latest ${data.recentTicks.length}</small></h2>${ticksTable(data.recentTicks, opts)}</section>
 <section><h2>What personas said<small>latest rating notes</small></h2>${notesList(data)}</section>
 </main>
 <footer>Times are UTC. Errors: persona = the model sent invalid input · product = the tool failed · policy = denied by the gate · infra = timeout or gateway down.</footer>

@@ -10,6 +10,14 @@ import {
   type RecentTick,
 } from './queries.ts';
 import { renderDashboard, temporalWorkflowUrl } from './render.ts';
+import { loadPersonaDetail } from './persona-detail.ts';
+import { renderPersonaPage } from './persona-page.ts';
+import { loadTickDetail, type OpenPart } from './tick-detail.ts';
+import { renderTickPage } from './tick-page.ts';
+import { parseTickFilter, recentTicks } from './ticks-query.ts';
+import { filterChoices, renderTicksPage } from './ticks-page.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const DEFAULT_DASHBOARD_PORT = 3070;
 
@@ -26,6 +34,8 @@ export interface DashboardOptions {
   days?: number;
   /** Meta-refresh interval of the HTML page in seconds (default 10; 0 off; ?refresh= overrides). */
   refreshSeconds?: number;
+  /** Opens a stored transcript part for the tick page (sealed parts are opened server-side only). */
+  openTranscriptPart?: OpenPart;
 }
 
 /** The body of GET /api/summary.json: the page's data, plus where workflow links point. */
@@ -44,7 +54,7 @@ export interface DashboardHandle {
 // No scripts at all, no external anything: styles and the SVG chart are inline.
 const SECURITY_HEADERS = {
   'Content-Security-Policy':
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
@@ -75,7 +85,28 @@ export async function startDashboard(opts: DashboardOptions): Promise<DashboardH
       return send(res, req, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
     }
     const days = normalizeDays(url.searchParams.get('days') ?? undefined, defaultDays);
+    const html = (status: number, body: string) => send(res, req, status, 'text/html; charset=utf-8', body);
+    const notFound = (what: string) =>
+      send(res, req, 404, 'text/plain; charset=utf-8', `not found: ${what}\n`);
+    const links = { temporalUiUrl: opts.temporalUiUrl, namespace: opts.namespace };
+    const tickMatch = /^\/ticks\/([^/]+)$/.exec(url.pathname);
+    if (tickMatch) {
+      const id = decodeURIComponent(tickMatch[1]!);
+      const tick = await loadTickDetail(db, id, opts.openTranscriptPart);
+      return tick ? html(200, renderTickPage(tick, links)) : notFound(`no tick ${id}`);
+    }
+    const personaMatch = /^\/personas\/([^/]+)$/.exec(url.pathname);
+    if (personaMatch) {
+      const id = decodeURIComponent(personaMatch[1]!);
+      const persona = UUID.test(id) ? await loadPersonaDetail(db, id, { days }) : undefined;
+      return persona ? html(200, renderPersonaPage(persona, links)) : notFound(`no persona ${id}`);
+    }
     switch (url.pathname) {
+      case '/ticks': {
+        const { filter, problems } = parseTickFilter(url.searchParams);
+        const [ticks, choices] = await Promise.all([recentTicks(db, 200, filter), filterChoices(db)]);
+        return html(problems.length ? 400 : 200, renderTicksPage(ticks, filter, choices, problems, links));
+      }
       case '/': {
         const data = await loadDashboardData(db, { days });
         const refreshParam = url.searchParams.get('refresh');
@@ -117,7 +148,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<DashboardH
         }
       }
       default:
-        return send(res, req, 404, 'text/plain; charset=utf-8', 'not found: try / or /api/summary.json\n');
+        return notFound('try /, /ticks, /ticks/<id>, /personas/<id> or /api/summary.json');
     }
   };
 

@@ -4,7 +4,7 @@
 // server (test/helpers/db.ts) and uses its own task queues.
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { freePort } from '../lib/net/free-port.ts';
 import { loadBaseConfig } from '../lib/config/base.ts';
@@ -46,6 +46,12 @@ if (!process.env.DOCKER_COMPOSE && !process.env.SKIP_DOCKER_TESTS) {
     );
     process.env.SKIP_DOCKER_TESTS = '1';
   }
+}
+
+if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
+  process.stderr.write(
+    'tests: no Chromium here: the browser tests in test/dashboard/browser.test.ts are skipped (apt install chromium, or set CHROMIUM_PATH)\n',
+  );
 }
 
 const testFiles = files.length

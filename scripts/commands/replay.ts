@@ -16,8 +16,7 @@ const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 }
 /** `30m`, `24h`, `7d` → milliseconds. */
 export function parseSince(value: string): number {
   const m = /^(\d{1,5})([mhd])$/.exec(value.trim());
-  if (!m || Number(m[1]) === 0)
-    throw new InvalidArgumentError('expected a duration such as 30m, 24h or 7d');
+  if (!m || Number(m[1]) === 0) throw new InvalidArgumentError('expected a duration such as 30m, 24h or 7d');
   return Number(m[1]) * UNITS[m[2]!]!;
 }
 
@@ -70,9 +69,13 @@ export function registerReplayCommand(program: Command): void {
           printJson({ ok: failed.length === 0, replayed: outcomes.length, failed: failed.length, outcomes });
         } else {
           if (!targets.length)
-            process.stderr.write(`no tick histories started since ${since.toISOString()}: nothing to check\n`);
+            process.stderr.write(
+              `no tick histories started since ${since.toISOString()}: nothing to check\n`,
+            );
           for (const o of failed) {
-            const at = o.event ? ` at event ${o.event.id} (${o.event.type}${o.event.detail ? ` ${o.event.detail}` : ''})` : '';
+            const at = o.event
+              ? ` at event ${o.event.id} (${o.event.type}${o.event.detail ? ` ${o.event.detail}` : ''})`
+              : '';
             process.stdout.write(`✗ ${o.workflowId}: ${o.kind}${at}\n    ${o.message}\n`);
           }
           process.stdout.write(

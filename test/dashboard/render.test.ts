@@ -126,6 +126,7 @@ describe('dashboard rendering (no database)', () => {
           {
             id: 't1',
             workflowId: `wf-"${evil}`,
+            personaId: evil,
             runId: null,
             email: 'e@personas.test',
             displayName: evil,
@@ -142,6 +143,7 @@ describe('dashboard rendering (no database)', () => {
             tokens: { input: 1, output: 2, cacheWrite: 3, cacheRead: 4, total: 10 },
             costUsd: 0,
             historyEvents: null,
+            historyBytes: null,
             historyKb: null,
             averageRating: null,
             startedAt: '2025-03-04T11:00:00.000Z',

@@ -25,7 +25,11 @@ function payloadsOf(history: unknown): {
   searchAttributes: JsonPayload[];
   patchMarkers: JsonPayload[];
 } {
-  const out = { encoded: [] as JsonPayload[], searchAttributes: [] as JsonPayload[], patchMarkers: [] as JsonPayload[] };
+  const out = {
+    encoded: [] as JsonPayload[],
+    searchAttributes: [] as JsonPayload[],
+    patchMarkers: [] as JsonPayload[],
+  };
   type Where = keyof typeof out;
   const visit = (v: unknown, where: Where): void => {
     if (Array.isArray(v)) return v.forEach((x) => visit(x, where));
@@ -37,7 +41,10 @@ function payloadsOf(history: unknown): {
     }
     const marker = (o.markerRecordedEventAttributes as { markerName?: string } | undefined)?.markerName;
     for (const [k, x] of Object.entries(o))
-      visit(x, k === 'searchAttributes' ? 'searchAttributes' : marker === 'core_patch' ? 'patchMarkers' : where);
+      visit(
+        x,
+        k === 'searchAttributes' ? 'searchAttributes' : marker === 'core_patch' ? 'patchMarkers' : where,
+      );
   };
   visit(history, 'encoded');
   return out;
@@ -56,8 +63,18 @@ test('with the payload codec on, history holds only ciphertext; a client without
   const { encoded, searchAttributes, patchMarkers } = payloadsOf(history);
   // A patch marker carries only the patch id and a flag: constants of the code, never tick data.
   for (const p of patchMarkers)
-    assert.deepEqual(Object.keys(JSON.parse(text(p.data)) as object).sort(), ['deprecated', 'id'], text(p.data));
-  assert.equal(patchMarkers.map((p) => text(p.data)).join().includes(env.personaId), false);
+    assert.deepEqual(
+      Object.keys(JSON.parse(text(p.data)) as object).sort(),
+      ['deprecated', 'id'],
+      text(p.data),
+    );
+  assert.equal(
+    patchMarkers
+      .map((p) => text(p.data))
+      .join()
+      .includes(env.personaId),
+    false,
+  );
 
   // Workflow input and result, every activity input and result, the memo: all encrypted.
   assert.ok(encoded.length >= 2 * 5, `expected the tick's payloads, found ${encoded.length}`);

@@ -68,7 +68,12 @@ test('an incompatible workflow bundle fails with the workflow id and the first d
 });
 
 test('bad flags are usage errors (exit 2)', async () => {
-  for (const args of [['--since', '0h'], ['--since', 'yesterday'], ['--limit', '0'], ['--workflows', 'nope.ts']]) {
+  for (const args of [
+    ['--since', '0h'],
+    ['--since', 'yesterday'],
+    ['--limit', '0'],
+    ['--workflows', 'nope.ts'],
+  ]) {
     const r = await runCli(['replay', ...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
   }

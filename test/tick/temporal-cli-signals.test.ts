@@ -11,7 +11,13 @@ import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import { findTemporalCli } from '../../lib/temporal/cli-binary.ts';
 import type { TickStatus } from '../../workflows/tick-contract.ts';
 import { testLogger } from '../helpers/db.ts';
-import { endTurn, ratingTurn, startFakeMessagesApi, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
+import {
+  endTurn,
+  ratingTurn,
+  startFakeMessagesApi,
+  toolTurn,
+  toolUse,
+} from '../helpers/fake-messages-api.ts';
 import { startTickEnv } from '../helpers/tick-env.ts';
 import { gate, waitUntil } from '../helpers/wait.ts';
 
@@ -21,7 +27,10 @@ const env = await startTickEnv({
     llm: new AnthropicProvider('claude-sonnet-4-6', { apiKey: 'sk-ant-test-cli', baseURL: fake.url }),
   },
 });
-const temporalBin = await findTemporalCli({ explicitPath: process.env.TEMPORAL_CLI_PATH, logger: testLogger });
+const temporalBin = await findTemporalCli({
+  explicitPath: process.env.TEMPORAL_CLI_PATH,
+  logger: testLogger,
+});
 const run = promisify(execFile);
 /** The Temporal CLI with explicit connection flags (no profile or TEMPORAL_* env can redirect it). */
 async function temporal(...args: string[]): Promise<string> {
@@ -33,7 +42,16 @@ async function temporal(...args: string[]): Promise<string> {
   return stdout;
 }
 async function queryStatus(workflowId: string): Promise<TickStatus> {
-  const out = await temporal('workflow', 'query', '--workflow-id', workflowId, '--type', 'status', '-o', 'json');
+  const out = await temporal(
+    'workflow',
+    'query',
+    '--workflow-id',
+    workflowId,
+    '--type',
+    'status',
+    '-o',
+    'json',
+  );
   const body = JSON.parse(out) as { queryResult: [TickStatus] };
   return body.queryResult[0];
 }

@@ -66,7 +66,10 @@ test('every activity in the history reads as the persona’s day', async () => {
     models.map((_, i) => `model · round ${i + 1}`),
   );
   const toolSummaries = summaries.filter((s) => !/^(login|model ·|rating ·|persist ·)/.test(s ?? ''));
-  assert.deepEqual(toolSummaries, tools.map((t) => t.tool_name));
+  assert.deepEqual(
+    toolSummaries,
+    tools.map((t) => t.tool_name),
+  );
 });
 
 test('current details follow the tick, and the Web UI finds the pause/resume signals and status query', async () => {
@@ -77,16 +80,16 @@ test('current details follow the tick, and the Web UI finds the pause/resume sig
   assert.match(paused.currentDetails ?? '', /^\*\*paused\*\* · round \d+ · \d+ actions?, \d+ errors?/);
   const def = paused.definition;
   assert.equal(def?.type, 'personaTick');
-  assert.deepEqual(
-    (def?.signalDefinitions ?? []).map((s) => s.name).sort(),
-    ['pause', 'resume'],
-  );
+  assert.deepEqual((def?.signalDefinitions ?? []).map((s) => s.name).sort(), ['pause', 'resume']);
   assert.ok((def?.queryDefinitions ?? []).some((q) => q.name === 'status'));
 
   await handle.signal(resumeSignal);
   const result = await handle.result();
   const done = await metadataOf(handle);
-  assert.match(done.currentDetails ?? '', new RegExp(`^\\*\\*done\\*\\* · round \\d+ · ${result.actions} action`));
+  assert.match(
+    done.currentDetails ?? '',
+    new RegExp(`^\\*\\*done\\*\\* · round \\d+ · ${result.actions} action`),
+  );
   assert.match(done.currentDetails ?? '', new RegExp(`ended: ${result.endReason}`));
 });
 
