@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseEnvShape, toBaseConfig, type BaseConfig } from '../lib/config/base.ts';
 import { ConfigError, envInt, envPort, parseEnv } from '../lib/config/env.ts';
+import { vaultKekEnv } from '../lib/product/kek.ts';
 import { temporalEnvShape, toTemporalConfig, type TemporalConfig } from '../lib/temporal/config.ts';
 import { DEFAULT_PRICES, priceTableSchema, type PriceTable } from '../activities/llm/prices.ts';
 
@@ -11,6 +12,8 @@ const workerEnvShape = {
     .url({ error: 'expected the gateway base URL, e.g. http://localhost:3069' })
     .default('http://localhost:3069'),
   PERSONA_SEED_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+  // The worker unwraps personas' master keys with it to seal their transcript parts.
+  VAULT_KEK: vaultKekEnv,
   LLM_PROVIDER: z
     .enum(['auto', 'anthropic', 'scripted'], { error: 'expected auto | anthropic | scripted' })
     .default('auto'),
@@ -54,6 +57,8 @@ export interface WorkerConfig extends BaseConfig {
   temporal: TemporalConfig;
   gatewayUrl: string;
   seedSecret: string | undefined;
+  /** Key-encryption key; undefined means the development fallback (refused in production). */
+  vaultKek: Buffer | undefined;
   llm: {
     provider: 'anthropic' | 'scripted';
     apiKey: string | undefined;
@@ -86,6 +91,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     temporal: toTemporalConfig(e),
     gatewayUrl: e.GATEWAY_URL.replace(/\/$/, ''),
     seedSecret: e.PERSONA_SEED_SECRET,
+    vaultKek: e.VAULT_KEK,
     llm: {
       provider,
       apiKey: e.ANTHROPIC_API_KEY,

@@ -65,6 +65,15 @@ test('PAYLOAD_CODEC_KEY must be 32 bytes of base64, and a bad one is not echoed 
   assert.equal(err.message.includes(short), false);
 });
 
+test('VAULT_KEK (the worker seals transcripts with keys it unwraps) must be 32 bytes of base64, not echoed', () => {
+  const kek = randomBytes(32);
+  assert.deepEqual(loadWorkerConfig({ VAULT_KEK: kek.toString('base64') }).vaultKek, kek);
+  assert.equal(loadWorkerConfig({ VAULT_KEK: '' }).vaultKek, undefined);
+  const short = randomBytes(20).toString('base64');
+  const err = assertConfigError({ VAULT_KEK: short }, /VAULT_KEK/, /32 bytes/);
+  assert.equal(err.message.includes(short), false);
+});
+
 test('every problem is reported at once', () => {
   assertConfigError(
     { GATEWAY_URL: 'nope', LLM_PRICES_JSON: 'nope', WORKER_METRICS_PORT: '99999' },
