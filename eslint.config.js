@@ -56,9 +56,9 @@ export default tseslint.config(
 /**
  * The layers, as import-x zones (target may not import from):
  *   lib/vocabulary.ts            the domain's words; imports nothing
- *   workflows/                   workflow code + the tick contract; imports only lib/vocabulary.ts
+ *   workflows/                   workflow code + its contracts (tick, purge); imports only lib/vocabulary.ts
  *   schema/                      drizzle tables; imports only lib/vocabulary.ts
- *   lib/                         shared infrastructure and domain; no runtime folder (only the contract)
+ *   lib/                         shared infrastructure and domain; no runtime folder (only the contracts)
  *   activities/, mcp-gateway/,   runtimes; each imports lib/, schema/, the contract — never another runtime
  *   dashboard/
  *   workers/                     wires activities + lib into a worker
@@ -66,7 +66,7 @@ export default tseslint.config(
  */
 function layers() {
   const runtimes = ['activities', 'mcp-gateway', 'dashboard', 'workers', 'scripts', 'bench', 'test'];
-  const onlyContract = { from: './workflows', except: ['./tick-contract.ts'] };
+  const onlyContract = { from: './workflows', except: ['./tick-contract.ts', './purge-contract.ts'] };
   const zone = (target, from, message) => ({ target: `./${target}`, from: from.map((f) => `./${f}`), message });
   const zones = [
     zone('workflows', ['schema', 'mcp-gateway', 'dashboard', 'workers', 'scripts', 'bench', 'test'], 'workflow code imports only workflows/ and lib/vocabulary.ts'),
@@ -74,9 +74,9 @@ function layers() {
     zone('schema', ['workflows', ...runtimes], 'schema/ imports only schema/ and lib/vocabulary.ts'),
     { target: './schema', from: './lib', except: ['./vocabulary.ts'], message: 'schema/ imports only schema/ and lib/vocabulary.ts' },
     zone('lib', runtimes, 'lib/ is shared by every runtime and imports none of them'),
-    { target: './lib', ...onlyContract, message: 'lib/ imports only the tick contract from workflows/' },
+    { target: './lib', ...onlyContract, message: 'lib/ imports only the workflow contracts (tick, purge) from workflows/' },
     zone('activities', runtimes.filter((r) => r !== 'activities'), 'activities import lib/, schema/ and the tick contract, no other runtime'),
-    { target: './activities', ...onlyContract, message: 'activities import only the tick contract from workflows/' },
+    { target: './activities', ...onlyContract, message: 'activities import only the workflow contracts (tick, purge) from workflows/' },
     zone('mcp-gateway', ['workflows', ...runtimes.filter((r) => r !== 'mcp-gateway')], 'the gateway imports lib/ and schema/, no other runtime'),
     zone('dashboard', ['workflows', ...runtimes.filter((r) => r !== 'dashboard')], 'the dashboard imports lib/ and schema/, no other runtime'),
     zone('workers', ['mcp-gateway', 'dashboard', 'scripts', 'bench', 'test'], 'workers wire activities and lib/; they never import the CLI, gateway or dashboard'),

@@ -5,6 +5,7 @@ import type { LlmProvider } from './llm/types.ts';
 import type { PersonaSessions } from './mcp/persona-sessions.ts';
 import type { PersonaCache } from './persona-context.ts';
 import type { WorkerMetrics } from './metrics.ts';
+import type { TranscriptKeys } from './transcript-keys.ts';
 
 /** Everything the tick activities need, built once by the worker (workers/) and passed in. */
 export interface ActivityDeps {
@@ -13,6 +14,8 @@ export interface ActivityDeps {
   /** Persona rows: read fresh at login, reused by the rest of the tick. */
   personas: PersonaCache;
   sessions: PersonaSessions;
+  /** Per-persona keys that seal transcript parts; worker memory only. */
+  transcriptKeys: TranscriptKeys;
   metrics: WorkerMetrics;
   logger: Logger;
   config: {

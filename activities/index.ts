@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps.ts';
+import { createPurgeTranscriptBatch } from './retention/purge-transcripts.ts';
 import { createLogin } from './tick/login.ts';
 import { createModelCall } from './tick/model-call.ts';
 import { createPersist } from './tick/persist.ts';
@@ -7,7 +8,7 @@ import { createToolCall } from './tick/tool-call.ts';
 
 export type { ActivityDeps } from './deps.ts';
 
-/** The tick's activities, built once per worker with injected dependencies. */
+/** The worker's activities (the tick's and the transcript purge's), built once with injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
     login: createLogin(deps),
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     callTool: createToolCall(deps),
     rate: createRating(deps),
     persistTick: createPersist(deps),
+    purgeTranscriptBatch: createPurgeTranscriptBatch(deps),
   };
 }
 

@@ -58,6 +58,11 @@ export function createWorkerMetrics(registry = new Registry()) {
       labelNames: ['provider', 'outcome'] as const,
       registers: r,
     }),
+    transcriptPartsPurged: new Counter({
+      name: 'persona_transcript_parts_purged_total',
+      help: 'Transcript parts deleted by the retention purge',
+      registers: r,
+    }),
   };
 }
 

@@ -1,19 +1,25 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { personaTranscript } from '../schema/index.ts';
 import type { DbOrTx } from '../lib/db/client.ts';
+import { openTranscriptPart, sealTranscriptPart, type TranscriptKey } from '../lib/ticks/transcript-seal.ts';
 import type { ContentBlock, MessageParam } from './llm/types.ts';
 
 type ToolResultBlock = { type: 'tool_result'; tool_use_id: string; content: string; is_error?: boolean };
 
-/** Upserts one transcript part: a retried step replaces its row rather than appending. */
+/**
+ * Upserts one transcript part, sealed with the persona's transcript key (parts hold what the product
+ * encrypts: note and journal bodies); a retried step replaces its row rather than appending.
+ */
 export async function saveTranscriptPart(
   db: DbOrTx,
+  key: TranscriptKey,
   tickId: string,
   round: number,
   part: 'assistant' | 'tool_result' | 'rating',
-  content: unknown,
+  plain: unknown,
   partKey = '',
 ): Promise<void> {
+  const content = sealTranscriptPart(key, plain);
   await db
     .insert(personaTranscript)
     .values({ tickId, round, part, partKey, content })
@@ -28,8 +34,16 @@ export async function saveTranscriptPart(
     });
 }
 
+/** A stored part's content, opened with the key the worker sealed it with. */
+function openPart(content: unknown, key: TranscriptKey): unknown {
+  const opened = openTranscriptPart(content, key);
+  if (opened.state === 'withheld') throw new Error(`transcript part ${opened.reason}`);
+  return opened.content;
+}
+
 export async function loadToolInput(
   db: DbOrTx,
+  key: TranscriptKey,
   tickId: string,
   round: number,
   toolUseId: string,
@@ -44,20 +58,25 @@ export async function loadToolInput(
         eq(personaTranscript.part, 'assistant'),
       ),
     );
-  const blocks = (row?.content ?? []) as ContentBlock[];
+  const blocks = (row ? openPart(row.content, key) : []) as ContentBlock[];
   const use = blocks.find((b) => b.type === 'tool_use' && b.id === toolUseId);
   return use?.type === 'tool_use' ? (use.input as Record<string, unknown>) : undefined;
 }
 
 export type TranscriptRow = typeof personaTranscript.$inferSelect;
 
-/** Every stored part of a tick's transcript, by round. */
+/** Every stored part of a tick's transcript, by round, as stored (sealed). */
 export async function loadTranscript(db: DbOrTx, tickId: string): Promise<TranscriptRow[]> {
   return db
     .select()
     .from(personaTranscript)
     .where(eq(personaTranscript.tickId, tickId))
     .orderBy(asc(personaTranscript.round));
+}
+
+/** Rows from loadTranscript with their content opened. */
+export function openTranscriptRows(rows: readonly TranscriptRow[], key: TranscriptKey): TranscriptRow[] {
+  return rows.map((r) => ({ ...r, content: openPart(r.content, key) }));
 }
 
 /**
@@ -68,14 +87,15 @@ export async function loadTranscript(db: DbOrTx, tickId: string): Promise<Transc
  */
 export async function buildMessages(
   db: DbOrTx,
+  key: TranscriptKey,
   tickId: string,
   opening: string,
   upTo: number,
 ): Promise<MessageParam[]> {
-  return transcriptMessages(await loadTranscript(db, tickId), opening, upTo);
+  return transcriptMessages(openTranscriptRows(await loadTranscript(db, tickId), key), opening, upTo);
 }
 
-/** buildMessages over rows already loaded with loadTranscript. */
+/** buildMessages over rows already loaded with loadTranscript and opened. */
 export function transcriptMessages(
   rows: readonly TranscriptRow[],
   opening: string,

@@ -94,3 +94,47 @@ export async function startFakeModelApi(opts: {
       }),
   };
 }
+
+// ---------------------------------------------------------------------------------------------------
+// A planned day: `rounds` rounds of `parallel` tool calls over the gateway's tools, end_turn, then the
+// rating (structured JSON for exactly the modules asked). Used by tick-efficiency and transcript-bytes.
+
+const TOOL_PLAN: Array<(n: number) => { name: string; input: Record<string, unknown> }> = [
+  (n) => ({
+    name: 'todo_create',
+    input: { title: `Benchmark todo ${n}: call the dentist`, priority: 'high' },
+  }),
+  (n) => ({
+    name: 'note_create',
+    input: { title: `Bench note ${n}`, body: 'Meeting notes: ship the thing, then rest.', tags: ['bench'] },
+  }),
+  () => ({ name: 'todo_list', input: { status: 'open', limit: 20 } }),
+  (n) => ({ name: 'habit_create', input: { name: `Stretch ${n}`, cadence: 'daily' } }),
+  (n) => ({ name: 'journal_add', input: { body: `Day ${n}: a calm one, mostly.`, mood: 4 } }),
+  () => ({ name: 'note_search', input: { query: 'meeting', limit: 5 } }),
+  () => ({ name: 'habit_list', input: {} }),
+];
+
+export function plannedAnswer(plan: {
+  rounds: number;
+  parallel: number;
+}): (body: FakeRequestBody) => FakeAnswer {
+  let toolUseSeq = 0;
+  return (body) => {
+    if (!body.tools?.length) {
+      const modules = body.output_config?.format?.schema?.required ?? [];
+      const ratings = Object.fromEntries(modules.map((m) => [m, { rating: 4, notes: 'quick and clear' }]));
+      return { content: [{ type: 'text', text: JSON.stringify(ratings) }], stop_reason: 'end_turn' };
+    }
+    const round = body.messages.filter((m) => m.role === 'assistant').length;
+    if (round >= plan.rounds) {
+      return { content: [{ type: 'text', text: 'Done for today.' }], stop_reason: 'end_turn' };
+    }
+    const content = Array.from({ length: plan.parallel }, (_, i) => {
+      const n = ++toolUseSeq;
+      const { name, input } = TOOL_PLAN[(round * plan.parallel + i) % TOOL_PLAN.length]!(n);
+      return { type: 'tool_use', id: `toolu_bench_${n}`, name, input };
+    });
+    return { content, stop_reason: 'tool_use' };
+  };
+}

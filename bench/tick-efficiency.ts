@@ -72,7 +72,7 @@ import {
   writeResults,
 } from './bench-report.ts';
 import { startBenchStack } from './bench-stack.ts';
-import { startFakeModelApi, type FakeAnswer, type FakeRequestBody } from './fake-model-api.ts';
+import { plannedAnswer, startFakeModelApi } from './fake-model-api.ts';
 import { tickTimeline, type TickTimeline } from './tick-timeline.ts';
 
 const { values: flags } = parseArgs({
@@ -239,44 +239,6 @@ function sdkDelta(before: SdkMetrics, after: SdkMetrics): Record<string, { count
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The fake model's script: `rounds` rounds of `parallel` tool calls, end_turn, then the rating.
-
-const TOOL_PLAN: Array<(n: number) => { name: string; input: Record<string, unknown> }> = [
-  (n) => ({
-    name: 'todo_create',
-    input: { title: `Benchmark todo ${n}: call the dentist`, priority: 'high' },
-  }),
-  (n) => ({
-    name: 'note_create',
-    input: { title: `Bench note ${n}`, body: 'Meeting notes: ship the thing, then rest.', tags: ['bench'] },
-  }),
-  () => ({ name: 'todo_list', input: { status: 'open', limit: 20 } }),
-  (n) => ({ name: 'habit_create', input: { name: `Stretch ${n}`, cadence: 'daily' } }),
-  (n) => ({ name: 'journal_add', input: { body: `Day ${n}: a calm one, mostly.`, mood: 4 } }),
-  () => ({ name: 'note_search', input: { query: 'meeting', limit: 5 } }),
-  () => ({ name: 'habit_list', input: {} }),
-];
-let toolUseSeq = 0;
-
-function fakeAnswer(body: FakeRequestBody): FakeAnswer {
-  if (!body.tools?.length) {
-    const modules = body.output_config?.format?.schema?.required ?? [];
-    const ratings = Object.fromEntries(modules.map((m) => [m, { rating: 4, notes: 'quick and clear' }]));
-    return { content: [{ type: 'text', text: JSON.stringify(ratings) }], stop_reason: 'end_turn' };
-  }
-  const round = body.messages.filter((m) => m.role === 'assistant').length;
-  if (round >= settings.rounds) {
-    return { content: [{ type: 'text', text: 'Done for today.' }], stop_reason: 'end_turn' };
-  }
-  const content = Array.from({ length: settings.parallel }, (_, i) => {
-    const n = ++toolUseSeq;
-    const { name, input } = TOOL_PLAN[(round * settings.parallel + i) % TOOL_PLAN.length]!(n);
-    return { type: 'tool_use', id: `toolu_bench_${n}`, name, input };
-  });
-  return { content, stop_reason: 'tool_use' };
-}
-
-// ---------------------------------------------------------------------------------------------------
 
 function personaDef(i: number, tag: string): PersonaDefinition {
   const archetype = ARCHETYPES[i % ARCHETYPES.length]!;
@@ -407,7 +369,7 @@ try {
 
   // ---- (a) efficiency ------------------------------------------------------------------------------
   if (only !== 'throughput') {
-    const fake = await startFakeModelApi({ delayMs: settings.delayMs, answer: fakeAnswer });
+    const fake = await startFakeModelApi({ delayMs: settings.delayMs, answer: plannedAnswer(settings) });
     stack.onStop(() => fake.close());
     const llm = new AnthropicProvider('claude-sonnet-4-6', {
       apiKey: 'sk-ant-bench-not-a-key',

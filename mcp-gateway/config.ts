@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseEnvShape, toBaseConfig, type BaseConfig } from '../lib/config/base.ts';
 import { envInt, envList, envPort, parseEnv } from '../lib/config/env.ts';
+import { vaultKekEnv } from '../lib/product/kek.ts';
 
 export const POLICY_MODES = ['off', 'log-only', 'enforce'] as const;
 export type PolicyMode = (typeof POLICY_MODES)[number];
@@ -21,13 +22,7 @@ const gatewayEnvShape = {
   AUTH_AUDIENCE: z.string().min(1).default('persona-runner-mcp'),
   AUTH_JWKS_URL: z.url({ error: 'expected the absolute URL of a JWKS document' }).optional(),
   AUTH_TOKEN_TTL_SECONDS: envInt(900, 30),
-  VAULT_KEK: z
-    .string()
-    .refine(
-      (v) => Buffer.from(v, 'base64').length === 32,
-      'expected 32 bytes, base64-encoded (openssl rand -base64 32)',
-    )
-    .optional(),
+  VAULT_KEK: vaultKekEnv,
   POLICY_MODE: z
     .enum(POLICY_MODES, { error: `expected one of ${POLICY_MODES.join(' | ')}` })
     .default('log-only'),
@@ -73,7 +68,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       jwksUrl: e.AUTH_JWKS_URL,
       tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS,
     },
-    vaultKek: e.VAULT_KEK ? Buffer.from(e.VAULT_KEK, 'base64') : undefined,
+    vaultKek: e.VAULT_KEK,
     policy: {
       mode: e.POLICY_MODE,
       rateLimit: e.POLICY_RATE_LIMIT,

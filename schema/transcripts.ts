@@ -6,6 +6,8 @@ import { personaTicks } from './personas.ts';
  * Keyed by (tick, round, part, part_key): a retried model call or tool call replaces its row
  * instead of appending. `part` is `assistant` (the model's content blocks for that round),
  * `tool_result` (one per tool_use_id, part_key = tool_use_id) or `rating` (the rating turn's raw output).
+ * `content` is sealed (lib/ticks/transcript-seal.ts); parts older than TRANSCRIPT_RETENTION_DAYS are
+ * purged by the transcript purge schedule.
  */
 export const personaTranscript = pgTable(
   'persona_transcript',
@@ -19,5 +21,10 @@ export const personaTranscript = pgTable(
     content: jsonb('content').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.tickId, t.round, t.part, t.partKey] }), index('persona_transcript_tick_idx').on(t.tickId)],
+  (t) => [
+    primaryKey({ columns: [t.tickId, t.round, t.part, t.partKey] }),
+    index('persona_transcript_tick_idx').on(t.tickId),
+    // The retention purge finds old parts through this index, batch by batch.
+    index('persona_transcript_created_idx').on(t.createdAt),
+  ],
 );

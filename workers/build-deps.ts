@@ -1,6 +1,8 @@
 import type { Db } from '../lib/db/client.ts';
 import type { Logger } from '../lib/logger.ts';
 import { derivePersonaPassword, resolveSeedSecret } from '../lib/personas/password.ts';
+import { resolveKek } from '../lib/product/kek.ts';
+import { resolveTranscriptKey } from '../lib/ticks/transcript-seal.ts';
 import type { ActivityDeps } from '../activities/index.ts';
 import { AnthropicProvider } from '../activities/llm/anthropic-provider.ts';
 import { ScriptedProvider } from '../activities/llm/scripted-provider.ts';
@@ -8,6 +10,7 @@ import type { LlmProvider } from '../activities/llm/types.ts';
 import { PersonaSessions } from '../activities/mcp/persona-sessions.ts';
 import { createWorkerMetrics } from '../activities/metrics.ts';
 import { PersonaCache } from '../activities/persona-context.ts';
+import { TranscriptKeys } from '../activities/transcript-keys.ts';
 import type { WorkerConfig } from './config.ts';
 
 export function createLlmProvider(config: WorkerConfig['llm']): LlmProvider {
@@ -17,7 +20,7 @@ export function createLlmProvider(config: WorkerConfig['llm']): LlmProvider {
   return new ScriptedProvider({ seed: config.scriptedSeed });
 }
 
-/** Builds the activities' dependencies from config: LLM provider, MCP sessions, metrics. */
+/** Builds the activities' dependencies from config: LLM provider, MCP sessions, transcript keys, metrics. */
 export function buildActivityDeps(
   config: WorkerConfig,
   db: Db,
@@ -25,6 +28,7 @@ export function buildActivityDeps(
   overrides: Partial<ActivityDeps> = {},
 ): ActivityDeps {
   const seedSecret = resolveSeedSecret(config.seedSecret, config.production);
+  const secrets = { kek: resolveKek(config.vaultKek, config.production), seedSecret };
   const personas = overrides.personas ?? new PersonaCache(db);
   return {
     personas,
@@ -41,6 +45,9 @@ export function buildActivityDeps(
           return { email: persona.email, password: derivePersonaPassword(seedSecret, persona.email) };
         },
       }),
+    transcriptKeys:
+      overrides.transcriptKeys ??
+      new TranscriptKeys(async (personaId) => resolveTranscriptKey(db, secrets, await personas.get(personaId))),
     config: {
       prices: config.llm.prices,
       maxTokensPerCall: config.llm.maxTokensPerCall,

@@ -1,8 +1,19 @@
 import { z } from 'zod';
 import { baseEnvShape, toBaseConfig, type BaseConfig } from '../lib/config/base.ts';
 import { ConfigError, envInt, envPort, parseEnv } from '../lib/config/env.ts';
+import { vaultKekEnv } from '../lib/product/kek.ts';
 import { temporalEnvShape, toTemporalConfig, type TemporalConfig } from '../lib/temporal/config.ts';
 import { DEFAULT_PRICES, priceTableSchema, type PriceTable } from '../activities/llm/prices.ts';
+import { PURGE_BATCH_SIZE, RETENTION_DAYS } from '../workflows/purge-contract.ts';
+
+/** A whole number in [min, max] with a default, for a variable whose range is part of its meaning. */
+const envRange = (r: { default: number; min: number; max: number }, unit: string) =>
+  z.coerce
+    .number({ error: `expected a whole number of ${unit} from ${r.min} to ${r.max}` })
+    .int({ error: `expected a whole number of ${unit} from ${r.min} to ${r.max}` })
+    .min(r.min, { error: `expected a whole number of ${unit} from ${r.min} to ${r.max}` })
+    .max(r.max, { error: `expected a whole number of ${unit} from ${r.min} to ${r.max}` })
+    .default(r.default);
 
 const workerEnvShape = {
   ...baseEnvShape,
@@ -11,6 +22,8 @@ const workerEnvShape = {
     .url({ error: 'expected the gateway base URL, e.g. http://localhost:3069' })
     .default('http://localhost:3069'),
   PERSONA_SEED_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+  // The worker unwraps personas' master keys with it to seal their transcript parts.
+  VAULT_KEK: vaultKekEnv,
   LLM_PROVIDER: z
     .enum(['auto', 'anthropic', 'scripted'], { error: 'expected auto | anthropic | scripted' })
     .default('auto'),
@@ -41,6 +54,8 @@ const workerEnvShape = {
   WORKER_CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233'),
   WORKER_SDK_METRICS_PORT: envPort(9465),
   WORKER_MAX_CONCURRENT_ACTIVITIES: envInt(64, 1),
+  TRANSCRIPT_RETENTION_DAYS: envRange(RETENTION_DAYS, 'days'),
+  TRANSCRIPT_PURGE_BATCH_SIZE: envRange(PURGE_BATCH_SIZE, 'transcript parts'),
   PAYLOAD_CODEC_KEY: z
     .string()
     .refine(
@@ -54,6 +69,8 @@ export interface WorkerConfig extends BaseConfig {
   temporal: TemporalConfig;
   gatewayUrl: string;
   seedSecret: string | undefined;
+  /** Key-encryption key; undefined means the development fallback (refused in production). */
+  vaultKek: Buffer | undefined;
   llm: {
     provider: 'anthropic' | 'scripted';
     apiKey: string | undefined;
@@ -69,6 +86,8 @@ export interface WorkerConfig extends BaseConfig {
   sdkMetricsPort: number;
   maxConcurrentActivities: number;
   payloadCodecKey: Buffer | undefined;
+  /** Transcript parts older than this are purged by the purge schedule the worker keeps in place. */
+  retention: { retentionDays: number; batchSize: number };
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -86,6 +105,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     temporal: toTemporalConfig(e),
     gatewayUrl: e.GATEWAY_URL.replace(/\/$/, ''),
     seedSecret: e.PERSONA_SEED_SECRET,
+    vaultKek: e.VAULT_KEK,
     llm: {
       provider,
       apiKey: e.ANTHROPIC_API_KEY,
@@ -103,5 +123,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     sdkMetricsPort: e.WORKER_SDK_METRICS_PORT,
     maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
     payloadCodecKey: e.PAYLOAD_CODEC_KEY ? Buffer.from(e.PAYLOAD_CODEC_KEY, 'base64') : undefined,
+    retention: { retentionDays: e.TRANSCRIPT_RETENTION_DAYS, batchSize: e.TRANSCRIPT_PURGE_BATCH_SIZE },
   };
 }

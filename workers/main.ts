@@ -1,6 +1,8 @@
+import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
 import { openDatabase, type Database } from '../lib/db/client.ts';
 import type { Logger } from '../lib/logger.ts';
+import { ensurePurgeSchedule } from '../lib/schedules/purge-schedule.ts';
 import {
   connectClient,
   connectWorker,
@@ -57,15 +59,26 @@ export async function startWorker(
     for (const c of cleanups) await c().catch((err: unknown) => logger.warn({ err }, 'cleanup failed'));
   };
   try {
+    const dataConverter = dataConverterFor(config);
     const clientConnection = await connectClient(temporal);
-    await ensureSearchAttributes(clientConnection, temporal.namespace, logger).finally(() =>
-      clientConnection.close(),
-    );
+    try {
+      await ensureSearchAttributes(clientConnection, temporal.namespace, logger);
+      // Retention is enforced wherever ticks run: the worker keeps its task queue's purge schedule
+      // at the configured settings (idempotent; see lib/schedules/purge-schedule.ts).
+      const client = new Client({
+        connection: clientConnection,
+        namespace: temporal.namespace,
+        dataConverter,
+      });
+      const purge = await ensurePurgeSchedule(client, config.temporal.taskQueue, config.retention);
+      logger.info({ purgeSchedule: purge, ...config.retention }, 'transcript purge schedule');
+    } finally {
+      await clientConnection.close();
+    }
     const connection = await connectWorker(temporal);
     cleanups.unshift(() => connection.close());
     const deps = buildActivityDeps(config, database.db, logger);
     cleanups.unshift(() => deps.sessions.close());
-    const dataConverter = dataConverterFor(config);
     const codec = dataConverter?.payloadCodecs?.[0];
     const worker = await createTickWorker({
       connection,

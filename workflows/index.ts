@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow the worker registers.
 export { personaTick } from './persona-tick.ts';
+export { purgeTranscripts } from './purge-transcripts.ts';

@@ -3,7 +3,7 @@ import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 import { costUsd, priceFor } from '../llm/prices.ts';
 import { dayPrompt } from '../prompts.ts';
-import { loadTranscript, saveTranscriptPart, transcriptMessages } from '../transcript.ts';
+import { loadTranscript, openTranscriptRows, saveTranscriptPart, transcriptMessages } from '../transcript.ts';
 import { toolCatalog } from './tool-catalog.ts';
 
 /**
@@ -26,8 +26,10 @@ export function createModelCall(deps: ActivityDeps) {
     if (personaRead.status === 'rejected') throw personaRead.reason;
     if (transcriptRead.status === 'rejected') throw transcriptRead.reason;
     const persona = personaRead.value;
+    const key = await deps.transcriptKeys.keyFor(persona.id);
     const catalog = await toolCatalog(deps, persona.id);
-    const messages = transcriptMessages(transcriptRead.value, dayPrompt(persona), input.round);
+    const rows = openTranscriptRows(transcriptRead.value, key);
+    const messages = transcriptMessages(rows, dayPrompt(persona), input.round);
     let response;
     try {
       response = await deps.llm.createMessage({
@@ -49,7 +51,7 @@ export function createModelCall(deps: ActivityDeps) {
       deps.metrics.modelCalls.inc({ provider: deps.llm.kind, outcome: 'error' });
       throw err;
     }
-    await saveTranscriptPart(deps.db, input.tickId, input.round, 'assistant', response.content);
+    await saveTranscriptPart(deps.db, key, input.tickId, input.round, 'assistant', response.content);
     const toolUses = response.content.flatMap((b) =>
       b.type === 'tool_use' ? [{ id: b.id, name: catalog.names.mcpName(b.name) ?? b.name }] : [],
     );

@@ -55,7 +55,8 @@ export function createRating(deps: ActivityDeps) {
       seed: input.tickId,
     });
     const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
-    await saveTranscriptPart(deps.db, input.tickId, RATING_ROUND, 'rating', {
+    const key = await deps.transcriptKeys.keyFor(persona.id);
+    await saveTranscriptPart(deps.db, key, input.tickId, RATING_ROUND, 'rating', {
       text,
       stopReason: response.stopReason,
     });

@@ -6,6 +6,7 @@ import { isErrorClass } from '../../lib/vocabulary.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 import { loadToolInput, saveTranscriptPart } from '../transcript.ts';
+import { actionSummary } from './action-summary.ts';
 import { toolCatalog } from './tool-catalog.ts';
 
 function resultText(result: CallToolResult): string {
@@ -31,7 +32,8 @@ export function createToolCall(deps: ActivityDeps) {
   };
 
   async function run(input: ToolCallInput): Promise<ToolCallResult> {
-    const args = await loadToolInput(deps.db, input.tickId, input.round, input.toolUseId);
+    const key = await deps.transcriptKeys.keyFor(input.personaId);
+    const args = await loadToolInput(deps.db, key, input.tickId, input.round, input.toolUseId);
     if (!args) {
       throw ApplicationFailure.nonRetryable(
         `no tool_use ${input.toolUseId} stored for tick ${input.tickId} round ${input.round}`,
@@ -75,6 +77,7 @@ export function createToolCall(deps: ActivityDeps) {
         : text;
     await saveTranscriptPart(
       deps.db,
+      key,
       input.tickId,
       input.round,
       'tool_result',
@@ -96,7 +99,7 @@ export function createToolCall(deps: ActivityDeps) {
       inputHash: inputHash(input.toolName, args),
       outcome: result.isError ? 'error' : 'ok',
       errorClass,
-      summary: text.slice(0, 300),
+      summary: actionSummary(catalog.tools, input.toolName, result, text),
       latencyMs,
     };
   }

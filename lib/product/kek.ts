@@ -1,5 +1,19 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { UsageError } from '../errors.ts';
+
+/**
+ * VAULT_KEK as an environment variable: 32 bytes, base64. Read by the gateway (it wraps and unwraps
+ * users' master keys) and by the worker (it unwraps them to seal transcript parts).
+ */
+export const vaultKekEnv = z
+  .string()
+  .refine(
+    (v) => Buffer.from(v, 'base64').length === 32,
+    'expected 32 bytes, base64-encoded (openssl rand -base64 32)',
+  )
+  .optional()
+  .transform((v) => (v ? Buffer.from(v, 'base64') : undefined));
 
 /** Thrown when the gateway would run in production mode on the development key-encryption key. */
 export class InsecureKekError extends UsageError {

@@ -11,7 +11,14 @@ import { assertMember } from '../tools/common.ts';
 import { ToolInputError } from '../tools/tool-errors.ts';
 import type { SessionUser, ToolSpec } from '../tools/tool-spec.ts';
 import { formatZodError } from './format-zod-error.ts';
-import { claimIdempotencyKey, readIdempotencyKey, stableHash, storeIdempotentResult } from './idempotency.ts';
+import {
+  claimIdempotencyKey,
+  openStoredResult,
+  readIdempotencyKey,
+  sealStoredResult,
+  stableHash,
+  storeIdempotentResult,
+} from './idempotency.ts';
 import { errorResult, okResult, type GatewayResultMeta } from './tool-result.ts';
 
 export interface CallDeps {
@@ -117,7 +124,10 @@ async function runCall(
           throw new AbortWithResult(errorResult('persona', 'IDEMPOTENCY_KEY_REUSED', claim.message, meta));
         if (claim.kind === 'replay') {
           deps.metrics.idempotentReplays.inc({ tool: spec.name });
-          return okResult(claim.result, { ...meta, idempotentReplay: true });
+          return okResult(openStoredResult(claim.result, session.masterKey), {
+            ...meta,
+            idempotentReplay: true,
+          });
         }
       }
       const output = await spec.handler(parsed.data, {
@@ -137,7 +147,10 @@ async function runCall(
         );
       }
       const out = checked.data as Record<string, unknown>;
-      if (idem.key) await storeIdempotentResult(tx, user.id, idem.key, out);
+      if (idem.key) {
+        const stored = sealStoredResult(out, spec.encryptedFields, session.masterKey);
+        await storeIdempotentResult(tx, user.id, idem.key, stored);
+      }
       return okResult(out, meta);
     });
   } catch (err) {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { toolIdempotency } from '../../schema/index.ts';
 import type { Tx } from '../../lib/db/client.ts';
+import { decryptValue, encryptValue, isEncrypted } from '../../lib/product/aes-gcm.ts';
 
 /** Where a client puts the idempotency key: `params._meta.idempotencyKey` of tools/call. */
 export const IDEMPOTENCY_META_KEY = 'idempotencyKey';
@@ -80,4 +81,31 @@ export async function storeIdempotentResult(
     .update(toolIdempotency)
     .set({ result })
     .where(and(eq(toolIdempotency.userId, userId), eq(toolIdempotency.key, key)));
+}
+
+/**
+ * What is stored for a replay. A tool with encrypted fields returns them decrypted (a note's body, a
+ * search snippet of one), so its result is stored sealed whole — `{ sealed: "enc:1:…" }` under the
+ * user's master key — never in plaintext; other results are stored as they are. Tools with encrypted
+ * fields never run for a zero-knowledge user, so the key is always there when it is needed.
+ */
+export function sealStoredResult(
+  result: Record<string, unknown>,
+  encryptedFields: Readonly<Record<string, readonly string[]>>,
+  masterKey: Buffer | undefined,
+): Record<string, unknown> {
+  if (!Object.keys(encryptedFields).length) return result;
+  if (!masterKey) throw new Error('a result with encrypted fields cannot be stored without the user key');
+  return { sealed: encryptValue(masterKey, JSON.stringify(result)) };
+}
+
+/** The result a replay returns: a sealed one opened with the user's master key. */
+export function openStoredResult(
+  stored: Record<string, unknown>,
+  masterKey: Buffer | undefined,
+): Record<string, unknown> {
+  const keys = Object.keys(stored);
+  if (keys.length !== 1 || keys[0] !== 'sealed' || !isEncrypted(stored.sealed)) return stored;
+  if (!masterKey) throw new Error('a sealed stored result cannot be opened without the user key');
+  return JSON.parse(decryptValue(masterKey, stored.sealed)) as Record<string, unknown>;
 }

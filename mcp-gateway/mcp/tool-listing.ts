@@ -24,7 +24,14 @@ export function toMcpTool(spec: ToolSpec): Tool {
       inputSchema: objectSchema(spec.input, 'input'),
       outputSchema: objectSchema(spec.output, 'output') as Tool['outputSchema'],
       annotations: annotationsFor(spec),
-      _meta: { module: spec.module, scope: spec.scope, policyHint: spec.policyHint },
+      // encryptedFields tells clients which tools carry data the product stores encrypted (the worker
+      // keeps their results out of plaintext summaries).
+      _meta: {
+        module: spec.module,
+        scope: spec.scope,
+        policyHint: spec.policyHint,
+        encryptedFields: spec.encryptedFields,
+      },
     };
     listingCache.set(spec, tool);
   }

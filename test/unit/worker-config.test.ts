@@ -65,6 +65,31 @@ test('PAYLOAD_CODEC_KEY must be 32 bytes of base64, and a bad one is not echoed 
   assert.equal(err.message.includes(short), false);
 });
 
+test('VAULT_KEK (the worker seals transcripts with keys it unwraps) must be 32 bytes of base64, not echoed', () => {
+  const kek = randomBytes(32);
+  assert.deepEqual(loadWorkerConfig({ VAULT_KEK: kek.toString('base64') }).vaultKek, kek);
+  assert.equal(loadWorkerConfig({ VAULT_KEK: '' }).vaultKek, undefined);
+  const short = randomBytes(20).toString('base64');
+  const err = assertConfigError({ VAULT_KEK: short }, /VAULT_KEK/, /32 bytes/);
+  assert.equal(err.message.includes(short), false);
+});
+
+test('TRANSCRIPT_RETENTION_DAYS (default 30) and TRANSCRIPT_PURGE_BATCH_SIZE (default 1000) are bounded whole numbers', () => {
+  assert.deepEqual(loadWorkerConfig({}).retention, { retentionDays: 30, batchSize: 1000 });
+  assert.deepEqual(
+    loadWorkerConfig({ TRANSCRIPT_RETENTION_DAYS: '7', TRANSCRIPT_PURGE_BATCH_SIZE: '50' }).retention,
+    { retentionDays: 7, batchSize: 50 },
+  );
+  for (const bad of ['0', '-1', '1.5', 'thirty', '3651'])
+    assertConfigError(
+      { TRANSCRIPT_RETENTION_DAYS: bad },
+      /TRANSCRIPT_RETENTION_DAYS/,
+      /whole number of days from 1 to 3650/,
+    );
+  for (const bad of ['0', '10001', '2.5'])
+    assertConfigError({ TRANSCRIPT_PURGE_BATCH_SIZE: bad }, /TRANSCRIPT_PURGE_BATCH_SIZE/, /from 1 to 10000/);
+});
+
 test('every problem is reported at once', () => {
   assertConfigError(
     { GATEWAY_URL: 'nope', LLM_PRICES_JSON: 'nope', WORKER_METRICS_PORT: '99999' },

@@ -1,0 +1,1 @@
+CREATE INDEX "persona_transcript_created_idx" ON "persona_transcript" USING btree ("created_at");
