@@ -13,6 +13,7 @@ import { renderDashboard, temporalWorkflowUrl } from './render.ts';
 import { loadPersonaDetail } from './persona-detail.ts';
 import { renderPersonaPage } from './persona-page.ts';
 import { loadTickDetail, type OpenPart } from './tick-detail.ts';
+import { vaultPartOpener } from './open-transcript.ts';
 import { renderTickPage } from './tick-page.ts';
 import { parseTickFilter, recentTicks } from './ticks-query.ts';
 import { filterChoices, renderTicksPage } from './ticks-page.ts';
@@ -34,7 +35,12 @@ export interface DashboardOptions {
   days?: number;
   /** Meta-refresh interval of the HTML page in seconds (default 10; 0 off; ?refresh= overrides). */
   refreshSeconds?: number;
-  /** Opens a stored transcript part for the tick page (sealed parts are opened server-side only). */
+  /**
+   * The key-encryption key: the tick page opens sealed transcript parts with the persona's vault key,
+   * server-side. Without it, those parts are shown as withheld.
+   */
+  kek?: Buffer;
+  /** Overrides how transcript parts are opened (tests). */
   openTranscriptPart?: OpenPart;
 }
 
@@ -77,6 +83,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<DashboardH
   const { db } = opts;
   const host = opts.host ?? '127.0.0.1';
   const defaultDays = normalizeDays(opts.days ?? DEFAULT_DAYS);
+  const openPart = opts.openTranscriptPart ?? vaultPartOpener(db, opts.kek);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
@@ -92,7 +99,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<DashboardH
     const tickMatch = /^\/ticks\/([^/]+)$/.exec(url.pathname);
     if (tickMatch) {
       const id = decodeURIComponent(tickMatch[1]!);
-      const tick = await loadTickDetail(db, id, opts.openTranscriptPart);
+      const tick = await loadTickDetail(db, id, openPart);
       return tick ? html(200, renderTickPage(tick, links)) : notFound(`no tick ${id}`);
     }
     const personaMatch = /^\/personas\/([^/]+)$/.exec(url.pathname);

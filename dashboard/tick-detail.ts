@@ -6,6 +6,7 @@ import type { Db } from '../lib/db/client.ts';
 import { PARSE_MODULE } from '../lib/vocabulary.ts';
 import { num, numOrNull } from './sql-values.ts';
 import { tickFacts, type TickFacts } from './ticks-query.ts';
+import { isWithheld } from './open-transcript.ts';
 
 /** Turns a stored transcript part into its plain content (identity unless parts are sealed). */
 export type OpenPart = (tickId: string, content: unknown) => Promise<unknown>;
@@ -33,6 +34,8 @@ export interface TickDetail extends TickFacts {
     systemPrompt: string;
   };
   turns: Array<{ round: number; blocks: TurnBlock[] }>;
+  /** Why some parts could not be shown (sealed with a key the dashboard does not hold). */
+  withheld: string | undefined;
   rating: { text: string; stopReason: string | null } | undefined;
   feedback: Array<{ module: string; rating: number | null; notes: string }>;
 }
@@ -81,12 +84,13 @@ export async function loadTickDetail(
       content: await openPart(tickId, r.content),
     })),
   );
+  const withheld = opened.map((p) => p.content).find(isWithheld)?.withheld;
   const actionById = new Map(actions.rows.map((a) => [String(a.tool_use_id), a]));
   const resultById = new Map(
-    opened.filter((p) => p.part === 'tool_result').map((p) => [p.key, p.content as ResultPart]),
+    opened.filter((p) => p.part === 'tool_result' && !isWithheld(p.content)).map((p) => [p.key, p.content as ResultPart]),
   );
   const turns = opened
-    .filter((p) => p.part === 'assistant' && p.round >= 0)
+    .filter((p) => p.part === 'assistant' && p.round >= 0 && !isWithheld(p.content))
     .map((p) => ({
       round: p.round,
       blocks: ((p.content ?? []) as Block[]).flatMap((b): TurnBlock[] => {
@@ -113,7 +117,7 @@ export async function loadTickDetail(
         ];
       }),
     }));
-  const ratingPart = opened.find((p) => p.part === 'rating' && p.round === RATING_ROUND)?.content as
+  const ratingPart = opened.find((p) => p.part === 'rating' && p.round === RATING_ROUND && !isWithheld(p.content))?.content as
     { text?: string; stopReason?: string | null } | undefined;
   return {
     ...tickFacts(t),
@@ -127,6 +131,7 @@ export async function loadTickDetail(
       systemPrompt: String(t.system_prompt),
     },
     turns,
+    withheld,
     rating: ratingPart
       ? { text: ratingPart.text ?? '', stopReason: ratingPart.stopReason ?? null }
       : undefined,

@@ -67,7 +67,7 @@ export function renderTickPage(t: TickDetail, opts: RenderOptions): string {
       )}</tbody></table>`
     : h`<p class="empty">No ratings (the persona used no rated module, or the tick ended before the rating turn).</p>`;
   const body = h`<section>${facts}</section>
-<section><h2>The day<small>what ${t.persona.displayName} said and did, and what the product answered</small></h2>${turns}</section>
+<section><h2>The day<small>what ${t.persona.displayName} said and did, and what the product answered</small></h2>${t.withheld ? h`<p class="err">Part of this conversation is withheld: ${t.withheld}.</p>` : ''}${turns}</section>
 <section><h2>Ratings<small>the rating turn, in character</small></h2>${ratings}${t.rating ? h`<details><summary>raw rating answer</summary><pre>${t.rating.text}</pre></details>` : ''}</section>`;
   return pageShell({
     title: `${t.persona.displayName} · tick`,

@@ -45,6 +45,7 @@ export function registerDashboardCommand(program: Command): void {
       const days = intOption('--days', opts.days, 1, MAX_DAYS);
       const refreshSeconds = intOption('--refresh', opts.refresh, 0, 86400);
       await withContext('dashboard', async (ctx) => {
+        const kek = ctx.kek();
         const { db } = await ctx.database();
         const temporalUiUrl = dashboardTemporalUiUrl(ctx.config.temporal);
         const dashboard = await startDashboard({
@@ -55,6 +56,7 @@ export function registerDashboardCommand(program: Command): void {
           namespace: ctx.config.temporal.namespace,
           days,
           refreshSeconds,
+          kek,
         });
         process.stderr.write(
           `dashboard ready: ${dashboard.url}  (JSON ${dashboard.url}/api/summary.json · health ${dashboard.url}/health${temporalUiUrl ? ` · workflow links → ${temporalUiUrl}` : ''}) — Ctrl-C to stop\n`,

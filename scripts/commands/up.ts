@@ -147,6 +147,7 @@ export function registerUpCommand(program: Command): void {
           host: '127.0.0.1',
           temporalUiUrl: temporal.uiUrl,
           namespace: temporal.namespace,
+          kek,
         });
         stops.unshift(() => dashboard.close());
         say(`  dashboard        ${dashboard.url}   (ratings per module, error hotspots, recent ticks)\n`);

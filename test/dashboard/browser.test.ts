@@ -11,6 +11,7 @@ import { after, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import { startDashboard } from '../../dashboard/server.ts';
+import { resolveKek } from '../../lib/product/kek.ts';
 import {
   endTurn,
   ratingTurn,
@@ -64,7 +65,9 @@ fake.push(
 );
 const tick = await (await env.start()).result();
 assert.equal(fake.exhausted, false);
+const kek = resolveKek(env.gw.config.vaultKek, false);
 const dashboard = await startDashboard({
+  kek,
   db: env.gw.database.db,
   port: 0,
   temporalUiUrl: 'http://localhost:8233',
@@ -176,6 +179,24 @@ test('without JavaScript: the pages render and the filter form works', { skip },
   await page.waitForURL(/errorClass=infra/);
   assert.match(await page.locator('main').innerText(), /No ticks yet/);
   await context.close();
+});
+
+test('transcripts are sealed at rest and opened server-side only: without the KEK the page withholds them', async () => {
+  const stored = await env.query<{ content: unknown }>('SELECT content FROM persona_transcript WHERE tick_id = $1', [
+    tick.tickId,
+  ]);
+  assert.ok(stored.length > 0);
+  assert.equal(JSON.stringify(stored).includes('standup'), false, 'no plaintext in persona_transcript');
+  const keyless = await startDashboard({ db: env.gw.database.db, port: 0, refreshSeconds: 0 });
+  try {
+    const page = await (await fetch(`${keyless.url}/ticks/${encodeURIComponent(tick.tickId)}`)).text();
+    assert.match(page, /Part of this conversation is withheld: the dashboard runs without VAULT_KEK/);
+    assert.equal(page.includes(SAID), false);
+    const opened = await (await fetch(`${dashboard.url}/ticks/${encodeURIComponent(tick.tickId)}`)).text();
+    assert.ok(opened.includes('PR review, then the demo.'), 'the KEK-holding dashboard opens it');
+  } finally {
+    await keyless.close();
+  }
 });
 
 test('bad addresses are clear 404s / 400s, not 500s', async () => {
