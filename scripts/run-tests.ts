@@ -68,6 +68,8 @@ const child = spawn(
     '--test',
     '--test-reporter=spec',
     `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+    // A hung test fails on its own instead of stalling the run until CI kills it.
+    `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 600_000}`,
     ...flags,
     ...testFiles,
   ],
@@ -76,9 +78,16 @@ const child = spawn(
     env: { ...process.env, TEST_ADMIN_DATABASE_URL: adminUrl, TEMPORAL_ADDRESS: temporal.address },
   },
 );
+// And a hang outside any test (a file's top-level setup) ends the whole run with a clear message.
+const runLimitMs = Number(process.env.TEST_RUN_TIMEOUT_MS ?? 50 * 60_000);
+const watchdog = setTimeout(() => {
+  process.stderr.write(`tests: the run exceeded ${runLimitMs / 60_000} min (TEST_RUN_TIMEOUT_MS); stopping it\n`);
+  child.kill('SIGKILL');
+}, runLimitMs);
 const code: number = await new Promise((resolve) =>
   child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))),
 );
+clearTimeout(watchdog);
 await temporal.stop();
 await embedded?.stop();
 await rm(runDir, { recursive: true, force: true });

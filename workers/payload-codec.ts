@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 
-const ENCODING = 'binary/encrypted';
+export const ENCODING = 'binary/encrypted';
 const CIPHER = 'AES-256-GCM';
 
 /**

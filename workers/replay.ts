@@ -15,6 +15,7 @@ import {
 import type { temporal } from '@temporalio/proto';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { TICK_WORKFLOW } from '../workflows/tick-contract.ts';
+import { ENCODING as ENCRYPTED } from './payload-codec.ts';
 import { WORKFLOWS_PATH } from './tick-worker.ts';
 
 export interface ReplayOutcome {
@@ -56,9 +57,15 @@ export function bundleForReplay(workflowsPath = WORKFLOWS_PATH): Promise<Workflo
   return bundleWorkflowCode({ workflowsPath: path.resolve(workflowsPath), logger: silent });
 }
 
-/** Ticks started since `since` (running or closed), newest first, at most `limit`. */
-export async function recentTicks(client: Client, since: Date, limit: number): Promise<ReplayTarget[]> {
-  const query = `WorkflowType = '${TICK_WORKFLOW}' AND StartTime >= '${since.toISOString()}'`;
+/** Ticks started since `since` (running or closed), newest first, at most `limit`; one persona's when given. */
+export async function recentTicks(
+  client: Client,
+  since: Date,
+  limit: number,
+  personaId?: string,
+): Promise<ReplayTarget[]> {
+  const persona = personaId ? ` AND PersonaId = '${personaId}'` : '';
+  const query = `WorkflowType = '${TICK_WORKFLOW}' AND StartTime >= '${since.toISOString()}'${persona}`;
   const out: ReplayTarget[] = [];
   for await (const wf of client.workflow.list({ query })) {
     out.push({ workflowId: wf.workflowId, runId: wf.runId });
@@ -116,28 +123,75 @@ async function firstDivergingEvent(
   return completed >= 0 ? events[completed + 1] : events[start];
 }
 
+/** True when any payload of the history was written through the AES-GCM payload codec. */
+export function encodedWithCodec(history: History): boolean {
+  const text = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b).toString() : '');
+  const seen = new WeakSet<object>();
+  const stack: unknown[] = [history];
+  while (stack.length) {
+    const v = stack.pop();
+    if (!v || typeof v !== 'object' || seen.has(v) || v instanceof Uint8Array) continue;
+    seen.add(v);
+    const metadata = (v as { metadata?: Record<string, Uint8Array> }).metadata;
+    if (metadata && 'data' in v && text(metadata.encoding) === ENCRYPTED) return true;
+    stack.push(...Object.values(v));
+  }
+  return false;
+}
+
+/** Rejects after `ms` so one history the replayer cannot finish never stalls the whole check. */
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Replays each target's history against `workflowBundle`; one outcome per target, in order. */
 export async function replayTicks(opts: {
   client: Client;
   targets: readonly ReplayTarget[];
   workflowBundle: WorkflowBundleWithSourceMap;
   dataConverter?: DataConverter;
+  /** Per history, default 60 s. */
+  timeoutMs?: number;
 }): Promise<ReplayOutcome[]> {
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   const outcomes: ReplayOutcome[] = [];
   const replay = (history: History, workflowId: string) =>
-    Worker.runReplayHistory(
-      {
-        workflowBundle: opts.workflowBundle,
-        replayName: 'personas-replay',
-        ...(opts.dataConverter && { dataConverter: opts.dataConverter }),
-      },
-      history,
-      workflowId,
+    withTimeout(
+      Worker.runReplayHistory(
+        {
+          workflowBundle: opts.workflowBundle,
+          replayName: 'personas-replay',
+          ...(opts.dataConverter && { dataConverter: opts.dataConverter }),
+        },
+        history,
+        workflowId,
+      ),
+      timeoutMs,
+      `replaying ${workflowId}`,
     );
   for (const t of opts.targets) {
     const handle = opts.client.workflow.getHandle(t.workflowId, t.runId);
-    const runId = t.runId ?? (await handle.describe()).runId;
     const history = await handle.fetchHistory();
+    // The run id comes from the history itself: describe() would decode the memo, which fails
+    // (before anything is said) when the history is encrypted and this process has no key.
+    const runId =
+      t.runId ?? history.events?.[0]?.workflowExecutionStartedEventAttributes?.originalExecutionRunId ?? '';
+    // Without the key the replayer cannot decode the payloads (and the SDK waits on them instead of
+    // failing): say what is missing rather than hang.
+    if (!opts.dataConverter && encodedWithCodec(history)) {
+      outcomes.push({
+        workflowId: t.workflowId,
+        runId,
+        ok: false,
+        kind: 'error',
+        message: 'history is encrypted with the payload codec: set PAYLOAD_CODEC_KEY to replay it',
+      });
+      continue;
+    }
     try {
       await replay(history, t.workflowId);
       outcomes.push({ workflowId: t.workflowId, runId, ok: true });

@@ -3,10 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { Client } from '@temporalio/client';
 import { AesGcmPayloadCodec } from '../../workers/payload-codec.ts';
+import { runCli } from '../helpers/cli.ts';
 import { historyToJson } from '../helpers/history-json.ts';
 import { startTickEnv } from '../helpers/tick-env.ts';
 
-const codec = new AesGcmPayloadCodec(randomBytes(32));
+const key = randomBytes(32);
+const codec = new AesGcmPayloadCodec(key);
 const env = await startTickEnv({ dataConverter: { payloadCodecs: [codec] } });
 
 interface JsonPayload {
@@ -110,4 +112,24 @@ test('with the payload codec on, history holds only ciphertext; a client without
   );
   assert.equal(Buffer.from(input!.metadata!.encoding!).toString(), 'json/plain');
   assert.equal(JSON.parse(Buffer.from(input!.data!).toString()).personaId, env.personaId);
+});
+
+test('personas replay: an encrypted history needs PAYLOAD_CODEC_KEY (said, not hung); with the key it replays', async () => {
+  const handle = await env.start();
+  await handle.result();
+  const replay = async (extra: Record<string, string> = {}) => {
+    const r = await runCli(['replay', '--workflow', handle.workflowId, '--json'], extra);
+    return {
+      ...r,
+      report: JSON.parse(r.stdout || '{}') as { outcomes?: Array<{ ok: boolean; message?: string }> },
+    };
+  };
+  const without = await replay();
+  assert.equal(without.code, 1, without.stderr);
+  assert.equal(without.report.outcomes?.[0]?.ok, false);
+  assert.match(without.report.outcomes?.[0]?.message ?? '', /PAYLOAD_CODEC_KEY/);
+
+  const withKey = await replay({ PAYLOAD_CODEC_KEY: key.toString('base64') });
+  assert.equal(withKey.code, 0, withKey.stderr + withKey.stdout);
+  assert.equal(withKey.report.outcomes?.[0]?.ok, true);
 });

@@ -39,10 +39,12 @@ test('histories of the current code replay: by workflow id, and the recent ones'
     ids.map((id) => [id, true]),
   );
 
-  const recent = await replay('--since', '1h', '--limit', '50', '--json');
+  // Only this file's persona: other test files share the server, some with encrypted histories.
+  const recent = await replay('--since', '1h', '--persona', env.personaId, '--limit', '50', '--json');
   assert.equal(recent.code, 0, recent.stderr);
   const seen = recent.report.outcomes.map((o) => o.workflowId);
   for (const id of ids) assert.ok(seen.includes(id), `${id} is among the recent ticks`);
+  assert.equal(seen.length, ids.length, 'no other persona’s ticks');
 });
 
 test('an incompatible workflow bundle fails with the workflow id and the first diverging event', async () => {
@@ -73,6 +75,8 @@ test('bad flags are usage errors (exit 2)', async () => {
     ['--since', 'yesterday'],
     ['--limit', '0'],
     ['--workflows', 'nope.ts'],
+    ['--persona', 'maya'],
+    ['--timeout', '0'],
   ]) {
     const r = await runCli(['replay', ...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
