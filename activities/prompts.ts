@@ -5,8 +5,12 @@ import type { PersonaRow } from './persona-context.ts';
 /** Marker the rating prompt carries so the simulator knows which modules to rate. */
 export const RATE_MODULES_MARKER = 'Modules to rate:';
 
-/** "Simulate your day" — the opening user message of the main turn, in the persona's own time. */
-export function dayPrompt(persona: PersonaRow, now = new Date()): string {
+/**
+ * "Simulate your day" — the opening user message of the main turn, in the persona's own time, with a
+ * recap of its previous tick when there is one. Written once per tick (the transcript's `opening`
+ * part), so every round re-sends the same words and the cached prefix holds.
+ */
+export function dayPrompt(persona: PersonaRow, now = new Date(), recap?: string): string {
   const local = new Intl.DateTimeFormat('en-GB', {
     timeZone: persona.timezone,
     weekday: 'long',
@@ -21,6 +25,7 @@ export function dayPrompt(persona: PersonaRow, now = new Date()): string {
     'plan, track, write things down, check things off. Act, don’t narrate plans. If a tool answers with an',
     'error, react as you naturally would (fix the input, try something else, or give up on it).',
     'When you are done for now, reply with one or two sentences about how it went and call no more tools.',
+    ...(recap ? ['', recap] : []),
   ].join('\n');
 }
 
@@ -35,7 +40,8 @@ export function ratingPrompt(
     return `- ${m}: ${mine.length} call${mine.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'} (${[...new Set(mine.map((a) => a.toolName))].join(', ')})`;
   });
   return [
-    'Your session in the product is over. This is what you did, per module:',
+    'Your session in the product is over: do not use any more tools. Looking back on what you just',
+    'lived through above (the answers, the errors, the empty results, the waiting), this is what you did, per module:',
     ...lines,
     '',
     'Rate each module you used from 1 (awful) to 5 (delightful), in character, with a short note on why.',

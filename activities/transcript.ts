@@ -4,6 +4,7 @@ import type { DbOrTx } from '../lib/db/client.ts';
 import { openTranscriptPart, sealTranscriptPart, type TranscriptKey } from '../lib/ticks/transcript-seal.ts';
 import type { ContentBlock, MessageParam } from './llm/types.ts';
 
+type TranscriptPart = (typeof personaTranscript.part.enumValues)[number];
 type ToolResultBlock = { type: 'tool_result'; tool_use_id: string; content: string; is_error?: boolean };
 
 /**
@@ -15,7 +16,7 @@ export async function saveTranscriptPart(
   key: TranscriptKey,
   tickId: string,
   round: number,
-  part: 'assistant' | 'tool_result' | 'rating',
+  part: TranscriptPart,
   plain: unknown,
   partKey = '',
 ): Promise<void> {
@@ -93,6 +94,17 @@ export async function buildMessages(
   upTo: number,
 ): Promise<MessageParam[]> {
   return transcriptMessages(openTranscriptRows(await loadTranscript(db, tickId), key), opening, upTo);
+}
+
+/** The tick's opening prompt as stored at round 0 (`opening` part), else `fallback`. */
+export function storedOpening(rows: readonly TranscriptRow[], fallback: () => string): string {
+  const stored = rows.find((r) => r.part === 'opening')?.content;
+  return typeof stored === 'string' ? stored : fallback();
+}
+
+/** The round after the last one the model answered: the conversation a rating turn continues. */
+export function roundsAnswered(rows: readonly TranscriptRow[]): number {
+  return rows.reduce((n, r) => (r.part === 'assistant' && r.round >= 0 ? Math.max(n, r.round + 1) : n), 0);
 }
 
 /** buildMessages over rows already loaded with loadTranscript and opened. */

@@ -76,7 +76,7 @@ export async function startFakeModelApi(opts: {
         served.push({
           receivedAt,
           respondedAt: performance.now(),
-          purpose: body.tools?.length ? 'main' : 'rating',
+          purpose: body.output_config?.format ? 'rating' : 'main',
         });
       }, opts.delayMs);
     });
@@ -121,7 +121,7 @@ export function plannedAnswer(plan: {
 }): (body: FakeRequestBody) => FakeAnswer {
   let toolUseSeq = 0;
   return (body) => {
-    if (!body.tools?.length) {
+    if (body.output_config?.format) {
       const modules = body.output_config?.format?.schema?.required ?? [];
       const ratings = Object.fromEntries(modules.map((m) => [m, { rating: 4, notes: 'quick and clear' }]));
       return { content: [{ type: 'text', text: JSON.stringify(ratings) }], stop_reason: 'end_turn' };

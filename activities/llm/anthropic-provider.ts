@@ -1,8 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import { TICK_FAILURES } from '../../workflows/tick-contract.ts';
+import { cachedMessages, cachedSystem, cachedTools } from './cache-breakpoints.ts';
 import type { LlmProvider, LlmRequest, LlmResponse } from './types.ts';
-
 
 function retryAfterMs(headers: Headers | undefined): number | undefined {
   const raw = headers?.get('retry-after-ms') ?? undefined;
@@ -51,7 +51,10 @@ export function toApplicationFailure(err: unknown): ApplicationFailure {
   });
 }
 
-/** Real Claude through @anthropic-ai/sdk, with prompt caching on the tools and the system prompt. */
+/**
+ * Real Claude through @anthropic-ai/sdk, with prompt caching on the tools, the system prompt and the
+ * conversation so far (cache-breakpoints.ts).
+ */
 export class AnthropicProvider implements LlmProvider {
   readonly kind = 'anthropic' as const;
   private readonly client: Anthropic;
@@ -70,17 +73,16 @@ export class AnthropicProvider implements LlmProvider {
   }
 
   async createMessage(req: LlmRequest): Promise<LlmResponse> {
-    const tools = req.tools?.map((t, i, all) =>
-      i === all.length - 1 ? { ...t, cache_control: { type: 'ephemeral' as const } } : t,
-    );
+    const tools = cachedTools(req.tools);
     let message: Anthropic.Messages.Message;
     try {
       message = await this.client.messages.create({
         model: this.model,
         max_tokens: req.maxTokens,
-        system: [{ type: 'text', text: req.system, cache_control: { type: 'ephemeral' } }],
-        messages: req.messages,
+        system: cachedSystem(req.system),
+        messages: cachedMessages(req.messages),
         ...(tools?.length ? { tools } : {}),
+        ...(tools?.length && req.toolChoice === 'none' && { tool_choice: { type: 'none' as const } }),
         ...(req.outputSchema && {
           output_config: { format: { type: 'json_schema' as const, schema: req.outputSchema } },
         }),

@@ -113,8 +113,12 @@ export class ScriptedProvider implements LlmProvider {
   }
 
   private rate(req: LlmRequest): ContentBlock[] {
-    const last = req.messages.at(-1);
-    const prompt = typeof last?.content === 'string' ? last.content : '';
+    // The rating prompt is the last user turn's text (after the tool results it may follow).
+    const last = req.messages.at(-1)?.content;
+    const prompt =
+      typeof last === 'string'
+        ? last
+        : (last ?? []).flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
     const line = prompt.split('\n').find((l) => l.startsWith(RATE_MODULES_MARKER)) ?? '';
     const modules = line
       .slice(RATE_MODULES_MARKER.length)

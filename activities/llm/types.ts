@@ -24,8 +24,13 @@ export interface PersonaContext {
 export interface LlmRequest {
   system: string;
   messages: MessageParam[];
-  /** Absent for the rating turn: the model answers in text only. */
+  /** The product's tools; the rating turn sends them too, so it stays on the cached prefix. */
   tools?: ClaudeTool[];
+  /**
+   * `none` forbids tool use (a changed tool_choice invalidates cached message blocks, so the rating
+   * turn sends it only when the model used a tool where it was asked to rate). Default: auto.
+   */
+  toolChoice?: 'auto' | 'none';
   maxTokens: number;
   /** JSON schema the answer must follow (structured output); used by the rating turn. */
   outputSchema?: Record<string, unknown>;

@@ -3,7 +3,14 @@ import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 import { costUsd, priceFor } from '../llm/prices.ts';
 import { dayPrompt } from '../prompts.ts';
-import { loadTranscript, openTranscriptRows, saveTranscriptPart, transcriptMessages } from '../transcript.ts';
+import { previousTickRecap } from '../recap.ts';
+import {
+  loadTranscript,
+  openTranscriptRows,
+  saveTranscriptPart,
+  storedOpening,
+  transcriptMessages,
+} from '../transcript.ts';
 import { toolCatalog } from './tool-catalog.ts';
 
 /**
@@ -29,7 +36,14 @@ export function createModelCall(deps: ActivityDeps) {
     const key = await deps.transcriptKeys.keyFor(persona.id);
     const catalog = await toolCatalog(deps, persona.id);
     const rows = openTranscriptRows(transcriptRead.value, key);
-    const messages = transcriptMessages(rows, dayPrompt(persona), input.round);
+    let opening = storedOpening(rows, () => '');
+    if (!opening) {
+      // Round 0 (or a tick from before openings were stored): written once, re-sent every round.
+      const now = new Date();
+      opening = dayPrompt(persona, now, await previousTickRecap(deps.db, persona.id, input.tickId, now));
+      await saveTranscriptPart(deps.db, key, input.tickId, 0, 'opening', opening);
+    }
+    const messages = transcriptMessages(rows, opening, input.round);
     let response;
     try {
       response = await deps.llm.createMessage({

@@ -5,8 +5,17 @@ import { costUsd, priceFor } from '../llm/prices.ts';
 import { isRatedModule, PARSE_MODULE } from '../../lib/vocabulary.ts';
 import { ratingPrompt } from '../prompts.ts';
 import { parseRatings } from '../rating-parse.ts';
-import { saveTranscriptPart } from '../transcript.ts';
-
+import type { LlmRequest, LlmResponse, MessageParam } from '../llm/types.ts';
+import {
+  loadTranscript,
+  openTranscriptRows,
+  roundsAnswered,
+  saveTranscriptPart,
+  storedOpening,
+  transcriptMessages,
+} from '../transcript.ts';
+import { dayPrompt } from '../prompts.ts';
+import { toolCatalog } from './tool-catalog.ts';
 
 /** Structured-output schema of the rating answer: exactly the modules used, each rated 1–5. */
 export function ratingSchema(modules: readonly string[]): Record<string, unknown> {
@@ -26,8 +35,37 @@ export function ratingSchema(modules: readonly string[]): Record<string, unknown
 const RATING_ROUND = -1;
 
 /**
- * The rating turn: a fresh model call without tools asks the persona, in character, to rate each
- * module it used. Unparseable output becomes one `__parse` row (raw text kept in notes); a module
+ * The conversation the persona lived, followed by the rating prompt in the same user turn when the
+ * conversation ends on tool results (the model never answered them), else in a turn of its own.
+ */
+export function ratingMessages(conversation: MessageParam[], prompt: string): MessageParam[] {
+  const last = conversation.at(-1);
+  if (last?.role !== 'user' || conversation.length === 1) {
+    return [...conversation, { role: 'user', content: prompt }];
+  }
+  const blocks =
+    typeof last.content === 'string' ? [{ type: 'text' as const, text: last.content }] : last.content;
+  return [
+    ...conversation.slice(0, -1),
+    { role: 'user', content: [...blocks, { type: 'text', text: prompt }] },
+  ];
+}
+
+const usedTools = (r: LlmResponse) => r.content.some((b) => b.type === 'tool_use');
+const sumUsage = (a: LlmResponse['usage'], b: LlmResponse['usage']) => ({
+  input: a.input + b.input,
+  output: a.output + b.output,
+  cacheWrite: a.cacheWrite + b.cacheWrite,
+  cacheRead: a.cacheRead + b.cacheRead,
+});
+
+/**
+ * The rating turn continues the tick's own conversation — same system prompt, same tools, the
+ * cached prefix reused — so the persona rates what it actually saw: the answers, errors, empty
+ * results and slow calls, not a count of them. It asks the persona, in character, to rate each
+ * module it used. Tools stay listed (changing them or tool_choice would invalidate the cached
+ * conversation) but are never executed here: an answer that calls a tool is asked again with tool
+ * use disabled. Unparseable output becomes one `__parse` row (raw text kept in notes); a module
  * left out is reported as the tick's rating error, and the ratings given are kept.
  */
 export function createRating(deps: ActivityDeps) {
@@ -40,9 +78,21 @@ export function createRating(deps: ActivityDeps) {
     const modules = [
       ...new Set(input.actions.flatMap((a) => (isRatedModule(a.module) ? [a.module] : []))),
     ].sort();
-    const response = await deps.llm.createMessage({
+    const [rows, catalog, key] = await Promise.all([
+      loadTranscript(deps.db, input.tickId),
+      toolCatalog(deps, persona.id),
+      deps.transcriptKeys.keyFor(persona.id),
+    ]);
+    const opened = openTranscriptRows(rows, key);
+    const conversation = transcriptMessages(
+      opened,
+      storedOpening(opened, () => dayPrompt(persona)),
+      roundsAnswered(opened),
+    );
+    const request: LlmRequest = {
       system: persona.systemPrompt,
-      messages: [{ role: 'user', content: ratingPrompt(modules, input.actions) }],
+      messages: ratingMessages(conversation, ratingPrompt(modules, input.actions)),
+      tools: catalog.claudeTools,
       maxTokens: 1024,
       outputSchema: ratingSchema(modules),
       purpose: 'rating',
@@ -50,12 +100,16 @@ export function createRating(deps: ActivityDeps) {
         personaId: persona.id,
         archetype: persona.archetype,
         moduleMix: persona.moduleMix,
-        toolModules: {},
+        toolModules: catalog.modules,
       },
       seed: input.tickId,
-    });
+    };
+    let response = await deps.llm.createMessage(request);
+    if (usedTools(response)) {
+      const again = await deps.llm.createMessage({ ...request, toolChoice: 'none' });
+      response = { ...again, usage: sumUsage(response.usage, again.usage) };
+    }
     const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
-    const key = await deps.transcriptKeys.keyFor(persona.id);
     await saveTranscriptPart(deps.db, key, input.tickId, RATING_ROUND, 'rating', {
       text,
       stopReason: response.stopReason,

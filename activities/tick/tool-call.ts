@@ -7,6 +7,7 @@ import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 import { loadToolInput, saveTranscriptPart } from '../transcript.ts';
 import { actionSummary } from './action-summary.ts';
+import { withLatencyNote } from './latency-note.ts';
 import { toolCatalog } from './tool-catalog.ts';
 
 function resultText(result: CallToolResult): string {
@@ -84,7 +85,7 @@ export function createToolCall(deps: ActivityDeps) {
       {
         type: 'tool_result',
         tool_use_id: input.toolUseId,
-        content: cut,
+        content: withLatencyNote(cut, latencyMs),
         ...(result.isError && { is_error: true }),
       },
       input.toolUseId,

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after } from 'node:test';
+import type { PromptCacheEmulator } from './prompt-cache.ts';
 
 /**
  * One scripted answer: a Messages API body (200), or an HTTP error with optional headers. `delayMs`
@@ -37,8 +38,13 @@ export interface RecordedRequest {
     system?: unknown;
     messages: Array<{ role: string; content: unknown }>;
     tools?: Array<{ name: string; cache_control?: unknown }>;
+    tool_choice?: unknown;
+    output_config?: { format?: { schema?: { required?: string[] } } };
   };
 }
+
+/** The rating turn is the request asking for structured output (it lists the tools like the main turn). */
+export const isRatingRequest = (req: RecordedRequest) => !!req.body.output_config?.format;
 
 /**
  * A local stand-in for the Anthropic Messages API, driven by a script of responses, for testing
@@ -48,6 +54,8 @@ export interface RecordedRequest {
  */
 export async function startFakeMessagesApi(
   script: Array<FakeStep | ((req: RecordedRequest) => FakeStep)> = [],
+  /** With `promptCache`, usage follows Anthropic's cache accounting (prompt-cache.ts), not a constant. */
+  opts: { promptCache?: PromptCacheEmulator } = {},
 ) {
   const requests: RecordedRequest[] = [];
   const queue = [...script];
@@ -105,6 +113,7 @@ export async function startFakeMessagesApi(
               output_tokens: 50,
               cache_creation_input_tokens: 0,
               cache_read_input_tokens: 0,
+              ...opts.promptCache?.usage(recorded.body),
               ...step.message.usage,
             },
           }),

@@ -77,12 +77,44 @@ test('parallel tool_use: results matched by tool_use_id, the error attributed to
     type: 'ephemeral',
   });
   assert.equal(first.headers.authorization, `Bearer ${API_KEY}`);
-  // The rating turn asks for structured output: a JSON schema requiring exactly the modules used.
+  // The moving breakpoint: the last block of each of the last two user turns is marked for caching.
+  const marked = (m: { content: unknown }) =>
+    Array.isArray(m.content) && !!(m.content.at(-1) as { cache_control?: unknown }).cache_control;
+  const secondMessages = fake.requests[before + 1]!.body.messages;
+  assert.deepEqual(
+    secondMessages.map((m) => m.role === 'user' && marked(m)),
+    [true, false, true],
+    'breakpoints on both user turns of round 1',
+  );
+  // The rating turn continues the conversation: same system prompt and tools (tool_choice untouched,
+  // so the cached prefix holds), the conversation as the persona lived it, then the rating prompt.
   const rating = fake.requests[before + 2]!.body as unknown as {
-    tools?: unknown;
+    system: unknown;
+    tools?: Array<{ name: string }>;
+    tool_choice?: unknown;
+    messages: Array<{ role: string; content: unknown }>;
     output_config?: { format?: { schema?: { required?: string[] } } };
   };
-  assert.equal(rating.tools, undefined);
+  assert.deepEqual(rating.tools, first.body.tools);
+  assert.deepEqual(rating.system, first.body.system);
+  assert.equal(rating.tool_choice, undefined);
+  // Compared without cache marks (which move) and with a string turn as the one text block it is.
+  const plain = (ms: Array<{ role: string; content: unknown }>) =>
+    ms.map((m) =>
+      JSON.parse(
+        JSON.stringify(
+          typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content,
+          (k, v: unknown) => (k === 'cache_control' ? undefined : v),
+        ),
+      ),
+    );
+  assert.deepEqual(plain(rating.messages.slice(0, 3)), plain(secondMessages), 'the main turn, unchanged');
+  assert.equal(rating.messages[3]!.role, 'assistant');
+  const ratingPrompt = JSON.stringify(rating.messages.at(-1)!.content);
+  assert.match(ratingPrompt, /Modules to rate: todos/);
+  assert.match(ratingPrompt, /do not use any more tools/);
+  // The first request's tool results carried the product's error the rating rests on.
+  assert.match(JSON.stringify(rating.messages[2]!.content), /todo_id/);
   assert.deepEqual(rating.output_config?.format?.schema?.required, ['todos']);
   assert.deepEqual(await feedbackOf(handle.workflowId), [
     { module: 'todos', rating: 3, notes: 'one mistake was mine' },
@@ -207,4 +239,51 @@ test('no secret in workflow history: not the JWT, the derived password, nor the 
     assert.equal(decoded.includes(secret), false, `${name} found in decoded history payloads`);
   }
   assert.ok(decoded.includes(env.personaId), 'the decoding is real: the persona id is visible in payloads');
+});
+
+test('a rating answer that calls a tool is asked again with tool use disabled; the tool never runs', async () => {
+  const before = fake.requests.length;
+  fake.push(
+    toolTurn(toolUse('toolu_r1', 'todo_create', { title: 'Water the plants' })),
+    endTurn(),
+    toolTurn(toolUse('toolu_r2', 'todo_create', { title: 'Not during the rating' })),
+    ratingTurn({ todos: { rating: 4, notes: 'fine' } }),
+  );
+  const todosBefore = await env.count('SELECT count(*)::int AS n FROM todos');
+  const handle = await env.start();
+  const result = await handle.result();
+  assertScriptConsumed();
+  assert.equal(result.status, 'completed');
+  const [firstRating, secondRating] = fake.requests
+    .slice(before + 2)
+    .map((r) => r.body as { tool_choice?: unknown });
+  assert.equal(firstRating!.tool_choice, undefined);
+  assert.deepEqual(secondRating!.tool_choice, { type: 'none' });
+  assert.equal(await env.count('SELECT count(*)::int AS n FROM todos'), todosBefore + 1);
+  assert.deepEqual(await feedbackOf(handle.workflowId), [{ module: 'todos', rating: 4, notes: 'fine' }]);
+});
+
+test('a returning persona: the day prompt recaps its previous tick, the same words in every round', async () => {
+  const before = fake.requests.length;
+  fake.push(
+    toolTurn(toolUse('toolu_c1', 'todo_list', {})),
+    endTurn(),
+    ratingTurn({ todos: { rating: 5, notes: 'quick' } }),
+  );
+  const handle = await env.start();
+  await handle.result();
+  assertScriptConsumed();
+  const [round0, round1] = fake.requests
+    .slice(before, before + 2)
+    .map((r) => JSON.stringify(r.body.messages[0]));
+  assert.match(round0!, /Last time you were here/);
+  // The previous test's tick: what it did and what the persona said about it.
+  assert.match(round0!, /todo_create ×2|todo_create/);
+  assert.match(round0!, /todos 4\/5 — “fine”/);
+  const text = (m: string) =>
+    JSON.stringify((JSON.parse(m) as { content: unknown }).content).replace(
+      /,?"cache_control":\{[^}]*\}/g,
+      '',
+    );
+  assert.equal(text(round1!), text(round0!), 'round 1 re-sends the stored opening');
 });

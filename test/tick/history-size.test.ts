@@ -9,6 +9,7 @@ import {
   toolUse,
   type RecordedRequest,
 } from '../helpers/fake-messages-api.ts';
+import { isRatingRequest } from '../helpers/fake-messages-api.ts';
 import { historyToJson } from '../helpers/history-json.ts';
 import { startTickEnv } from '../helpers/tick-env.ts';
 
@@ -20,7 +21,7 @@ const MAX_HISTORY_BYTES = 100 * 1024;
 
 /** Answers by the conversation's own state: ROUNDS rounds of parallel todo_create, then end, then a rating. */
 function answer(req: RecordedRequest) {
-  if (!req.body.tools) return ratingTurn({ todos: { rating: 4, notes: 'lots of todos' } });
+  if (isRatingRequest(req)) return ratingTurn({ todos: { rating: 4, notes: 'lots of todos' } });
   const round = req.body.messages.filter((m) => m.role === 'assistant').length;
   if (round >= ROUNDS) return endTurn();
   return toolTurn(

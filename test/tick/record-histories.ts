@@ -37,10 +37,7 @@ if (mode !== '1' && mode !== 'overwrite') {
     'set RECORD_HISTORIES=1 (or =overwrite); run it with `node --import tsx scripts/record-histories.ts`',
   );
 }
-const HISTORIES_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../fixtures/histories',
-);
+const HISTORIES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/histories');
 type Handle = WorkflowHandle<typeof personaTick>;
 
 const fake = await startFakeMessagesApi();

@@ -119,7 +119,7 @@ test('a tick through the real Anthropic SDK: bodies, snippets and the model’s 
 
   // Every part is sealed, and the dashboard's way in (the persona's vault key) opens them.
   const parts = await transcriptOf(handle.workflowId);
-  assert.equal(parts.length, 7, 'three assistant turns, three tool results, the rating');
+  assert.equal(parts.length, 8, 'the opening, three assistant turns, three tool results, the rating');
   assert.ok(parts.every((p) => isSealedPart(p.content)));
   const vaultKey = await vaultTranscriptKey(env.gw.database.db, kek, await userOf(env.personaId));
   const opened = parts.map((p) => openTranscriptPart(p.content, vaultKey));
