@@ -33,6 +33,8 @@ export interface TickDetail extends TickFacts {
     timezone: string;
     systemPrompt: string;
   };
+  /** The day prompt the persona was given, with the recap of its previous tick (absent on old ticks). */
+  opening: string | undefined;
   turns: Array<{ round: number; blocks: TurnBlock[] }>;
   /** Why some parts could not be shown (sealed with a key the dashboard does not hold). */
   withheld: string | undefined;
@@ -87,7 +89,9 @@ export async function loadTickDetail(
   const withheld = opened.map((p) => p.content).find(isWithheld)?.withheld;
   const actionById = new Map(actions.rows.map((a) => [String(a.tool_use_id), a]));
   const resultById = new Map(
-    opened.filter((p) => p.part === 'tool_result' && !isWithheld(p.content)).map((p) => [p.key, p.content as ResultPart]),
+    opened
+      .filter((p) => p.part === 'tool_result' && !isWithheld(p.content))
+      .map((p) => [p.key, p.content as ResultPart]),
   );
   const turns = opened
     .filter((p) => p.part === 'assistant' && p.round >= 0 && !isWithheld(p.content))
@@ -117,8 +121,9 @@ export async function loadTickDetail(
         ];
       }),
     }));
-  const ratingPart = opened.find((p) => p.part === 'rating' && p.round === RATING_ROUND && !isWithheld(p.content))?.content as
-    { text?: string; stopReason?: string | null } | undefined;
+  const ratingPart = opened.find(
+    (p) => p.part === 'rating' && p.round === RATING_ROUND && !isWithheld(p.content),
+  )?.content as { text?: string; stopReason?: string | null } | undefined;
   return {
     ...tickFacts(t),
     persona: {
@@ -130,6 +135,8 @@ export async function loadTickDetail(
       timezone: String(t.timezone),
       systemPrompt: String(t.system_prompt),
     },
+    opening: opened.find((p) => p.part === 'opening' && typeof p.content === 'string')?.content as
+      string | undefined,
     turns,
     withheld,
     rating: ratingPart

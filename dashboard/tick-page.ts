@@ -53,7 +53,7 @@ export function renderTickPage(t: TickDetail, opts: RenderOptions): string {
 <dt>tokens · cost</dt><dd title="in ${t.tokens.input} · out ${t.tokens.output} · cache write ${t.tokens.cacheWrite} · cache read ${t.tokens.cacheRead}">${fmtTokens(t.tokens.total)} (in ${fmtTokens(t.tokens.input)} · out ${fmtTokens(t.tokens.output)} · cache write ${fmtTokens(t.tokens.cacheWrite)} · cache read ${fmtTokens(t.tokens.cacheRead)}) · ${fmtUsd(t.costUsd)}</dd>
 <dt>workflow</dt><dd>${ui ? h`<a href="${ui}">${t.id}</a> (Temporal Web UI)` : t.id}</dd>
 </dl>
-<details><summary>system prompt</summary><p class="said">${t.persona.systemPrompt}</p></details>`;
+<details><summary>system prompt</summary><p class="said">${t.persona.systemPrompt}</p></details>${t.opening ? h`<details><summary>day prompt (with the recap of the previous tick)</summary><p class="said">${t.opening}</p></details>` : ''}`;
   const turns = t.turns.length
     ? t.turns.map(
         (turn) =>

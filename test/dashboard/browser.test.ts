@@ -128,6 +128,9 @@ test(
     assert.match(await page.locator('#call-toolu_b1 .head').innerText(), /\d+ ms/, 'latency per call');
     assert.ok(text.includes('Saving a note failed outright'), 'rating notes');
     assert.equal(await page.locator('.stars').count(), 2);
+    // The day prompt the persona was given (opened from the sealed transcript), behind a summary.
+    const dayPrompt = page.locator('details', { hasText: 'day prompt' });
+    assert.match((await dayPrompt.locator('.said').textContent()) ?? '', /Live this part of your day/);
     const ui = await page.locator('a', { hasText: tick.tickId }).first().getAttribute('href');
     assert.equal(
       ui,
@@ -182,9 +185,10 @@ test('without JavaScript: the pages render and the filter form works', { skip },
 });
 
 test('transcripts are sealed at rest and opened server-side only: without the KEK the page withholds them', async () => {
-  const stored = await env.query<{ content: unknown }>('SELECT content FROM persona_transcript WHERE tick_id = $1', [
-    tick.tickId,
-  ]);
+  const stored = await env.query<{ content: unknown }>(
+    'SELECT content FROM persona_transcript WHERE tick_id = $1',
+    [tick.tickId],
+  );
   assert.ok(stored.length > 0);
   assert.equal(JSON.stringify(stored).includes('standup'), false, 'no plaintext in persona_transcript');
   const keyless = await startDashboard({ db: env.gw.database.db, port: 0, refreshSeconds: 0 });
