@@ -1,20 +1,24 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import {
-  StreamableHTTPClientTransport,
-  StreamableHTTPError,
-} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { loginViaGateway } from './gateway-auth.ts';
+import { SessionSlot, staleSessionReason } from './session-slot.ts';
 
 interface Entry {
   token?: { value: string; expiresAt: number };
-  client?: Promise<Client>;
+  /** The persona's current session; replaced (single-flight) when the gateway forgets it. */
+  slot?: SessionSlot;
 }
 
 /**
  * Per-worker cache of persona tokens and MCP sessions. Tokens are secrets, so they live here, in
  * the worker's memory, never in workflow history; after a worker restart the next activity simply
  * logs in again (the password is re-derived from the seed secret).
+ *
+ * Reconnects are single-flight per persona: when a call finds its session gone (404 after a gateway
+ * restart), the first one to notice replaces the session and every sibling that hit the same stale
+ * session repeats its call once on that same new one. Repeating is safe: tool calls carry an
+ * idempotency key.
  */
 export class PersonaSessions {
   private readonly entries = new Map<string, Entry>();
@@ -46,41 +50,66 @@ export class PersonaSessions {
     return e.token.value;
   }
 
-  private async client(personaId: string): Promise<Client> {
+  /** The persona's current session, opening one (shared by every concurrent caller) when there is none. */
+  private slot(personaId: string): SessionSlot {
     const e = this.entry(personaId);
-    e.client ??= (async () => {
-      const client = new Client({ name: 'persona-runner-worker', version: '0.1.0' });
-      const transport = new StreamableHTTPClientTransport(new URL(`${this.opts.gatewayUrl}/mcp`), {
-        // The header is computed per request, so a refreshed token keeps the same session.
-        fetch: async (url, init) => {
-          const headers = new Headers(init?.headers);
-          headers.set('authorization', `Bearer ${await this.token(personaId)}`);
-          return fetch(url, { ...init, headers });
-        },
-      });
-      await client.connect(transport);
-      return client;
-    })();
+    if (e.slot) return e.slot;
+    const slot = new SessionSlot(this.connect(personaId));
+    e.slot = slot;
+    // A session that could not be opened is forgotten, so the next call tries again.
+    slot.client.catch(() => {
+      if (e.slot === slot) e.slot = undefined;
+    });
+    return slot;
+  }
+
+  private async connect(personaId: string): Promise<Client> {
+    const client = new Client({ name: 'persona-runner-worker', version: '0.1.0' });
+    const transport = new StreamableHTTPClientTransport(new URL(`${this.opts.gatewayUrl}/mcp`), {
+      // The header is computed per request, so a refreshed token keeps the same session.
+      fetch: async (url, init) => {
+        const headers = new Headers(init?.headers);
+        headers.set('authorization', `Bearer ${await this.token(personaId)}`);
+        return fetch(url, { ...init, headers });
+      },
+    });
+    await client.connect(transport);
+    return client;
+  }
+
+  /**
+   * Runs `work` on the persona's session. If the session turns out stale, it is replaced — only if
+   * it is still the current one, so concurrent callers share one reconnect — and `work` runs once
+   * more on the new session. Other errors (gateway down, timeouts) go to the caller.
+   */
+  private async withSession<T>(personaId: string, work: (client: Client) => Promise<T>): Promise<T> {
+    const first = this.slot(personaId);
     try {
-      return await e.client;
+      return await first.run(work);
     } catch (err) {
-      e.client = undefined;
-      throw err;
+      const reason = staleSessionReason(err);
+      if (!reason) throw err;
+      const e = this.entry(personaId);
+      if (e.slot === first) {
+        e.slot = undefined;
+        if (reason === 'token') e.token = undefined;
+      }
+      void first.retire();
+      return this.slot(personaId).run(work);
     }
   }
 
-  /** Drops the persona's session (after a gateway restart its session id is unknown: 404). */
+  /** Drops the persona's session; calls in flight on it finish first. */
   async reset(personaId: string): Promise<void> {
     const e = this.entries.get(personaId);
-    const c = e?.client;
-    if (e) e.client = undefined;
-    await c?.then((cl) => cl.close()).catch(() => {});
+    const slot = e?.slot;
+    if (e) e.slot = undefined;
+    await slot?.retire();
   }
 
   async listTools(personaId: string): Promise<Tool[]> {
     // Every persona is a non-admin user, so one listing serves all of them.
-    this.toolList ??= this.client(personaId)
-      .then((c) => c.listTools())
+    this.toolList ??= this.withSession(personaId, (c) => c.listTools())
       .then((r) => r.tools)
       .catch((err: unknown) => {
         this.toolList = undefined;
@@ -95,22 +124,13 @@ export class PersonaSessions {
     args: Record<string, unknown>,
     idempotencyKey: string,
   ): Promise<CallToolResult> {
-    const attempt = async () => {
-      const client = await this.client(personaId);
-      return (await client.callTool({ name, arguments: args, _meta: { idempotencyKey } }, undefined, {
-        timeout: this.opts.callTimeoutMs ?? 30_000,
-      })) as CallToolResult;
-    };
-    try {
-      return await attempt();
-    } catch (err) {
-      if (err instanceof StreamableHTTPError && (err.code === 404 || err.code === 401)) {
-        await this.reset(personaId);
-        if (err.code === 401) this.entry(personaId).token = undefined;
-        return attempt();
-      }
-      throw err;
-    }
+    return this.withSession(
+      personaId,
+      async (client) =>
+        (await client.callTool({ name, arguments: args, _meta: { idempotencyKey } }, undefined, {
+          timeout: this.opts.callTimeoutMs ?? 30_000,
+        })) as CallToolResult,
+    );
   }
 
   async close(): Promise<void> {

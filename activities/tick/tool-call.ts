@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { TICK_FAILURES, type ToolCallInput, type ToolCallResult } from '../../workflows/tick-contract.ts';
-import { isErrorClass } from '../../lib/vocabulary.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 import { loadToolInput, saveTranscriptPart } from '../transcript.ts';
 import { actionSummary } from './action-summary.ts';
+import { classifyCallError, classifyResult } from './call-error-class.ts';
 import { withLatencyNote } from './latency-note.ts';
 import { toolCatalog } from './tool-catalog.ts';
 
@@ -22,10 +22,19 @@ export function inputHash(toolName: string, input: unknown): string {
     .slice(0, 32);
 }
 
+/** A retryable failure: Temporal repeats the call (same idempotency key) within its retry budget. */
+function gatewayUnavailable(toolName: string, err: unknown): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: TICK_FAILURES.gatewayUnavailable.type,
+    message: `tool call ${toolName} could not be completed by the gateway: ${(err as Error).message}`,
+  });
+}
+
 /**
  * One tool call through the MCP gateway. The idempotency key is derived from the tick and the
  * tool_use_id, so a retried activity never repeats a product write. A tool error (`isError`) is data
- * recorded on the action; only an unreachable gateway fails the activity (and is retried as infra).
+ * recorded on the action; an unreachable or failing gateway fails the activity, which Temporal retries
+ * (see call-error-class.ts for which side an error is on).
  */
 export function createToolCall(deps: ActivityDeps) {
   return async function callTool(input: ToolCallInput): Promise<ToolCallResult> {
@@ -56,20 +65,19 @@ export function createToolCall(deps: ActivityDeps) {
         `${input.tickId}:${input.toolUseId}`,
       );
     } catch (err) {
-      if (err instanceof McpError) {
-        // A JSON-RPC error about the request itself (e.g. invalid params): the model's doing.
-        result = {
-          isError: true,
-          content: [{ type: 'text', text: err.message }],
-          _meta: { errorClass: 'persona' },
-        };
-      } else {
-        throw ApplicationFailure.create({
-          type: TICK_FAILURES.gatewayUnavailable.type,
-          message: `tool call ${input.toolName} could not reach the gateway: ${(err as Error).message}`,
-        });
-      }
+      // A failure already typed (a refused login while reconnecting) keeps its type and retryability.
+      if (err instanceof ApplicationFailure) throw err;
+      if (classifyCallError(err) !== 'persona') throw gatewayUnavailable(input.toolName, err);
+      // The gateway refused the request itself (invalid params): the model's doing, recorded as such.
+      result = {
+        isError: true,
+        content: [{ type: 'text', text: (err as Error).message }],
+        _meta: { errorClass: 'persona' },
+      };
     }
+    const errorClass = classifyResult(result);
+    // The gateway answered but says its own infrastructure failed: nothing was written, retry.
+    if (errorClass === 'infra') throw gatewayUnavailable(input.toolName, new Error(resultText(result)));
     const latencyMs = Math.round(performance.now() - started);
     const text = resultText(result);
     const cut =
@@ -90,8 +98,6 @@ export function createToolCall(deps: ActivityDeps) {
       },
       input.toolUseId,
     );
-    const claimed = result._meta?.errorClass;
-    const errorClass = result.isError ? (isErrorClass(claimed) ? claimed : 'product') : undefined;
     if (errorClass) deps.metrics.actionErrors.inc({ error_class: errorClass, tool: input.toolName });
     return {
       toolName: input.toolName,
