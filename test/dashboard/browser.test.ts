@@ -11,7 +11,6 @@ import { after, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import { startDashboard } from '../../dashboard/server.ts';
-import { resolveKek } from '../../lib/product/kek.ts';
 import {
   endTurn,
   ratingTurn,
@@ -20,6 +19,7 @@ import {
   toolUse,
 } from '../helpers/fake-messages-api.ts';
 import { startTickEnv } from '../helpers/tick-env.ts';
+import { TEST_KEK } from '../helpers/secrets.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM)
@@ -65,7 +65,7 @@ fake.push(
 );
 const tick = await (await env.start()).result();
 assert.equal(fake.exhausted, false);
-const kek = resolveKek(env.gw.config.vaultKek, false);
+const kek = TEST_KEK;
 const dashboard = await startDashboard({
   kek,
   db: env.gw.database.db,
@@ -182,9 +182,10 @@ test('without JavaScript: the pages render and the filter form works', { skip },
 });
 
 test('transcripts are sealed at rest and opened server-side only: without the KEK the page withholds them', async () => {
-  const stored = await env.query<{ content: unknown }>('SELECT content FROM persona_transcript WHERE tick_id = $1', [
-    tick.tickId,
-  ]);
+  const stored = await env.query<{ content: unknown }>(
+    'SELECT content FROM persona_transcript WHERE tick_id = $1',
+    [tick.tickId],
+  );
   assert.ok(stored.length > 0);
   assert.equal(JSON.stringify(stored).includes('standup'), false, 'no plaintext in persona_transcript');
   const keyless = await startDashboard({ db: env.gw.database.db, port: 0, refreshSeconds: 0 });
