@@ -85,7 +85,7 @@ const config = loadGatewayConfig({
 const gateway = await startGateway(config, logger, {
   registry: values.diagnose ? [...toolRegistry, benchEcho as unknown as ToolSpec] : toolRegistry,
 });
-const kek = resolveKek(config.vaultKek, config.production);
+const kek = resolveKek(config);
 
 async function tokenFor(email: string, seedTodos: number): Promise<string> {
   const { user, personalSpaceId } = await signupUser(gateway.database.db, kek, { email, kind: 'persona' });

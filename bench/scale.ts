@@ -29,14 +29,12 @@ import { mapLimit } from '../lib/concurrency.ts';
 import { ARCHETYPES, parseCatalog } from '../lib/personas/catalog.ts';
 import { CADENCES } from '../lib/vocabulary.ts';
 import { livePersonas } from '../lib/personas/live-personas.ts';
-import { DEV_PERSONA_SEED_SECRET } from '../lib/personas/password.ts';
 import { seedPersonas, type SeedSummary } from '../lib/personas/seed.ts';
 import { upsertPersona, type PersonaDefinition } from '../lib/personas/upsert-persona.ts';
 import { loadMasterKey } from '../lib/product/vault.ts';
 import { hashPassword, verifyPassword } from '../lib/product/passwords.ts';
 import { derivePersonaPassword } from '../lib/personas/password.ts';
 import { listPersonaSchedules, syncSchedules, type SyncChange } from '../lib/schedules/sync.ts';
-import { resolveKek } from '../lib/product/kek.ts';
 import {
   busyFraction,
   cpuByCommand,
@@ -50,6 +48,7 @@ import {
   writeResults,
 } from './bench-report.ts';
 import { startBenchStack } from './bench-stack.ts';
+import { TEST_SEED_SECRET, TEST_KEK } from '../test/helpers/secrets.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -223,7 +222,7 @@ async function sameAsPerPersonaPath(sample: PersonaDefinition[], kek: Buffer): P
     i < 10 ? { ...d, systemPrompt: `${d.systemPrompt} Lately: trains.` } : d,
   );
   const prepare = async (db: Database) => {
-    await mapLimit(half, 8, (d) => upsertPersona(db.db, kek, DEV_PERSONA_SEED_SECRET, d));
+    await mapLimit(half, 8, (d) => upsertPersona(db.db, kek, TEST_SEED_SECRET, d));
     const emails = (from: number, to: number) => half.slice(from, to).map((d) => d.email);
     await db.pool.query(
       'DELETE FROM vault_keys WHERE user_id IN (SELECT id FROM users WHERE email = ANY($1))',
@@ -261,7 +260,7 @@ async function sameAsPerPersonaPath(sample: PersonaDefinition[], kek: Buffer): P
     const credentialsOk = await Promise.all(
       users.rows.map(
         async (u) =>
-          (await verifyPassword(derivePersonaPassword(DEV_PERSONA_SEED_SECRET, u.email), u.password_hash)) &&
+          (await verifyPassword(derivePersonaPassword(TEST_SEED_SECRET, u.email), u.password_hash)) &&
           (await loadMasterKey(db.db, kek, u.id))?.length === 32,
       ),
     );
@@ -274,11 +273,11 @@ async function sameAsPerPersonaPath(sample: PersonaDefinition[], kek: Buffer): P
     const perPersona = await mapLimit(
       edited,
       8,
-      async (d) => (await upsertPersona(a.db, kek, DEV_PERSONA_SEED_SECRET, d)).outcome,
+      async (d) => (await upsertPersona(a.db, kek, TEST_SEED_SECRET, d)).outcome,
     );
-    const seeded = (
-      await seedPersonas(b.db, kek, DEV_PERSONA_SEED_SECRET, edited, { concurrency: 8 })
-    ).results.map((r) => r.outcome);
+    const seeded = (await seedPersonas(b.db, kek, TEST_SEED_SECRET, edited, { concurrency: 8 })).results.map(
+      (r) => r.outcome,
+    );
     const [sa, sb] = [await snapshot(a), await snapshot(b)];
     const sameOutcomes = JSON.stringify(perPersona) === JSON.stringify(seeded);
     const sameRows = JSON.stringify(sa) === JSON.stringify(sb);
@@ -312,7 +311,7 @@ const trials: Record<string, unknown> = {};
 const checks: Record<string, boolean> = {};
 let totalSeconds = Number.NaN;
 try {
-  const kek = resolveKek(undefined, false);
+  const kek = TEST_KEK;
   if (stack.temporalSource === 'TEMPORAL_ADDRESS') {
     const existing = await listPersonaSchedules(stack.client);
     if (existing.length)
@@ -353,7 +352,7 @@ try {
     const before = await dbStats(db);
     const { result, seconds } = await timedPhase(
       `seed (concurrency ${concurrency})`,
-      () => seedPersonas(db.db, kek, DEV_PERSONA_SEED_SECRET, defs, { concurrency }),
+      () => seedPersonas(db.db, kek, TEST_SEED_SECRET, defs, { concurrency }),
       seedDetail,
     );
     const after = await dbStats(db);
@@ -429,7 +428,7 @@ try {
 
   const reseed = await timedPhase(
     `reseed (concurrency ${best!.concurrency})`,
-    () => seedPersonas(db.db, kek, DEV_PERSONA_SEED_SECRET, defs, { concurrency: best!.concurrency }),
+    () => seedPersonas(db.db, kek, TEST_SEED_SECRET, defs, { concurrency: best!.concurrency }),
     seedDetail,
   );
   checks.reseedAllUnchanged = reseed.result.unchanged === defs.length;

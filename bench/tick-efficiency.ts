@@ -45,11 +45,9 @@ import { ScriptedProvider } from '../activities/llm/scripted-provider.ts';
 import type { LlmProvider } from '../activities/llm/types.ts';
 import { freePort } from '../lib/net/free-port.ts';
 import { connectWorker } from '../lib/temporal/connect.ts';
-import { DEV_PERSONA_SEED_SECRET } from '../lib/personas/password.ts';
 import { upsertPersona, type PersonaDefinition } from '../lib/personas/upsert-persona.ts';
 import { ARCHETYPES } from '../lib/personas/catalog.ts';
 import { loadGatewayConfig } from '../mcp-gateway/config.ts';
-import { resolveKek } from '../lib/product/kek.ts';
 import { startGateway } from '../mcp-gateway/server.ts';
 import type { personaTick } from '../workflows/persona-tick.ts';
 import { TICK_WORKFLOW } from '../workflows/tick-contract.ts';
@@ -74,6 +72,7 @@ import {
 import { startBenchStack } from './bench-stack.ts';
 import { plannedAnswer, startFakeModelApi } from './fake-model-api.ts';
 import { tickTimeline, type TickTimeline } from './tick-timeline.ts';
+import { TEST_SEED_SECRET, TEST_KEK, TEST_SECRET_ENV } from '../test/helpers/secrets.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -282,6 +281,7 @@ const stack = await startBenchStack({ name: 'tick-efficiency' });
 const results: Record<string, unknown> = {};
 try {
   const gatewayConfig = loadGatewayConfig({
+    ...TEST_SECRET_ENV,
     NODE_ENV: 'development',
     LOG_LEVEL: 'silent',
     GATEWAY_PORT: '0',
@@ -290,7 +290,7 @@ try {
   });
   const gateway = await startGateway(gatewayConfig, stack.logger, { database: stack.database });
   stack.onStop(() => gateway.close());
-  const kek = resolveKek(gatewayConfig.vaultKek, false);
+  const kek = TEST_KEK;
 
   const sdkMetricsPort = await freePort();
   Runtime.install({
@@ -304,6 +304,7 @@ try {
   const workerDb = await stack.openPool(16);
   instrumentPool(workerDb.pool);
   const workerConfig = loadWorkerConfig({
+    ...TEST_SECRET_ENV,
     GATEWAY_URL: gateway.url,
     LLM_PROVIDER: 'scripted',
     LOG_LEVEL: 'silent',
@@ -348,8 +349,7 @@ try {
     const key = `${tag}-${i}`;
     let id = seeded.get(key);
     if (!id) {
-      id = (await upsertPersona(stack.database.db, kek, DEV_PERSONA_SEED_SECRET, personaDef(i, tag)))
-        .personaId;
+      id = (await upsertPersona(stack.database.db, kek, TEST_SEED_SECRET, personaDef(i, tag))).personaId;
       seeded.set(key, id);
     }
     return id;

@@ -23,9 +23,7 @@ import { AnthropicProvider } from '../activities/llm/anthropic-provider.ts';
 import type { LlmProvider } from '../activities/llm/types.ts';
 import { openTranscriptPart, vaultTranscriptKey } from '../lib/ticks/transcript-seal.ts';
 import { loadCatalog } from '../lib/personas/catalog.ts';
-import { DEV_PERSONA_SEED_SECRET } from '../lib/personas/password.ts';
 import { upsertPersona } from '../lib/personas/upsert-persona.ts';
-import { resolveKek } from '../lib/product/kek.ts';
 import { connectWorker } from '../lib/temporal/connect.ts';
 import { loadGatewayConfig } from '../mcp-gateway/config.ts';
 import { startGateway } from '../mcp-gateway/server.ts';
@@ -37,6 +35,7 @@ import { bundleWorkflows, createTickWorker } from '../workers/tick-worker.ts';
 import { fmt, machineInfo, table, writeResults } from './bench-report.ts';
 import { startBenchStack } from './bench-stack.ts';
 import { plannedAnswer, startFakeModelApi } from './fake-model-api.ts';
+import { TEST_SEED_SECRET, TEST_KEK, TEST_SECRET_ENV } from '../test/helpers/secrets.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -78,13 +77,15 @@ try {
   async function measure(scenario: string, llm: LlmProvider | undefined): Promise<Scenario> {
     const database = await stack.freshDatabase(16);
     const gatewayConfig = loadGatewayConfig({
+      ...TEST_SECRET_ENV,
       GATEWAY_PORT: '0',
       LOG_LEVEL: 'silent',
       POLICY_RATE_LIMIT: '100000',
     });
     const gateway = await startGateway(gatewayConfig, stack.logger, { database });
-    const kek = resolveKek(gatewayConfig.vaultKek, false);
+    const kek = TEST_KEK;
     const workerConfig = loadWorkerConfig({
+      ...TEST_SECRET_ENV,
       GATEWAY_URL: gateway.url,
       LLM_PROVIDER: 'scripted',
       LOG_LEVEL: 'silent',
@@ -114,7 +115,7 @@ try {
       const emptySize = await diskSize();
       const personas = [];
       for (const def of catalog.slice(0, Math.min(5, settings.ticks)))
-        personas.push(await upsertPersona(database.db, kek, DEV_PERSONA_SEED_SECRET, def));
+        personas.push(await upsertPersona(database.db, kek, TEST_SEED_SECRET, def));
       for (let i = 0; i < settings.ticks; i++) {
         const { personaId } = personas[i % personas.length]!;
         await stack.client.workflow.execute<typeof personaTick>(TICK_WORKFLOW, {

@@ -26,7 +26,7 @@ export interface GatewayDeps {
 
 /** Builds the gateway's express app; the caller owns listening and the database. */
 export async function createGatewayApp({ config, db, logger, registry = toolRegistry }: GatewayDeps) {
-  const kek = resolveKek(config.vaultKek, config.production);
+  const kek = resolveKek(config);
   const key = await ensureSigningKey(db, kek);
   const metrics = createGatewayMetrics();
   const verifier = createTokenVerifier({

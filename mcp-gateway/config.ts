@@ -45,7 +45,7 @@ export interface GatewayConfig extends BaseConfig {
     jwksUrl: string | undefined;
     tokenTtlSeconds: number;
   };
-  /** Key-encryption key; undefined means the development fallback (refused in production). */
+  /** Key-encryption key; undefined means one generated into the data dir (refused in production). */
   vaultKek: Buffer | undefined;
   policy: { mode: PolicyMode; rateLimit: number; rateWindowMs: number };
 }

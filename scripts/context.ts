@@ -23,9 +23,9 @@ export interface CliContext {
   logger: Logger;
   /** The database; `migrate` (default true) applies pending migrations on first open. */
   database(opts?: { migrate?: boolean }): Promise<Database>;
-  /** The key-encryption key (refused in production when unset). */
+  /** The key-encryption key (generated into the data dir in development; refused in production when unset). */
   kek(): Buffer;
-  /** The persona seed secret (refused in production when unset or the development value). */
+  /** The persona seed secret (generated into the data dir in development; refused in production when unset). */
   seedSecret(): string;
   temporal(): Promise<{ client: Client; target: TemporalTarget }>;
   close(): Promise<void>;
@@ -44,9 +44,9 @@ export function openCliContext(name: string): CliContext {
   const database = lazy(() => openDatabase(config, logger, { poolSize: 16, migrate }));
   const kek = lazy(() => {
     const gateway = loadGatewayConfig();
-    return resolveKek(gateway.vaultKek, gateway.production);
+    return resolveKek(gateway);
   });
-  const seedSecret = lazy(() => resolveSeedSecret(config.seedSecret, config.production));
+  const seedSecret = lazy(() => resolveSeedSecret(config));
   const temporal = lazy(async () => {
     const target = await resolveTemporal(config.temporal, { dataDir: config.dataDir, logger });
     const connection = await connectClient(target);

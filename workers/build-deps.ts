@@ -27,8 +27,8 @@ export function buildActivityDeps(
   logger: Logger,
   overrides: Partial<ActivityDeps> = {},
 ): ActivityDeps {
-  const seedSecret = resolveSeedSecret(config.seedSecret, config.production);
-  const secrets = { kek: resolveKek(config.vaultKek, config.production), seedSecret };
+  const seedSecret = resolveSeedSecret(config);
+  const secrets = { kek: resolveKek(config), seedSecret };
   const personas = overrides.personas ?? new PersonaCache(db);
   return {
     personas,
@@ -47,7 +47,9 @@ export function buildActivityDeps(
       }),
     transcriptKeys:
       overrides.transcriptKeys ??
-      new TranscriptKeys(async (personaId) => resolveTranscriptKey(db, secrets, await personas.get(personaId))),
+      new TranscriptKeys(async (personaId) =>
+        resolveTranscriptKey(db, secrets, await personas.get(personaId)),
+      ),
     config: {
       prices: config.llm.prices,
       maxTokensPerCall: config.llm.maxTokensPerCall,

@@ -69,7 +69,7 @@ export interface WorkerConfig extends BaseConfig {
   temporal: TemporalConfig;
   gatewayUrl: string;
   seedSecret: string | undefined;
-  /** Key-encryption key; undefined means the development fallback (refused in production). */
+  /** Key-encryption key; undefined means one generated into the data dir (refused in production). */
   vaultKek: Buffer | undefined;
   llm: {
     provider: 'anthropic' | 'scripted';

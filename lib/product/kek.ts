@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { UsageError } from '../errors.ts';
+import { localSecret } from '../config/local-secrets.ts';
 
 /**
  * VAULT_KEK as an environment variable: 32 bytes, base64. Read by the gateway (it wraps and unwraps
@@ -28,11 +28,16 @@ export class InsecureKekError extends UsageError {
 
 /**
  * The key-encryption key that wraps every user's master key and the JWT signing key.
- * Development falls back to a fixed, publicly known key so a fresh checkout runs with no setup;
- * production refuses it.
+ * Unset in development: a random key generated once into the data dir (`secrets/vault-kek`, 0600)
+ * and reused, so a fresh checkout runs with no setup and no key is publicly known. Production
+ * refuses to run without an explicit key: a key on the same disk as the data protects nothing.
  */
-export function resolveKek(configured: Buffer | undefined, production: boolean): Buffer {
-  if (configured) return configured;
-  if (production) throw new InsecureKekError();
-  return createHash('sha256').update('persona-runner development KEK - not for production').digest();
+export function resolveKek(config: {
+  vaultKek: Buffer | undefined;
+  production: boolean;
+  dataDir: string;
+}): Buffer {
+  if (config.vaultKek) return config.vaultKek;
+  if (config.production) throw new InsecureKekError();
+  return localSecret(config.dataDir, 'vault-kek');
 }

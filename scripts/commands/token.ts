@@ -34,7 +34,7 @@ export function registerTokenCommand(program: Command): void {
         const logger = createLogger('token', config.logLevel === 'info' ? 'warn' : config.logLevel);
         const database = await openDatabase(config, logger, { poolSize: 2 });
         try {
-          const kek = resolveKek(config.vaultKek, config.production);
+          const kek = resolveKek(config);
           const { user } = await signupUser(database.db, kek, {
             email,
             tier: opts.admin ? 'admin' : 'free',

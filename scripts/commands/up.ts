@@ -54,8 +54,8 @@ export function registerUpCommand(program: Command): void {
       const logger = createLogger('up', workerConfig.logLevel === 'info' ? 'warn' : workerConfig.logLevel);
       const say = (m: string) => process.stderr.write(`${m}\n`);
       const defs = await loadCatalog(opts.catalog);
-      const kek = resolveKek(gatewayConfig.vaultKek, gatewayConfig.production);
-      const seedSecret = resolveSeedSecret(workerConfig.seedSecret, workerConfig.production);
+      const kek = resolveKek(gatewayConfig);
+      const seedSecret = resolveSeedSecret(workerConfig);
       installRuntime({
         ...workerConfig,
         logLevel: workerConfig.logLevel === 'info' ? 'warn' : workerConfig.logLevel,
@@ -87,7 +87,11 @@ export function registerUpCommand(program: Command): void {
         stops.unshift(() => worker.stop());
         const connection = await connectClient(temporal);
         stops.unshift(() => connection.close());
-        const client = new Client({ connection, namespace: temporal.namespace, dataConverter: dataConverterFor(workerConfig) });
+        const client = new Client({
+          connection,
+          namespace: temporal.namespace,
+          dataConverter: dataConverterFor(workerConfig),
+        });
 
         const seeded = await seedPersonas(database.db, kek, seedSecret, defs);
         say(

@@ -11,7 +11,6 @@ import { after, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import { startDashboard } from '../../dashboard/server.ts';
-import { resolveKek } from '../../lib/product/kek.ts';
 import {
   endTurn,
   ratingTurn,
@@ -20,6 +19,7 @@ import {
   toolUse,
 } from '../helpers/fake-messages-api.ts';
 import { startTickEnv } from '../helpers/tick-env.ts';
+import { TEST_KEK } from '../helpers/secrets.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM)
@@ -65,7 +65,7 @@ fake.push(
 );
 const tick = await (await env.start()).result();
 assert.equal(fake.exhausted, false);
-const kek = resolveKek(env.gw.config.vaultKek, false);
+const kek = TEST_KEK;
 const dashboard = await startDashboard({
   kek,
   db: env.gw.database.db,

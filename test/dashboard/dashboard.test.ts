@@ -2,20 +2,15 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  startDashboard,
-  type DashboardHandle,
-  type DashboardSummaryJson,
-} from '../../dashboard/server.ts';
-import { DEV_PERSONA_SEED_SECRET } from '../../lib/personas/password.ts';
+import { startDashboard, type DashboardHandle, type DashboardSummaryJson } from '../../dashboard/server.ts';
 import { upsertPersona, type PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
-import { resolveKek } from '../../lib/product/kek.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
 import { freshDatabase } from '../helpers/db.ts';
+import { TEST_SEED_SECRET, TEST_KEK } from '../helpers/secrets.ts';
 
 const database = await freshDatabase();
 const { db, pool } = database;
-const kek = resolveKek(undefined, false);
+const kek = TEST_KEK;
 
 const XSS_NAME = '<script>alert(1)</script>';
 const XSS_TOOL = '"><img src=x onerror=alert(1)>';
@@ -170,13 +165,13 @@ describe('the results dashboard', () => {
     const a = await upsertPersona(
       db,
       kek,
-      DEV_PERSONA_SEED_SECRET,
+      TEST_SEED_SECRET,
       def('xss@personas.test', XSS_NAME, 'adhd-student'),
     );
     const b = await upsertPersona(
       db,
       kek,
-      DEV_PERSONA_SEED_SECRET,
+      TEST_SEED_SECRET,
       def('ceo@personas.test', 'Busy CEO', 'ceo-busy'),
     );
     await pool.query('UPDATE personas SET paused = true WHERE id = $1', [b.personaId]);

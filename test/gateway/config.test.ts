@@ -96,29 +96,24 @@ describe('key-encryption key', () => {
     const c = loadGatewayConfig({ NODE_ENV: 'production' });
     assert.equal(c.production, true);
     assert.throws(
-      () => resolveKek(c.vaultKek, c.production),
+      () => resolveKek(c),
       (err: Error) =>
         err instanceof InsecureKekError && /VAULT_KEK is unset in production mode/.test(err.message),
     );
   });
 
-  test('the gateway itself will not start in production on the development key', async () => {
-    await assert.rejects(startTestGateway({ NODE_ENV: 'production' }), InsecureKekError);
+  test('the gateway itself will not start in production without a key', async () => {
+    await assert.rejects(startTestGateway({ NODE_ENV: 'production', VAULT_KEK: '' }), InsecureKekError);
   });
 
   test('NODE_ENV=production with an empty VAULT_KEK is the same refusal', () => {
     const c = loadGatewayConfig({ NODE_ENV: 'production', VAULT_KEK: '' });
-    assert.throws(() => resolveKek(c.vaultKek, c.production), InsecureKekError);
+    assert.throws(() => resolveKek(c), InsecureKekError);
   });
 
-  test('production with a configured VAULT_KEK uses it; development falls back to a fixed key', () => {
+  test('production with a configured VAULT_KEK uses it', () => {
     const kek = randomBytes(32);
     const prod = loadGatewayConfig({ NODE_ENV: 'production', VAULT_KEK: kek.toString('base64') });
-    assert.ok(resolveKek(prod.vaultKek, prod.production).equals(kek));
-
-    const dev = loadGatewayConfig({});
-    const a = resolveKek(dev.vaultKek, dev.production);
-    assert.equal(a.length, 32);
-    assert.ok(a.equals(resolveKek(undefined, false)), 'the development key is stable across restarts');
+    assert.ok(resolveKek(prod).equals(kek));
   });
 });

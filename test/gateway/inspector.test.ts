@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
 import { startTestGateway } from '../helpers/gateway.ts';
+import { TEST_KEK_B64 } from '../helpers/secrets.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -16,7 +17,11 @@ const PERSONAS = path.join(ROOT, 'scripts/bin/personas.js');
 // Fixed (and not the default http://localhost:3069), so the token the CLI issues carries the issuer
 // the test gateway expects only if the env really reaches the CLI (issuer defaults to
 // GATEWAY_PUBLIC_URL); nothing listens there, it is only the issuer and an allowed Host.
-const GATEWAY_ENV = { GATEWAY_PUBLIC_URL: 'http://localhost:39069', LOG_LEVEL: 'silent' };
+const GATEWAY_ENV = {
+  GATEWAY_PUBLIC_URL: 'http://localhost:39069',
+  LOG_LEVEL: 'silent',
+  VAULT_KEK: TEST_KEK_B64,
+};
 
 /**
  * The environment of a child process: the parent's, without anything that would make the child's

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after } from 'node:test';
 import { freePort } from '../../lib/net/free-port.ts';
+import { TEST_SECRET_ENV } from './secrets.ts';
 
 /**
  * Runs the real `personas worker` command in a child process (so a test can SIGKILL it), with the
@@ -12,6 +13,7 @@ export async function spawnWorker(
   const child = spawn(process.execPath, ['scripts/bin/personas.js', 'worker'], {
     env: {
       ...process.env,
+      ...TEST_SECRET_ENV,
       LOG_LEVEL: 'warn',
       WORKER_METRICS_PORT: '0',
       WORKER_SDK_METRICS_PORT: String(await freePort()),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { TEST_SECRET_ENV } from './secrets.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = path.join(REPO_ROOT, 'scripts/bin/personas.js');
@@ -30,8 +31,8 @@ export function runCli(
     ...process.env,
     NODE_TEST_CONTEXT: undefined,
     NODE_ENV: undefined,
-    PERSONA_SEED_SECRET: undefined,
-    VAULT_KEK: undefined,
+    // The tests' own secrets, so a CLI child agrees with the test's gateway and worker.
+    ...TEST_SECRET_ENV,
     POLICY_MODE: undefined,
     LOG_LEVEL: undefined,
     DATABASE_URL: UNREACHABLE_DATABASE_URL,

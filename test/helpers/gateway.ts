@@ -8,6 +8,7 @@ import { signupUser, type SignupInput } from '../../lib/product/signup.ts';
 import { issueToken } from '../../mcp-gateway/identity/tokens.ts';
 import type { ToolSpec } from '../../mcp-gateway/tools/tool-spec.ts';
 import { freshDatabase, testLogger } from './db.ts';
+import { TEST_KEK_B64 } from './secrets.ts';
 
 export interface TestGateway extends RunningGateway {
   config: GatewayConfig;
@@ -30,9 +31,14 @@ export async function startTestGateway(
   opts: { registry?: readonly ToolSpec[] } = {},
 ): Promise<TestGateway> {
   const database = await freshDatabase();
-  const config = loadGatewayConfig({ GATEWAY_PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const config = loadGatewayConfig({
+    GATEWAY_PORT: '0',
+    LOG_LEVEL: 'silent',
+    VAULT_KEK: TEST_KEK_B64,
+    ...env,
+  });
   const gateway = await startGateway(config, testLogger, { database, registry: opts.registry });
-  const kek = resolveKek(config.vaultKek, config.production);
+  const kek = resolveKek(config);
   const clients: Client[] = [];
   after(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => {})));

@@ -9,8 +9,6 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
-import { resolveKek } from '../../lib/product/kek.ts';
-import { DEV_PERSONA_SEED_SECRET } from '../../lib/personas/password.ts';
 import { upsertPersona, type PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 import type { personaTick } from '../../workflows/persona-tick.ts';
@@ -20,6 +18,7 @@ import { loadWorkerConfig } from '../../workers/config.ts';
 import { bundleWorkflows, createTickWorker } from '../../workers/tick-worker.ts';
 import { testLogger } from './db.ts';
 import { startTestGateway, type TestGateway } from './gateway.ts';
+import { TEST_SEED_SECRET, TEST_KEK, TEST_SECRET_ENV } from './secrets.ts';
 
 // The SDK runtime is process-wide and must be configured before the first connection: keep the
 // worker's own logging to warnings so test output stays readable.
@@ -79,8 +78,8 @@ export async function startTickEnv(
 ): Promise<TickEnv> {
   const address = requireTemporal();
   const gw = await startTestGateway(opts.gatewayEnv);
-  const kek = resolveKek(gw.config.vaultKek, false);
-  const { personaId } = await upsertPersona(gw.database.db, kek, DEV_PERSONA_SEED_SECRET, {
+  const kek = TEST_KEK;
+  const { personaId } = await upsertPersona(gw.database.db, kek, TEST_SEED_SECRET, {
     ...DEFAULT_PERSONA,
     ...opts.persona,
   });
@@ -89,6 +88,7 @@ export async function startTickEnv(
   const native = await NativeConnection.connect({ address });
   const taskQueue = `test-${randomUUID()}`;
   const workerConfig = loadWorkerConfig({
+    ...TEST_SECRET_ENV,
     GATEWAY_URL: gw.url,
     LLM_PROVIDER: 'scripted',
     LOG_LEVEL: 'silent',

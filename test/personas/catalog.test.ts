@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
-import { resolveKek } from '../../lib/product/kek.ts';
 import {
   ARCHETYPES,
   CatalogError,
@@ -9,10 +8,10 @@ import {
   loadCatalog,
   parseCatalog,
 } from '../../lib/personas/catalog.ts';
-import { DEV_PERSONA_SEED_SECRET } from '../../lib/personas/password.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';
 import { runCli, tempDir } from '../helpers/cli.ts';
 import { freshDatabase } from '../helpers/db.ts';
+import { TEST_SEED_SECRET, TEST_KEK } from '../helpers/secrets.ts';
 
 const realText = await readFile(DEFAULT_CATALOG, 'utf8');
 const real = JSON.parse(realText) as { version: number; personas: Record<string, unknown>[] };
@@ -244,12 +243,7 @@ describe('`personas seed` with a bad catalog exits non-zero and writes nothing',
   const database = await freshDatabase();
   const env = { DATABASE_URL: database.url };
   // Seeded first, so that "nothing written" also means "nothing updated".
-  const seeded = await seedPersonas(
-    database.db,
-    resolveKek(undefined, false),
-    DEV_PERSONA_SEED_SECRET,
-    parseCatalog(realText),
-  );
+  const seeded = await seedPersonas(database.db, TEST_KEK, TEST_SEED_SECRET, parseCatalog(realText));
   assert.equal(seeded.created, real.personas.length);
   const files = await tempDir();
 

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { resolveKek } from '../../lib/product/kek.ts';
 import { signupUser } from '../../lib/product/signup.ts';
 import { loadCatalog } from '../../lib/personas/catalog.ts';
 import { deletePersonaUsers, NotAPersonaError } from '../../lib/personas/delete-persona.ts';
-import { DEV_PERSONA_SEED_SECRET, derivePersonaPassword } from '../../lib/personas/password.ts';
+import { derivePersonaPassword } from '../../lib/personas/password.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';
 import { todos } from '../../schema/index.ts';
 import { runCli, tempDir } from '../helpers/cli.ts';
 import { freshDatabase } from '../helpers/db.ts';
+import { TEST_SEED_SECRET, TEST_KEK } from '../helpers/secrets.ts';
 
 const database = await freshDatabase();
 const { db, pool } = database;
-const kek = resolveKek(undefined, false);
+const kek = TEST_KEK;
 const catalog = await loadCatalog();
 const files = await tempDir();
 
@@ -22,13 +22,13 @@ const count = async (sql: string, params: unknown[] = []) =>
 
 // The world cleanup runs in: the catalog's personas, humans and a system user who must survive, a
 // todo for everyone, and a persona user whose persona row never got written (a seed that died).
-await seedPersonas(db, kek, DEV_PERSONA_SEED_SECRET, catalog);
+await seedPersonas(db, kek, TEST_SEED_SECRET, catalog);
 const human = await signupUser(db, kek, { email: 'alice@example.com', password: 'alice has a password' });
 const system = await signupUser(db, kek, { email: 'ops@example.com', kind: 'system' });
 const orphanEmail = 'orphan@personas.test';
 await signupUser(db, kek, {
   email: orphanEmail,
-  password: derivePersonaPassword(DEV_PERSONA_SEED_SECRET, orphanEmail),
+  password: derivePersonaPassword(TEST_SEED_SECRET, orphanEmail),
   passwordScheme: 'sha256',
   kind: 'persona',
 });

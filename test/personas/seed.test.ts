@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { resolveKek } from '../../lib/product/kek.ts';
 import { loadCatalog } from '../../lib/personas/catalog.ts';
-import { DEV_PERSONA_SEED_SECRET, derivePersonaPassword } from '../../lib/personas/password.ts';
+import { derivePersonaPassword } from '../../lib/personas/password.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';
 import type { PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
 import { runCli, tempDir } from '../helpers/cli.ts';
 import { startTestGateway } from '../helpers/gateway.ts';
+import { TEST_SEED_SECRET, TEST_KEK } from '../helpers/secrets.ts';
 
 // One real gateway on one scratch database: seeding writes into it, logins go through it.
 const gw = await startTestGateway();
 const { db, pool } = gw.database;
-const kek = resolveKek(gw.config.vaultKek, gw.config.production);
+const kek = TEST_KEK;
 const catalog = await loadCatalog();
 const files = await tempDir();
 const env = { DATABASE_URL: gw.database.url };
@@ -38,7 +38,7 @@ const newcomer = (email: string): PersonaDefinition => ({ ...catalog[0]!, email,
 
 describe('seeding the catalog', () => {
   test('twice: first every persona is created, then every persona is unchanged', async () => {
-    const first = await seedPersonas(db, kek, DEV_PERSONA_SEED_SECRET, catalog);
+    const first = await seedPersonas(db, kek, TEST_SEED_SECRET, catalog);
     assert.equal(first.dryRun, false);
     assert.deepEqual([first.created, first.updated, first.unchanged], [catalog.length, 0, 0]);
     assert.deepEqual(
@@ -47,7 +47,7 @@ describe('seeding the catalog', () => {
     );
     assert.ok(first.results.every((r) => r.outcome === 'created' && r.personaId));
 
-    const second = await seedPersonas(db, kek, DEV_PERSONA_SEED_SECRET, catalog, { concurrency: 3 });
+    const second = await seedPersonas(db, kek, TEST_SEED_SECRET, catalog, { concurrency: 3 });
     assert.deepEqual([second.created, second.updated, second.unchanged], [0, 0, catalog.length]);
     assert.deepEqual(
       second.results.map((r) => r.personaId),
@@ -99,14 +99,14 @@ describe('seeding the catalog', () => {
       assert.equal(row.paused, false);
       // The password itself is never stored, only a hash of it.
       assert.ok(row.password_hash, `${def.email} has no password hash`);
-      assert.ok(!row.password_hash.includes(derivePersonaPassword(DEV_PERSONA_SEED_SECRET, def.email)));
+      assert.ok(!row.password_hash.includes(derivePersonaPassword(TEST_SEED_SECRET, def.email)));
       assert.deepEqual(await shape(row.id), humanShape, def.email);
     }
   });
 
   test('the derived password logs in through the real gateway; another secret’s does not', async () => {
     for (const def of catalog) {
-      const res = await login(def.email, derivePersonaPassword(DEV_PERSONA_SEED_SECRET, def.email));
+      const res = await login(def.email, derivePersonaPassword(TEST_SEED_SECRET, def.email));
       assert.equal(res.status, 200, `${def.email}: ${await res.clone().text()}`);
       const body = (await res.json()) as { access_token: string; token_type: string; user_id: string };
       assert.equal(body.token_type, 'Bearer');
@@ -130,7 +130,7 @@ describe('seeding the catalog', () => {
     const prompt = `${target.systemPrompt} Lately you have started reading on the train.`;
     const edited = catalog.map((p) => (p.email === target.email ? { ...p, systemPrompt: prompt } : p));
 
-    const summary = await seedPersonas(db, kek, DEV_PERSONA_SEED_SECRET, edited);
+    const summary = await seedPersonas(db, kek, TEST_SEED_SECRET, edited);
     assert.deepEqual([summary.created, summary.updated, summary.unchanged], [0, 1, catalog.length - 1]);
     assert.deepEqual(
       summary.results.filter((r) => r.outcome === 'updated').map((r) => r.email),
@@ -140,8 +140,8 @@ describe('seeding the catalog', () => {
     assert.deepEqual([after.id, after.user_id, after.system_prompt], [before.id, before.user_id, prompt]);
 
     // Back to the catalog as it is: one update again, then nothing left to do.
-    assert.equal((await seedPersonas(db, kek, DEV_PERSONA_SEED_SECRET, catalog)).updated, 1);
-    assert.equal((await seedPersonas(db, kek, DEV_PERSONA_SEED_SECRET, catalog)).unchanged, catalog.length);
+    assert.equal((await seedPersonas(db, kek, TEST_SEED_SECRET, catalog)).updated, 1);
+    assert.equal((await seedPersonas(db, kek, TEST_SEED_SECRET, catalog)).unchanged, catalog.length);
   });
 
   test('`personas seed --dry-run` reports what would happen and writes nothing', async () => {
@@ -179,7 +179,7 @@ describe('seeding the catalog', () => {
     assert.deepEqual(await snapshot(), before);
 
     // The same, in process and as data.
-    const summary = await seedPersonas(db, kek, DEV_PERSONA_SEED_SECRET, defs, { dryRun: true });
+    const summary = await seedPersonas(db, kek, TEST_SEED_SECRET, defs, { dryRun: true });
     assert.deepEqual(
       [summary.dryRun, summary.created, summary.updated, summary.unchanged],
       [true, 1, 1, catalog.length - 1],
@@ -196,7 +196,7 @@ describe('seeding the catalog', () => {
 
     for (const dryRun of [true, false]) {
       await assert.rejects(
-        seedPersonas(db, kek, DEV_PERSONA_SEED_SECRET, defs, { dryRun, concurrency: 8 }),
+        seedPersonas(db, kek, TEST_SEED_SECRET, defs, { dryRun, concurrency: 8 }),
         /taken@personas\.test already belongs to a human account; a persona cannot take it over/,
       );
       assert.deepEqual(await snapshot(), before, dryRun ? 'dry run' : 'seed');
@@ -212,14 +212,17 @@ describe('seeding the catalog', () => {
 
     for (const [name, secret] of [
       ['without PERSONA_SEED_SECRET', undefined],
-      ['with the development secret', DEV_PERSONA_SEED_SECRET],
+      ['with the formerly published development secret', 'persona-runner-dev-seed-secret'],
     ] as const) {
       test(`\`personas seed\` ${name} exits non-zero naming PERSONA_SEED_SECRET and writes nothing`, async () => {
         const file = await catalogFile(`prod-${secret ? 'dev' : 'unset'}.json`, [newcomer(email)]);
         const before = await snapshot();
         const r = await runCli(['seed', '--catalog', file], { ...prodEnv, PERSONA_SEED_SECRET: secret });
         assert.notEqual(r.code, 0, r.stdout);
-        assert.match(r.stderr, /PERSONA_SEED_SECRET is unset or the development value in production mode/);
+        assert.match(
+          r.stderr,
+          /PERSONA_SEED_SECRET is unset \(or a published development value\) in production mode/,
+        );
         assert.doesNotMatch(r.stdout, /created/);
         assert.deepEqual(await snapshot(), before);
       });
@@ -232,7 +235,7 @@ describe('seeding the catalog', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /created 1 · updated 0 · unchanged 0/);
       assert.equal((await login(email, derivePersonaPassword(secret, email))).status, 200);
-      assert.equal((await login(email, derivePersonaPassword(DEV_PERSONA_SEED_SECRET, email))).status, 401);
+      assert.equal((await login(email, derivePersonaPassword(TEST_SEED_SECRET, email))).status, 401);
     });
   });
 });

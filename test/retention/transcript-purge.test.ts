@@ -8,9 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { DEV_PERSONA_SEED_SECRET } from '../../lib/personas/password.ts';
 import { upsertPersona } from '../../lib/personas/upsert-persona.ts';
-import { resolveKek } from '../../lib/product/kek.ts';
 import { ensurePurgeSchedule } from '../../lib/schedules/purge-schedule.ts';
 import { resolveTemporal } from '../../lib/temporal/connect.ts';
 import { loadWorkerConfig } from '../../workers/config.ts';
@@ -24,11 +22,13 @@ import {
 import { freshDatabase, testLogger } from '../helpers/db.ts';
 // tick-env also installs the SDK runtime with quiet logging, before the worker below starts.
 import { DEFAULT_PERSONA } from '../helpers/tick-env.ts';
+import { TEST_SEED_SECRET, TEST_KEK, TEST_SECRET_ENV } from '../helpers/secrets.ts';
 
 const database = await freshDatabase();
 const pool = database.pool;
 const taskQueue = `test-purge-${randomUUID()}`;
 const config = loadWorkerConfig({
+  ...TEST_SECRET_ENV,
   TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
   TEMPORAL_TASK_QUEUE: taskQueue,
   WORKER_METRICS_PORT: '0',
@@ -50,14 +50,9 @@ after(async () => {
   await connection.close();
 });
 
-const { personaId } = await upsertPersona(
-  database.db,
-  resolveKek(undefined, false),
-  DEV_PERSONA_SEED_SECRET,
-  {
-    ...DEFAULT_PERSONA,
-  },
-);
+const { personaId } = await upsertPersona(database.db, TEST_KEK, TEST_SEED_SECRET, {
+  ...DEFAULT_PERSONA,
+});
 
 /** A tick with `parts` transcript parts, all created `daysAgo` days ago; returns the tick id. */
 async function tickWithParts(parts: number, daysAgo: number): Promise<string> {

@@ -3,9 +3,7 @@ import { after, test } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
-import { resolveKek } from '../../lib/product/kek.ts';
 import { livePersonas } from '../../lib/personas/live-personas.ts';
-import { DEV_PERSONA_SEED_SECRET } from '../../lib/personas/password.ts';
 import { upsertPersona } from '../../lib/personas/upsert-persona.ts';
 import { runningTicks, setPaused } from '../../lib/schedules/control.ts';
 import { scheduleIdFor } from '../../lib/schedules/persona-schedule.ts';
@@ -26,6 +24,7 @@ import {
 import { DEFAULT_PERSONA, sharedBundle, startTickEnv } from '../helpers/tick-env.ts';
 import { gate, waitUntil } from '../helpers/wait.ts';
 import { freshNamespace, requireTemporal } from './helpers.ts';
+import { TEST_SEED_SECRET, TEST_KEK, TEST_SECRET_ENV } from '../helpers/secrets.ts';
 
 // The global kill switch (`personas pause --all` / `resume --all`) against real schedules and a
 // real running tick. `pause --all` signals every running tick in the namespace, so this file
@@ -36,7 +35,7 @@ const env = await startTickEnv({ noWorker: true });
 const { namespace, client } = await freshNamespace();
 const db = env.gw.database.db;
 const otherId = (
-  await upsertPersona(db, resolveKek(env.gw.config.vaultKek, false), DEV_PERSONA_SEED_SECRET, {
+  await upsertPersona(db, TEST_KEK, TEST_SEED_SECRET, {
     ...DEFAULT_PERSONA,
     email: 'kai@personas.test',
     displayName: 'Kai',
@@ -48,7 +47,12 @@ const ids = [env.personaId, otherId];
 
 const native = await NativeConnection.connect({ address: requireTemporal() });
 const deps = buildActivityDeps(
-  loadWorkerConfig({ GATEWAY_URL: env.gw.url, LLM_PROVIDER: 'scripted', LOG_LEVEL: 'silent' }),
+  loadWorkerConfig({
+    ...TEST_SECRET_ENV,
+    GATEWAY_URL: env.gw.url,
+    LLM_PROVIDER: 'scripted',
+    LOG_LEVEL: 'silent',
+  }),
   db,
   testLogger,
   { llm: new AnthropicProvider('claude-sonnet-4-6', { apiKey: 'sk-ant-test-pause-all', baseURL: fake.url }) },

@@ -4,9 +4,7 @@ import { test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleDescription } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { resolveKek } from '../../lib/product/kek.ts';
 import { livePersonas, type LivePersona } from '../../lib/personas/live-personas.ts';
-import { DEV_PERSONA_SEED_SECRET } from '../../lib/personas/password.ts';
 import { upsertPersona, type PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
 import { cadenceSpec, type Cadence } from '../../lib/schedules/cadence.ts';
 import { CATCHUP_WINDOW, scheduleFingerprint, scheduleIdFor } from '../../lib/schedules/persona-schedule.ts';
@@ -17,6 +15,7 @@ import { personas } from '../../schema/index.ts';
 import { freshDatabase } from '../helpers/db.ts';
 import { waitUntil } from '../helpers/wait.ts';
 import { freshNamespace } from './helpers.ts';
+import { TEST_SEED_SECRET, TEST_KEK } from '../helpers/secrets.ts';
 
 // Real Temporal Schedules on the test dev server, in a namespace of this file's own, for personas
 // in a database of its own. The task queue has no worker: ticks the schedules start just wait.
@@ -24,7 +23,7 @@ const database = await freshDatabase();
 const db = database.db;
 const { client } = await freshNamespace();
 const taskQueue = `schedules-${randomUUID()}`;
-const kek = resolveKek(undefined, false);
+const kek = TEST_KEK;
 
 const persona = (email: string, cadence: Cadence, timezone: string): PersonaDefinition => ({
   email,
@@ -36,7 +35,7 @@ const persona = (email: string, cadence: Cadence, timezone: string): PersonaDefi
   timezone,
 });
 const seed = async (def: PersonaDefinition) =>
-  (await upsertPersona(db, kek, DEV_PERSONA_SEED_SECRET, def)).personaId;
+  (await upsertPersona(db, kek, TEST_SEED_SECRET, def)).personaId;
 
 const hourlyId = await seed(persona('hana@personas.test', 'hourly', 'Asia/Tokyo'));
 const dailyId = await seed(persona('nate@personas.test', 'daily', 'America/New_York'));

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
-import { derivePersonaPassword, DEV_PERSONA_SEED_SECRET } from '../../lib/personas/password.ts';
+import { derivePersonaPassword } from '../../lib/personas/password.ts';
 import {
   endTurn,
   ratingTurn,
@@ -13,6 +13,7 @@ import {
   toolUse,
 } from '../helpers/fake-messages-api.ts';
 import { DEFAULT_PERSONA, startTickEnv } from '../helpers/tick-env.ts';
+import { TEST_SEED_SECRET } from '../helpers/secrets.ts';
 
 const API_KEY = 'sk-ant-test-0123456789-SECRET';
 const fake = await startFakeMessagesApi();
@@ -229,7 +230,7 @@ test('no secret in workflow history: not the JWT, the derived password, nor the 
     .map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'))
     .join('\n');
   const jwt = await env.deps.sessions.token(env.personaId);
-  const password = derivePersonaPassword(DEV_PERSONA_SEED_SECRET, DEFAULT_PERSONA.email);
+  const password = derivePersonaPassword(TEST_SEED_SECRET, DEFAULT_PERSONA.email);
   for (const [name, secret] of [
     ['JWT', jwt],
     ['password', password],

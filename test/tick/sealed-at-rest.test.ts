@@ -8,9 +8,7 @@ import { test } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import { decryptValue } from '../../lib/product/aes-gcm.ts';
-import { resolveKek } from '../../lib/product/kek.ts';
 import { loadMasterKey } from '../../lib/product/vault.ts';
-import { DEV_PERSONA_SEED_SECRET } from '../../lib/personas/password.ts';
 import { upsertPersona } from '../../lib/personas/upsert-persona.ts';
 import {
   isSealedPart,
@@ -30,6 +28,7 @@ import {
 import { plaintextHits, searchableHistory } from '../helpers/plaintext-scan.ts';
 import { DEFAULT_PERSONA, startTickEnv } from '../helpers/tick-env.ts';
 import { structuredOf, textOf } from '../helpers/tool-results.ts';
+import { TEST_SEED_SECRET, TEST_KEK } from '../helpers/secrets.ts';
 
 const fake = await startFakeMessagesApi();
 const anthropic = new AnthropicProvider('claude-sonnet-4-6', { apiKey: 'sk-ant-test', baseURL: fake.url });
@@ -38,7 +37,7 @@ const env = await startTickEnv({
   persona: { moduleMix: { notes: 0.5, journal: 0.5 } },
 });
 const pool = env.gw.database.pool;
-const kek = resolveKek(env.gw.config.vaultKek, false);
+const kek = TEST_KEK;
 /** A word that appears nowhere but in the body written with it. */
 const marker = (word: string) => `${word}${randomUUID().slice(0, 8)}`;
 
@@ -191,7 +190,7 @@ test('direct idempotent calls: stored results are sealed with the user’s key, 
 
 test('a zero-knowledge persona: parts are sealed with its client-side key, withheld from the server', async () => {
   const email = 'zed-sealed@personas.test';
-  const { personaId } = await upsertPersona(env.gw.database.db, kek, DEV_PERSONA_SEED_SECRET, {
+  const { personaId } = await upsertPersona(env.gw.database.db, kek, TEST_SEED_SECRET, {
     ...DEFAULT_PERSONA,
     email,
     displayName: 'Zed',
@@ -235,10 +234,7 @@ test('a zero-knowledge persona: parts are sealed with its client-side key, withh
       await vaultTranscriptKey(env.gw.database.db, kek, await userOf(personaId)),
     );
     assert.equal(server.state, 'withheld');
-    assert.equal(
-      openTranscriptPart(p.content, personaTranscriptKey(DEV_PERSONA_SEED_SECRET, email)).state,
-      'open',
-    );
+    assert.equal(openTranscriptPart(p.content, personaTranscriptKey(TEST_SEED_SECRET, email)).state, 'open');
   }
   await assertNowhereInPlaintext([wren], [handle]);
 });
