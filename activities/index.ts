@@ -1,4 +1,6 @@
 import type { ActivityDeps } from './deps.ts';
+import { createCloseCampaign } from './campaigns/close-campaign.ts';
+import { createOpenCampaign } from './campaigns/open-campaign.ts';
 import { createPurgeTranscriptBatch } from './retention/purge-transcripts.ts';
 import { createLogin } from './tick/login.ts';
 import { createModelCall } from './tick/model-call.ts';
@@ -8,7 +10,7 @@ import { createToolCall } from './tick/tool-call.ts';
 
 export type { ActivityDeps } from './deps.ts';
 
-/** The worker's activities (the tick's and the transcript purge's), built once with injected dependencies. */
+/** The worker's activities (the tick's, the transcript purge's and the campaign's), built once with injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
     login: createLogin(deps),
@@ -17,6 +19,8 @@ export function createActivities(deps: ActivityDeps) {
     rate: createRating(deps),
     persistTick: createPersist(deps),
     purgeTranscriptBatch: createPurgeTranscriptBatch(deps),
+    openCampaign: createOpenCampaign(deps),
+    closeCampaign: createCloseCampaign(deps),
   };
 }
 

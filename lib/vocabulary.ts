@@ -23,6 +23,10 @@ export type TickStatusName = (typeof TICK_STATUSES)[number];
 /** How a tick can end (what the workflow returns and persists). */
 export type TickOutcome = Exclude<TickStatusName, 'running'>;
 
+/** A campaign's status (campaigns table); `running` until its summary is written. */
+export const CAMPAIGN_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
 export const TICK_PHASES = ['starting', 'login', 'main', 'rating', 'persist', 'done'] as const;
 export type TickPhase = (typeof TICK_PHASES)[number];
 

@@ -15,6 +15,7 @@ import {
 import { sql } from 'drizzle-orm';
 import { timestamps } from './columns.ts';
 import { users } from './users.ts';
+import { campaigns } from './campaigns.ts';
 import { ACTION_OUTCOMES, CADENCES, ERROR_CLASSES, TICK_STATUSES } from '../lib/vocabulary.ts';
 
 export const personaCadence = pgEnum('persona_cadence', CADENCES);
@@ -75,8 +76,15 @@ export const personaTicks = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     durationMs: integer('duration_ms'),
+    /** Set for ticks a campaign started: which campaign, which trial (1…K) and the trial's seed. */
+    campaignId: text('campaign_id').references(() => campaigns.id, { onDelete: 'set null' }),
+    trial: integer('trial'),
+    trialSeed: text('trial_seed'),
   },
-  (t) => [index('persona_ticks_persona_idx').on(t.personaId, t.startedAt)],
+  (t) => [
+    index('persona_ticks_persona_idx').on(t.personaId, t.startedAt),
+    index('persona_ticks_campaign_idx').on(t.campaignId, t.personaId, t.trial),
+  ],
 );
 
 /** The tick and persona every action and feedback row belongs to (deleted with either). */

@@ -101,7 +101,12 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
     state.phase = 'login';
     const session = await step(() =>
       login.executeWithOptions({ summary: 'login' }, [
-        { personaId: input.personaId, tickId: info.workflowId, runId: info.runId },
+        {
+          personaId: input.personaId,
+          tickId: info.workflowId,
+          runId: info.runId,
+          ...(input.campaign && { campaign: input.campaign }),
+        },
       ]),
     );
     upsertMemo({ provider: session.provider, model: session.model });
@@ -128,7 +133,12 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
       const round = state.round;
       const res = await step(() =>
         modelCall.executeWithOptions({ summary: `model · round ${round + 1}` }, [
-          { tickId: state.tickId, personaId: input.personaId, round },
+          {
+            tickId: state.tickId,
+            personaId: input.personaId,
+            round,
+            ...(input.campaign && { seed: input.campaign.trialSeed }),
+          },
         ]),
       );
       state.addUsage(res.usage, res.costUsd);

@@ -28,6 +28,15 @@ export const DEFAULT_BUDGETS: TickBudgets = {
 export interface TickInput {
   personaId: string;
   budgets?: Partial<TickBudgets>;
+  /** Set when a campaign started the tick: recorded on its row, and its seed drives the scripted persona. */
+  campaign?: TickCampaign;
+}
+
+/** A campaign trial: which campaign, which trial (1…K), and the trial's seed. */
+export interface TickCampaign {
+  campaignId: string;
+  trial: number;
+  trialSeed: string;
 }
 
 export interface TickResult {
@@ -228,6 +237,7 @@ export interface LoginInput {
   personaId: string;
   tickId: string;
   runId: string;
+  campaign?: TickCampaign;
 }
 
 export interface LoginResult {
@@ -247,6 +257,8 @@ export interface ModelCallInput {
   personaId: string;
   round: number;
   maxTokens?: number;
+  /** The scripted persona's seed (a campaign's trial seed); the tick id when absent. */
+  seed?: string;
 }
 
 export interface ModelCallResult {

@@ -28,6 +28,11 @@ export function createLogin(deps: ActivityDeps) {
         runId,
         provider: deps.llm.kind,
         model: deps.llm.model,
+        ...(input.campaign && {
+          campaignId: input.campaign.campaignId,
+          trial: input.campaign.trial,
+          trialSeed: input.campaign.trialSeed,
+        }),
       })
       .onConflictDoUpdate({ target: personaTicks.id, set: { runId, status: 'running' } });
     return {

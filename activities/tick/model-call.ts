@@ -58,7 +58,7 @@ export function createModelCall(deps: ActivityDeps) {
           moduleMix: persona.moduleMix,
           toolModules: catalog.modules,
         },
-        seed: input.tickId,
+        seed: input.seed ?? input.tickId,
       });
       deps.metrics.modelCalls.inc({ provider: deps.llm.kind, outcome: 'ok' });
     } catch (err) {
