@@ -50,9 +50,11 @@ export class UpstreamConnection {
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private firstAttempt: Promise<void>;
+  /** The attempt in progress, so a call that arrives meanwhile waits for it instead of failing. */
+  private attemptInProgress: Promise<void>;
 
   constructor(private readonly opts: ConnectionOptions) {
-    this.firstAttempt = this.connect();
+    this.firstAttempt = this.attemptInProgress = this.connect();
   }
 
   /** Resolves once the first connection attempt has succeeded or failed (never rejects). */
@@ -136,7 +138,7 @@ export class UpstreamConnection {
     const delay = Math.min(b.maxMs, b.initialMs * 2 ** this.attempt++);
     this.opts.logger.warn({ product: this.opts.product, reason, retryInMs: delay }, 'upstream unavailable');
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.connect(), delay);
+    this.retryTimer = setTimeout(() => void (this.attemptInProgress = this.connect()), delay);
     this.retryTimer.unref();
   }
 
@@ -150,20 +152,26 @@ export class UpstreamConnection {
 
   /** Calls a tool; transport failures mark the session lost (so the next call gets a fresh one). */
   async callTool(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<CallToolResult> {
-    const client = this.client;
-    if (!client || this.state !== 'up')
-      throw new UpstreamUnavailableError(
-        `${this.opts.product} is ${this.state === 'closed' ? 'closed' : 'not connected'}${this.lastError ? ` (${this.lastError})` : ''}`,
-      );
+    // Counted from the start (also while waiting for a connect), so an idle sweep never closes it.
     this.inFlight++;
     this.lastUsed = Date.now();
     try {
-      return (await client.callTool({ name, arguments: args }, undefined, {
-        timeout: timeoutMs,
-      })) as CallToolResult;
-    } catch (err) {
-      if (isTransportFailure(err)) this.lost(client, describe(err));
-      throw err;
+      if (this.state === 'connecting') await this.attemptInProgress;
+      const client = this.client;
+      if (!client || this.state !== 'up') {
+        const why = this.state === 'closed' ? 'closed' : 'not connected';
+        throw new UpstreamUnavailableError(
+          `${this.opts.product} is ${why}${this.lastError ? ` (${this.lastError})` : ''}`,
+        );
+      }
+      try {
+        return (await client.callTool({ name, arguments: args }, undefined, {
+          timeout: timeoutMs,
+        })) as CallToolResult;
+      } catch (err) {
+        if (isTransportFailure(err)) this.lost(client, describe(err));
+        throw err;
+      }
     } finally {
       this.inFlight--;
       this.lastUsed = Date.now();

@@ -1,36 +1,14 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { startTestGateway } from '../helpers/gateway.ts';
-import { scratchDir, startEverything, writeProducts } from '../helpers/products.ts';
+import { recordingProxy, scratchDir, startEverything, writeProducts } from '../helpers/products.ts';
 import { textOf } from '../helpers/tool-results.ts';
 
 // server-everything (real, from npm) in its Streamable HTTP mode, behind a pass-through proxy that
-// records the Authorization headers the upstream receives.
+// records the headers the upstream receives.
 const everything = await startEverything();
-const seenAuth: string[] = [];
-const proxy = http.createServer((req, res) => {
-  seenAuth.push(String(req.headers.authorization));
-  const up = http.request(
-    { host: '127.0.0.1', port: everything.port, path: req.url, method: req.method, headers: req.headers },
-    (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    },
-  );
-  up.on('error', () => res.destroy());
-  req.pipe(up);
-});
-await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-after(
-  () =>
-    new Promise<void>((r) => {
-      proxy.closeAllConnections();
-      proxy.close(() => r());
-    }),
-);
-const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/mcp`;
+const proxy = await recordingProxy(everything.port);
+const proxyUrl = proxy.url;
 
 const dir = await scratchDir();
 const productsFile = await writeProducts(dir, {
@@ -83,6 +61,7 @@ describe('an HTTP product through the gateway', () => {
   });
 
   test("the upstream gets the product's configured credentials, never the gateway's JWT", () => {
+    const seenAuth = proxy.seen.map((h) => String(h.authorization));
     assert.ok(seenAuth.length > 0);
     assert.ok(
       seenAuth.every((a) => a === 'Bearer upstream-token-for-tests'),
