@@ -28,11 +28,9 @@ const httpTransport = z.strictObject({
 });
 
 const productSchema = z.strictObject({
-  name: z
-    .string({ error: 'expected a string' })
-    .regex(PRODUCT_NAME, {
-      error: 'expected 1–32 of [a-zA-Z0-9_-], starting with a letter or digit, no "__"',
-    }),
+  name: z.string({ error: 'expected a string' }).regex(PRODUCT_NAME, {
+    error: 'expected 1–32 of [a-zA-Z0-9_-], starting with a letter or digit, no "__"',
+  }),
   transport: z.discriminatedUnion('type', [stdioTransport, httpTransport], {
     error: 'expected {"type":"stdio",…} or {"type":"http",…}',
   }),
@@ -50,6 +48,8 @@ const productSchema = z.strictObject({
   idleSeconds: z.number().int().min(1).default(300),
   /** per-user: at most this many upstream sessions (child processes for stdio) at once. */
   maxSessions: z.number().int().min(1).max(10_000).default(50),
+  /** Reconnection backoff doubles from 250 ms up to this. */
+  reconnectMaxSeconds: z.number().min(0.25).max(600).default(10),
 });
 
 const fileSchema = z.strictObject({

@@ -41,6 +41,16 @@ export function createServer(
       const meta = request.params._meta as Record<string, unknown> | undefined;
       return callUpstreamTool(deps, session, upstream.product, upstream.tool, request.params.arguments, meta);
     }
+    const down = spec ? undefined : federation?.unavailableProductFor(request.params.name);
+    if (down) {
+      const why = down.health().lastError ?? 'connecting';
+      return errorResult(
+        'infra',
+        'UPSTREAM_UNAVAILABLE',
+        `${down.config.name} is unavailable right now (${why}); this is not caused by your input: try again later.`,
+        { retryable: true },
+      );
+    }
     // Admin tools are in byName for everyone: for a non-admin the policy gate refuses (and counts) them.
     if (!spec) {
       return errorResult(

@@ -2,7 +2,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../lib/logger.ts';
 import type { ProductsConfig } from '../../lib/products/products-config.ts';
 import { ProductUpstream } from './product-upstream.ts';
-import type { ExposedTool } from './tool-mapping.ts';
+import { PRODUCT_SEPARATOR, type ExposedTool } from './tool-mapping.ts';
 
 /** Thrown at start when a product's tools cannot be exposed (the message says which and how to fix it). */
 export class FederationStartError extends Error {
@@ -80,6 +80,14 @@ export class Federation {
       if (tool) return { product, tool };
     }
     return undefined;
+  }
+
+  /**
+   * The product a name belongs to by its `<product>__` prefix, when that product is not up: a tool of
+   * a product that was down at start is not known yet, and calling it is an infra error, not a typo.
+   */
+  unavailableProductFor(name: string): ProductUpstream | undefined {
+    return this.products.find((p) => name.startsWith(`${p.config.name}${PRODUCT_SEPARATOR}`) && !p.isUp());
   }
 
   health() {

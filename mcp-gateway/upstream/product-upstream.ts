@@ -76,7 +76,7 @@ export class ProductUpstream {
       product: this.config.name,
       transport: this.resolve(user),
       logger: this.deps.logger,
-      backoff: this.deps.backoff,
+      backoff: this.deps.backoff ?? { initialMs: 250, maxMs: this.config.reconnectMaxSeconds * 1000 },
       onTools: (tools) => this.setTools(tools),
     });
   }
@@ -97,6 +97,11 @@ export class ProductUpstream {
         'upstream tools cannot be mapped',
       );
     }
+  }
+
+  /** Whether the product can take calls now (its main session is up). */
+  isUp(): boolean {
+    return this.main.state === 'up';
   }
 
   /** Waits for the first connection attempt of the main session. */
@@ -150,6 +155,7 @@ export class ProductUpstream {
             ? ('connecting' as const)
             : ('down' as const),
       tools: this.tools.length,
+      inFlight: [this.main, ...this.perUser.values()].reduce((n, c) => n + c.inFlight, 0),
       exposed: this.tools.map((t) => t.name),
       ...(this.config.isolation === 'per-user' ? { sessions: this.perUser.size } : {}),
       lastError: this.mappingError ?? this.main.lastError ?? null,
