@@ -15,6 +15,7 @@ import { createGatewayMetrics } from './metrics.ts';
 import { SlidingWindowRateLimiter } from './policy/rate-limiter.ts';
 import { toolRegistry } from './tools/index.ts';
 import type { ToolSpec } from './tools/tool-spec.ts';
+import { Federation } from './upstream/federation.ts';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -25,8 +26,17 @@ export interface GatewayDeps {
 }
 
 /** Builds the gateway's express app; the caller owns listening and the database. */
-export async function createGatewayApp({ config, db, logger, registry = toolRegistry }: GatewayDeps) {
+export async function createGatewayApp({ config, db, logger, registry: given }: GatewayDeps) {
+  const registry = given ?? (config.products.builtin ? toolRegistry : []);
   const kek = resolveKek(config);
+  // Upstream products connect in the background; one that is down does not stop the gateway.
+  const federation = config.products.products.length
+    ? await Federation.start(config.products, {
+        logger: logger.child({ component: 'upstream' }),
+        dataDir: config.dataDir,
+        seedSecret: config.seedSecret,
+      })
+    : undefined;
   const key = await ensureSigningKey(db, kek);
   const metrics = createGatewayMetrics();
   const verifier = createTokenVerifier({
@@ -40,6 +50,7 @@ export async function createGatewayApp({ config, db, logger, registry = toolRegi
     logger,
     metrics,
     registry,
+    federation,
     idleMs: config.sessionIdleMs,
     policy: {
       mode: config.policy.mode,
@@ -59,9 +70,13 @@ export async function createGatewayApp({ config, db, logger, registry = toolRegi
       .execute('SELECT 1')
       .then(() => true)
       .catch(() => false);
+    // A product that is down degrades the status but not the HTTP code: the gateway still serves.
+    const products = federation?.health() ?? [];
+    const productsOk = products.every((p) => p.status === 'up');
     res.status(dbOk ? 200 : 503).json({
-      status: dbOk ? 'ok' : 'degraded',
-      registry: { loaded: registry.length > 0, tools: registry.length },
+      status: dbOk && productsOk ? 'ok' : 'degraded',
+      registry: { loaded: registry.length + (federation?.tools().length ?? 0) > 0, tools: registry.length },
+      products,
       db: dbOk ? 'reachable' : 'unreachable',
       sessions: mcp.sessionCount(),
       policyMode: config.policy.mode,
@@ -90,5 +105,15 @@ export async function createGatewayApp({ config, db, logger, registry = toolRegi
   );
   app.use(errorHandler(logger));
 
-  return { app, metrics, signingKey: key, kek, close: () => mcp.closeAll() };
+  return {
+    app,
+    metrics,
+    signingKey: key,
+    kek,
+    federation,
+    close: async () => {
+      await mcp.closeAll();
+      await federation?.close();
+    },
+  };
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { baseEnvShape, toBaseConfig, type BaseConfig } from '../lib/config/base.ts';
 import { envInt, envList, envPort, parseEnv } from '../lib/config/env.ts';
 import { vaultKekEnv } from '../lib/product/kek.ts';
+import { resolveSeedSecret } from '../lib/personas/password.ts';
+import { BUILTIN_ONLY, loadProductsFile, type ProductsConfig } from '../lib/products/products-config.ts';
 
 export const POLICY_MODES = ['off', 'log-only', 'enforce'] as const;
 export type PolicyMode = (typeof POLICY_MODES)[number];
@@ -28,6 +30,8 @@ const gatewayEnvShape = {
     .default('log-only'),
   POLICY_RATE_LIMIT: envInt(30, 1),
   POLICY_RATE_WINDOW_SECONDS: envInt(60, 1),
+  PERSONA_PRODUCTS: z.string().optional(),
+  PERSONA_SEED_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
 };
 
 export interface GatewayConfig extends BaseConfig {
@@ -48,10 +52,17 @@ export interface GatewayConfig extends BaseConfig {
   /** Key-encryption key; undefined means one generated into the data dir (refused in production). */
   vaultKek: Buffer | undefined;
   policy: { mode: PolicyMode; rateLimit: number; rateWindowMs: number };
+  /** The federated upstream products (`PERSONA_PRODUCTS`) and whether the built-in tools are served. */
+  products: ProductsConfig;
+  /** For `${user.secret}` in products' transports; empty when no product uses it. */
+  seedSecret: string;
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const e = parseEnv(gatewayEnvShape, env, 'the gateway');
+  const products = e.PERSONA_PRODUCTS ? loadProductsFile(e.PERSONA_PRODUCTS) : BUILTIN_ONLY;
+  // Production refuses the development seed secret only where it is used: `${user.secret}`.
+  const usesUserSecret = JSON.stringify(products.products).includes('${user.secret}');
   const publicUrl = (e.GATEWAY_PUBLIC_URL ?? `http://localhost:${e.GATEWAY_PORT}`).replace(/\/$/, '');
   return {
     ...toBaseConfig(e),
@@ -74,5 +85,14 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       rateLimit: e.POLICY_RATE_LIMIT,
       rateWindowMs: e.POLICY_RATE_WINDOW_SECONDS * 1000,
     },
+    products,
+    // Resolved (and, unset in development, generated into the data dir) only when a product uses it.
+    seedSecret: usesUserSecret
+      ? resolveSeedSecret({
+          seedSecret: e.PERSONA_SEED_SECRET,
+          production: e.NODE_ENV === 'production',
+          dataDir: toBaseConfig(e).dataDir,
+        })
+      : '',
   };
 }

@@ -41,6 +41,19 @@ export function createGatewayMetrics() {
       labelNames: ['tool'] as const,
       registers: [registry],
     }),
+    upstreamCalls: new Counter({
+      name: 'gateway_upstream_calls_total',
+      help: 'Calls of federated product tools by product, exposed tool, outcome and error class',
+      labelNames: ['product', 'tool', 'outcome', 'error_class'] as const,
+      registers: [registry],
+    }),
+    upstreamDuration: new Histogram({
+      name: 'gateway_upstream_call_duration_seconds',
+      help: 'Duration of federated tool calls (policy, validation, idempotency and the upstream round trip)',
+      labelNames: ['product', 'tool'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: [registry],
+    }),
     authFailures: new Counter({
       name: 'gateway_auth_failures_total',
       help: 'Requests refused with 401',

@@ -1,6 +1,8 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolSpec } from '../tools/tool-spec.ts';
+import type { Federation } from '../upstream/federation.ts';
+import { callUpstreamTool } from '../upstream/upstream-call.ts';
 import { callTool, type CallDeps, type CallSession } from './call-tool.ts';
 import { toMcpTool } from './tool-listing.ts';
 import { errorResult } from './tool-result.ts';
@@ -11,20 +13,44 @@ export const SERVER_INFO = { name: 'persona-runner-gateway', version: '0.1.0' };
  * One MCP server per session, bound to the session's user: it lists only the tools that user may
  * see (admin-scope tools are absent for non-admins) and runs every call through `callTool`.
  */
-export function createServer(deps: CallDeps, session: CallSession, registry: readonly ToolSpec[]) {
+export function createServer(
+  deps: CallDeps,
+  session: CallSession,
+  registry: readonly ToolSpec[],
+  federation?: Federation,
+) {
   const visible = registry.filter((t) => t.scope !== 'admin' || session.user.isAdmin);
   const byName = new Map(registry.map((t) => [t.name, t]));
   const server = new Server(SERVER_INFO, {
-    capabilities: { tools: { listChanged: false } },
-    instructions:
-      'Tools of the persona-runner demo product: habits, todos, notes, journal, spaces. ' +
-      'Ids come from the list/search tools; errors say which field to fix.',
+    // Federated products' tool lists can change (upstream list_changed, reconnect): clients are told.
+    capabilities: { tools: { listChanged: !!federation } },
+    instructions: federation
+      ? 'Tools of the products under test; federated tools are named <product>__<tool>. Errors say which field to fix.'
+      : 'Tools of the persona-runner demo product: habits, todos, notes, journal, spaces. ' +
+        'Ids come from the list/search tools; errors say which field to fix.',
   });
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: visible.map(toMcpTool) }));
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: [...visible.map(toMcpTool), ...(federation?.listings() ?? [])],
+  }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const spec = byName.get(request.params.name);
+    const upstream = spec ? undefined : federation?.lookup(request.params.name);
+    if (upstream) {
+      const meta = request.params._meta as Record<string, unknown> | undefined;
+      return callUpstreamTool(deps, session, upstream.product, upstream.tool, request.params.arguments, meta);
+    }
+    const down = spec ? undefined : federation?.unavailableProductFor(request.params.name);
+    if (down) {
+      const why = down.health().lastError ?? 'connecting';
+      return errorResult(
+        'infra',
+        'UPSTREAM_UNAVAILABLE',
+        `${down.config.name} is unavailable right now (${why}); this is not caused by your input: try again later.`,
+        { retryable: true },
+      );
+    }
     // Admin tools are in byName for everyone: for a non-admin the policy gate refuses (and counts) them.
     if (!spec) {
       return errorResult(

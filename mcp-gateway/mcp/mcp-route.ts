@@ -6,6 +6,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Db } from '../../lib/db/client.ts';
 import type { TokenClaims } from '../identity/tokens.ts';
 import type { ToolSpec } from '../tools/tool-spec.ts';
+import type { Federation } from '../upstream/federation.ts';
 import type { CallDeps } from './call-tool.ts';
 import { createServer } from './create-server.ts';
 import { resolveSessionUser, UnknownSubjectError } from './session-user.ts';
@@ -28,7 +29,14 @@ function jsonRpcError(res: Response, status: number, code: number, message: stri
  * Idle sessions are closed after `idleMs`.
  */
 export function createMcpRouter(
-  deps: CallDeps & { db: Db; kek: Buffer; registry: readonly ToolSpec[]; idleMs: number; onSession(): void },
+  deps: CallDeps & {
+    db: Db;
+    kek: Buffer;
+    registry: readonly ToolSpec[];
+    federation?: Federation;
+    idleMs: number;
+    onSession(): void;
+  },
 ) {
   const sessions = new Map<string, Session>();
   const router: Router = express.Router();
@@ -80,7 +88,11 @@ export function createMcpRouter(
       if (err instanceof UnknownSubjectError) return jsonRpcError(res, 403, -32003, err.message);
       throw err;
     }
-    const { server, cleanup } = createServer(deps, callSession, deps.registry);
+    const { server, cleanup } = createServer(deps, callSession, deps.registry, deps.federation);
+    // An upstream's tool list changed: tell this session's client (best effort; it may be gone).
+    const unsubscribe = deps.federation?.onToolsChanged(() => {
+      void server.sendToolListChanged().catch(() => {});
+    });
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       enableJsonResponse: true,
@@ -92,6 +104,7 @@ export function createMcpRouter(
           lastSeen: Date.now(),
           close: async () => {
             sessions.delete(id);
+            unsubscribe?.();
             await cleanup();
           },
         });
@@ -101,6 +114,7 @@ export function createMcpRouter(
       },
     });
     transport.onclose = () => {
+      unsubscribe?.();
       if (transport.sessionId) sessions.delete(transport.sessionId);
     };
     await server.connect(transport);

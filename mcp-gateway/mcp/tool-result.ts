@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
-/** Which side a failed call is on; `infra` is assigned by clients (timeouts, gateway down). */
-export type ToolErrorClass = 'persona' | 'product' | 'policy';
+/** Which side a failed call is on; `infra` for an unreachable upstream product (clients also assign it: gateway down). */
+export type ToolErrorClass = 'persona' | 'product' | 'policy' | 'infra';
 
 /** Keys the gateway puts in a result's `_meta`; clients (the worker) read them to attribute errors. */
 export interface GatewayResultMeta {
@@ -9,6 +9,8 @@ export interface GatewayResultMeta {
   errorCode?: string;
   policyFlags?: string[];
   idempotentReplay?: boolean;
+  /** Set on `infra` errors: a retry may succeed (an idempotency key of the call is left unclaimed). */
+  retryable?: boolean;
 }
 
 export function okResult(output: Record<string, unknown>, meta: GatewayResultMeta): CallToolResult {

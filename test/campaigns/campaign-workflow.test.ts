@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
-import { resolveKek } from '../../lib/product/kek.ts';
-import { DEV_PERSONA_SEED_SECRET } from '../../lib/personas/password.ts';
+import { TEST_KEK, TEST_SEED_SECRET } from '../helpers/secrets.ts';
 import { livePersonas } from '../../lib/personas/live-personas.ts';
 import { upsertPersona } from '../../lib/personas/upsert-persona.ts';
 import { startCampaign } from '../../lib/campaigns/start-campaign.ts';
@@ -11,8 +10,8 @@ import { startTickEnv } from '../helpers/tick-env.ts';
 import { waitUntil } from '../helpers/wait.ts';
 
 const env = await startTickEnv();
-const kek = resolveKek(env.gw.config.vaultKek, false);
-await upsertPersona(env.gw.database.db, kek, DEV_PERSONA_SEED_SECRET, {
+const kek = TEST_KEK;
+await upsertPersona(env.gw.database.db, kek, TEST_SEED_SECRET, {
   email: 'ada@personas.test',
   displayName: 'Ada',
   archetype: 'researcher',

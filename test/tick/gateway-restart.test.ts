@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import { PersonaSessions } from '../../activities/mcp/persona-sessions.ts';
-import { derivePersonaPassword, DEV_PERSONA_SEED_SECRET } from '../../lib/personas/password.ts';
+import { derivePersonaPassword } from '../../lib/personas/password.ts';
+import { TEST_SEED_SECRET } from '../helpers/secrets.ts';
 import {
   endTurn,
   ratingTurn,
@@ -23,7 +24,7 @@ const sessions = new PersonaSessions({
   gatewayUrl: { toString: () => proxyUrl } as unknown as string,
   credentials: async () => ({
     email: DEFAULT_PERSONA.email,
-    password: derivePersonaPassword(DEV_PERSONA_SEED_SECRET, DEFAULT_PERSONA.email),
+    password: derivePersonaPassword(TEST_SEED_SECRET, DEFAULT_PERSONA.email),
   }),
 });
 const env = await startTickEnv({

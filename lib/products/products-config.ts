@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { UsageError } from '../errors.ts';
+import { BUILTIN_MODULES, UNRATED_MODULES } from '../vocabulary.ts';
+import { placeholderProblems } from './placeholders.ts';
+
+// The products file (`PERSONA_PRODUCTS=<file>`, `--products <file>`): which upstream MCP servers the
+// gateway federates. In lib/ because the gateway and the catalog check (which modules exist) read it.
+
+/** A product's name prefixes its tools (`<product>__<tool>`) and is its default module id. */
+const PRODUCT_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]|_(?!_)){0,31}$/;
+const MODULE_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/;
+
+const stdioTransport = z.strictObject({
+  type: z.literal('stdio'),
+  command: z.string({ error: 'expected the command to start' }).min(1, { error: 'must not be empty' }),
+  args: z.array(z.string(), { error: 'expected a list of strings' }).default([]),
+  env: z.record(z.string(), z.string({ error: 'expected a string' })).default({}),
+  cwd: z.string().min(1).optional(),
+});
+const httpTransport = z.strictObject({
+  type: z.literal('http'),
+  url: z
+    .string({ error: 'expected the Streamable HTTP endpoint, e.g. http://127.0.0.1:3001/mcp' })
+    .regex(/^(https?:\/\/|\$\{)/, { error: 'expected an http:// or https:// URL' }),
+  headers: z.record(z.string(), z.string({ error: 'expected a string' })).default({}),
+});
+
+const productSchema = z.strictObject({
+  name: z.string({ error: 'expected a string' }).regex(PRODUCT_NAME, {
+    error: 'expected 1–32 of [a-zA-Z0-9_-], starting with a letter or digit, no "__"',
+  }),
+  transport: z.discriminatedUnion('type', [stdioTransport, httpTransport], {
+    error: 'expected {"type":"stdio",…} or {"type":"http",…}',
+  }),
+  isolation: z.enum(['shared', 'per-user'], { error: 'expected "shared" or "per-user"' }).default('shared'),
+  include: z.array(z.string()).optional(),
+  exclude: z.array(z.string()).default([]),
+  /** Upstream tool name → exposed suffix, for names that cannot be mapped (or read badly). */
+  rename: z.record(z.string(), z.string()).default({}),
+  /** Upstream tool name → module id; unmapped tools belong to the module named like the product. */
+  modules: z
+    .record(z.string(), z.string().regex(MODULE_ID, { error: 'expected a module id of [a-zA-Z0-9_-]' }))
+    .default({}),
+  callTimeoutSeconds: z.number().int().min(1).max(600).default(30),
+  /** per-user: a user's upstream session is closed after this long unused. */
+  idleSeconds: z.number().int().min(1).default(300),
+  /** per-user: at most this many upstream sessions (child processes for stdio) at once. */
+  maxSessions: z.number().int().min(1).max(10_000).default(50),
+  /** Reconnection backoff doubles from 250 ms up to this. */
+  reconnectMaxSeconds: z.number().min(0.25).max(600).default(10),
+});
+
+const fileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  builtin: z.boolean({ error: 'expected true or false' }).default(true),
+  products: z.array(z.unknown(), { error: 'expected a list of products' }).default([]),
+});
+
+export type ProductConfig = z.infer<typeof productSchema>;
+export interface ProductsConfig {
+  /** Whether the built-in demo product's tools are served too. */
+  builtin: boolean;
+  products: ProductConfig[];
+  /** Where the config came from (for messages). */
+  file: string;
+}
+
+/** Thrown when the products file is invalid; every problem names the product and the field. */
+export class ProductsConfigError extends UsageError {
+  readonly code = 'PRODUCTS_INVALID';
+  constructor(
+    file: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `${file} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'ProductsConfigError';
+  }
+}
+
+/** Every string of the transport with its field path, for placeholder checks. */
+function transportStrings(p: ProductConfig): [string, string][] {
+  const t = p.transport;
+  const rec = (prefix: string, r: Record<string, string>) =>
+    Object.entries(r).map(([k, v]): [string, string] => [`${prefix}.${k}`, v]);
+  return t.type === 'stdio'
+    ? [
+        ['transport.command', t.command],
+        ...t.args.map((a, i): [string, string] => [`transport.args[${i}]`, a]),
+        ...rec('transport.env', t.env),
+        ...(t.cwd ? [['transport.cwd', t.cwd] as [string, string]] : []),
+      ]
+    : [['transport.url', t.url], ...rec('transport.headers', t.headers)];
+}
+
+export function parseProducts(text: string, file = 'products.json'): ProductsConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ProductsConfigError(file, [`invalid JSON: ${(err as Error).message}`]);
+  }
+  const top = fileSchema.safeParse(json);
+  if (!top.success)
+    throw new ProductsConfigError(
+      file,
+      top.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`),
+    );
+  const problems: string[] = [];
+  const products: ProductConfig[] = [];
+  const reserved: readonly string[] = top.data.builtin
+    ? [...BUILTIN_MODULES, ...UNRATED_MODULES]
+    : UNRATED_MODULES;
+  top.data.products.forEach((raw, index) => {
+    const name = typeof (raw as { name?: unknown })?.name === 'string' ? (raw as { name: string }).name : '?';
+    const where = `products[${index}] (${name})`;
+    const parsed = productSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) {
+        const field = i.code === 'unrecognized_keys' ? i.keys.join(', ') : i.path.join('.') || '(entry)';
+        problems.push(`${where}: ${field}: ${i.code === 'unrecognized_keys' ? 'unknown field' : i.message}`);
+      }
+      return;
+    }
+    const p = parsed.data;
+    if (products.some((q) => q.name === p.name)) problems.push(`${where}: name: duplicate product name`);
+    if (reserved.includes(p.name))
+      problems.push(`${where}: name: "${p.name}" is a built-in module; choose another name`);
+    for (const [field, value] of transportStrings(p))
+      for (const problem of placeholderProblems(value, p.isolation === 'per-user'))
+        problems.push(`${where}: ${field}: ${problem}`);
+    for (const [tool, module] of Object.entries(p.modules))
+      if (reserved.includes(module))
+        problems.push(`${where}: modules.${tool}: "${module}" is a built-in module`);
+    products.push(p);
+  });
+  if (problems.length) throw new ProductsConfigError(file, problems);
+  return { builtin: top.data.builtin, products, file };
+}
+
+export function loadProductsFile(file: string): ProductsConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ProductsConfigError(file, [
+      `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    ]);
+  }
+  return parseProducts(text, path.relative(process.cwd(), file) || file);
+}
+
+/** The default when no products file is given: the built-in product alone. */
+export const BUILTIN_ONLY: ProductsConfig = { builtin: true, products: [], file: '(built-in product only)' };
+
+/** The modules a catalog may name: the built-in ones (when served) and each product's. */
+export function servedModules(config: ProductsConfig): string[] {
+  const modules = new Set<string>(config.builtin ? BUILTIN_MODULES : []);
+  for (const p of config.products) {
+    modules.add(p.name);
+    for (const m of Object.values(p.modules)) modules.add(m);
+  }
+  return [...modules];
+}
+
+/** The module a product's (upstream) tool belongs to. */
+export function moduleOf(product: ProductConfig, upstreamTool: string): string {
+  return product.modules[upstreamTool] ?? product.name;
+}

@@ -1,0 +1,50 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+
+// One validator for every upstream input schema. `strict: false` because third-party schemas carry
+// keywords ajv does not know; formats are not checked (the upstream checks its own formats).
+const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
+const compiled = new WeakMap<Tool, ValidateFunction | string>();
+
+/** `/entities/0/name` → `entities[0].name`. */
+function fieldPath(e: ErrorObject): string {
+  const parts = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (e.keyword === 'required') parts.push(String((e.params as { missingProperty: string }).missingProperty));
+  if (e.keyword === 'additionalProperties')
+    parts.push(String((e.params as { additionalProperty: string }).additionalProperty));
+  return (
+    parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '') ||
+    '(arguments)'
+  );
+}
+
+function describe(e: ErrorObject): string {
+  if (e.keyword === 'required') return 'is required';
+  if (e.keyword === 'additionalProperties') return 'is not a known field';
+  if (e.keyword === 'enum')
+    return `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  return e.message ?? e.keyword;
+}
+
+/**
+ * Checks arguments against the upstream tool's input schema. Returns undefined when valid, else a
+ * message naming the field (never the value: arguments may hold what the product keeps secret).
+ * A schema ajv cannot compile is not the persona's fault: such arguments go through unchecked.
+ */
+export function validateUpstreamInput(tool: Tool, args: unknown): string | undefined {
+  let v = compiled.get(tool);
+  if (!v) {
+    try {
+      v = ajv.compile(tool.inputSchema);
+    } catch (err) {
+      v = (err as Error).message;
+    }
+    compiled.set(tool, v);
+  }
+  if (typeof v === 'string' || v(args)) return undefined;
+  const first = v.errors?.[0];
+  return first ? `${fieldPath(first)}: ${describe(first)}` : 'does not match the input schema';
+}

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { decryptValue, encryptValue } from '../../lib/product/aes-gcm.ts';
+import type { CallDeps, CallSession } from '../mcp/call-tool.ts';
+import {
+  claimIdempotencyKey,
+  readIdempotencyKey,
+  stableHash,
+  storeIdempotentResult,
+} from '../mcp/idempotency.ts';
+import { errorResult, type GatewayResultMeta } from '../mcp/tool-result.ts';
+import { evaluatePolicy } from '../policy/evaluate-policy.ts';
+import { validateUpstreamInput } from './input-validation.ts';
+import type { ProductUpstream } from './product-upstream.ts';
+import type { ExposedTool } from './tool-mapping.ts';
+
+/** Rolls the idempotency claim back while carrying a ready result out of the transaction. */
+class AbortWithResult extends Error {
+  constructor(readonly result: CallToolResult) {
+    super('aborted with result');
+  }
+}
+
+/**
+ * A call of a federated tool: policy gate (annotations → policy hint) → the upstream's input schema
+ * (ajv) → idempotency claim → the upstream → the stored result. Error classes: invalid arguments or
+ * JSON-RPC invalid params → `persona`; the upstream's `isError` → `product`; unreachable, timed out
+ * or crashed → `infra` (retryable: the claim is rolled back); policy → `policy`.
+ */
+export async function callUpstreamTool(
+  deps: CallDeps,
+  session: CallSession,
+  product: ProductUpstream,
+  tool: ExposedTool,
+  rawArgs: unknown,
+  requestMeta: Record<string, unknown> | undefined,
+): Promise<CallToolResult> {
+  const started = performance.now();
+  const result = await run(deps, session, product, tool, rawArgs ?? {}, requestMeta);
+  const errorClass = (result._meta?.errorClass as string | undefined) ?? '';
+  const outcome = result.isError ? 'error' : 'ok';
+  deps.metrics.toolCalls.inc({ tool: tool.name, outcome, error_class: errorClass });
+  deps.metrics.upstreamCalls.inc({
+    product: tool.product,
+    tool: tool.name,
+    outcome,
+    error_class: errorClass,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  deps.metrics.toolDuration.observe({ tool: tool.name }, seconds);
+  deps.metrics.upstreamDuration.observe({ product: tool.product, tool: tool.name }, seconds);
+  return result;
+}
+
+async function run(
+  deps: CallDeps,
+  session: CallSession,
+  product: ProductUpstream,
+  tool: ExposedTool,
+  args: unknown,
+  requestMeta: Record<string, unknown> | undefined,
+): Promise<CallToolResult> {
+  const { user } = session;
+  const decision = evaluatePolicy({
+    mode: deps.policy.mode,
+    user,
+    tool: { name: tool.name, scope: 'user-space', policyHint: tool.policyHint },
+    args,
+    rateLimiter: deps.policy.rateLimiter,
+  });
+  const counted = decision.decision === 'deny' ? 'deny' : decision.wouldDeny ? 'would-deny' : 'allow';
+  deps.metrics.policyDecisions.inc({ decision: counted, reason: decision.reason, mode: deps.policy.mode });
+  for (const marker of decision.flags) deps.metrics.policyFlags.inc({ marker, tool: tool.name });
+  const meta: GatewayResultMeta = decision.flags.length ? { policyFlags: decision.flags } : {};
+  if (decision.decision === 'deny') {
+    const code = `POLICY_${decision.reason.toUpperCase().replace(/-/g, '_')}`;
+    return errorResult('policy', code, `denied by policy: ${decision.message}`, meta);
+  }
+  const invalid = validateUpstreamInput(tool.listing, args);
+  if (invalid)
+    return errorResult(
+      'persona',
+      'INVALID_ARGUMENTS',
+      `invalid arguments for ${tool.name}: ${invalid}`,
+      meta,
+    );
+  const idem = readIdempotencyKey(requestMeta);
+  if (idem.error) return errorResult('persona', 'INVALID_IDEMPOTENCY_KEY', idem.error, meta);
+
+  const callOnce = () => callUpstream(deps, session, product, tool, args as Record<string, unknown>, meta);
+  if (!idem.key) return callOnce();
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const claim = await claimIdempotencyKey(tx, user.id, idem.key!, tool.name, stableHash(args));
+      if (claim.kind === 'conflict')
+        throw new AbortWithResult(errorResult('persona', 'IDEMPOTENCY_KEY_REUSED', claim.message, meta));
+      if (claim.kind === 'replay') {
+        deps.metrics.idempotentReplays.inc({ tool: tool.name });
+        return withMeta(openResult(claim.result, session.masterKey), { ...meta, idempotentReplay: true });
+      }
+      const result = await callOnce();
+      // Only a success is kept: after an error the key stays free, so a retry calls the upstream again.
+      if (result.isError) throw new AbortWithResult(result);
+      await storeIdempotentResult(tx, user.id, idem.key!, sealResult(result, session.masterKey));
+      return result;
+    });
+  } catch (err) {
+    if (err instanceof AbortWithResult) return err.result;
+    throw err;
+  }
+}
+
+async function callUpstream(
+  deps: CallDeps,
+  session: CallSession,
+  product: ProductUpstream,
+  tool: ExposedTool,
+  args: Record<string, unknown>,
+  meta: GatewayResultMeta,
+): Promise<CallToolResult> {
+  try {
+    const conn = product.connectionFor({ id: session.user.id, email: session.user.email });
+    const result = await conn.callTool(tool.upstreamName, args, product.config.callTimeoutSeconds * 1000);
+    if (result.isError)
+      return withMeta(result, { ...meta, errorClass: 'product', errorCode: 'UPSTREAM_TOOL_ERROR' });
+    return Object.keys(meta).length ? withMeta(result, meta) : result;
+  } catch (err) {
+    if (err instanceof McpError && err.code === ErrorCode.InvalidParams) {
+      return errorResult(
+        'persona',
+        'INVALID_ARGUMENTS',
+        `${tool.name}: ${err.message.replace(/^MCP error -?\d+: /, '')}`,
+        meta,
+      );
+    }
+    const ref = randomUUID().slice(0, 8);
+    const timeout = err instanceof McpError && err.code === ErrorCode.RequestTimeout;
+    if (err instanceof McpError && !timeout && err.code !== ErrorCode.ConnectionClosed) {
+      // Any other JSON-RPC error is the upstream failing the request: the product's side.
+      deps.logger.warn(
+        { product: tool.product, tool: tool.name, ref, code: err.code, err: err.message },
+        'upstream error',
+      );
+      return errorResult(
+        'product',
+        'UPSTREAM_ERROR',
+        `${tool.name} failed inside ${tool.product} (ref ${ref}): ${err.message}`,
+        meta,
+      );
+    }
+    deps.logger.warn(
+      { product: tool.product, tool: tool.name, ref, err: (err as Error).message },
+      'upstream unavailable',
+    );
+    const why = timeout
+      ? `did not answer within ${product.config.callTimeoutSeconds}s`
+      : 'is unavailable right now';
+    return errorResult(
+      'infra',
+      timeout ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE',
+      `${tool.product} ${why} (ref ${ref}); this is not caused by your input: try again later.`,
+      { ...meta, retryable: true },
+    );
+  }
+}
+
+function withMeta(result: CallToolResult, meta: GatewayResultMeta): CallToolResult {
+  return { ...result, _meta: { ...result._meta, ...meta } };
+}
+
+/**
+ * Upstream results may hold anything the product keeps private, so the copy kept for replays is
+ * always sealed with the user's master key. A zero-knowledge user has none: only the fact is kept.
+ */
+function sealResult(result: CallToolResult, masterKey: Buffer | undefined): Record<string, unknown> {
+  const { _meta: _dropped, ...rest } = result;
+  if (!masterKey) return { withheld: true };
+  return { sealed: encryptValue(masterKey, JSON.stringify(rest)) };
+}
+
+function openResult(stored: Record<string, unknown>, masterKey: Buffer | undefined): CallToolResult {
+  if (typeof stored.sealed === 'string' && masterKey)
+    return JSON.parse(decryptValue(masterKey, stored.sealed)) as CallToolResult;
+  return {
+    content: [{ type: 'text', text: 'This call was already made; its result is not kept for this account.' }],
+  };
+}
