@@ -33,6 +33,8 @@ export interface TickDetail extends TickFacts {
     timezone: string;
     systemPrompt: string;
   };
+  /** The campaign this tick was a trial of, if any. */
+  campaign: { id: string; label: string; trial: number | null; trials: number } | undefined;
   /** The day prompt the persona was given, with the recap of its previous tick (absent on old ticks). */
   opening: string | undefined;
   turns: Array<{ round: number; blocks: TurnBlock[] }>;
@@ -66,8 +68,10 @@ export async function loadTickDetail(
   } = await db.execute(sql`
     SELECT t.*, t.cost_usd::float8 AS cost_usd, extract(epoch FROM t.started_at) * 1000 AS started_ms,
            extract(epoch FROM t.ended_at) * 1000 AS ended_ms,
-           p.display_name, p.archetype, p.cadence, p.timezone, p.system_prompt, u.email
+           p.display_name, p.archetype, p.cadence, p.timezone, p.system_prompt, u.email,
+           c.label AS campaign_label, c.trials AS campaign_trials
       FROM persona_ticks t JOIN personas p ON p.id = t.persona_id JOIN users u ON u.id = p.user_id
+      LEFT JOIN campaigns c ON c.id = t.campaign_id
      WHERE t.id = ${tickId}`);
   if (!t) return undefined;
   const [parts, actions, feedback] = await Promise.all([
@@ -135,6 +139,14 @@ export async function loadTickDetail(
       timezone: String(t.timezone),
       systemPrompt: String(t.system_prompt),
     },
+    campaign: t.campaign_id
+      ? {
+          id: String(t.campaign_id),
+          label: String(t.campaign_label),
+          trial: numOrNull(t.trial),
+          trials: num(t.campaign_trials),
+        }
+      : undefined,
     opening: opened.find((p) => p.part === 'opening' && typeof p.content === 'string')?.content as
       string | undefined,
     turns,

@@ -46,6 +46,7 @@ export function renderTickPage(t: TickDetail, opts: RenderOptions): string {
   const took = fmtDuration(t.durationMs);
   const facts = h`<dl class="kv">
 <dt>persona</dt><dd><a href="${personaHref}">${t.persona.displayName}</a> · ${t.persona.archetype} · ${t.persona.email}</dd>
+${t.campaign ? h`<dt>campaign</dt><dd><a href="/ticks?campaign=${encodeURIComponent(t.campaign.id)}">${t.campaign.label}</a> · trial ${t.campaign.trial ?? '?'}/${t.campaign.trials} · ${t.campaign.id}</dd>` : ''}
 <dt>status</dt><dd><span class="pill ${t.status}">${t.status}</span> ${t.endReason ?? ''}${t.failure ? h` · <span class="err">${t.failure}</span>` : ''}${t.ratingError ? h` · ${t.ratingError}` : ''}</dd>
 <dt>when</dt><dd>${fmtTime(t.startedAt)} → ${t.endedAt ? fmtTime(t.endedAt) : 'still running'}${took ? ` (${took})` : ''} UTC</dd>
 <dt>model</dt><dd>${t.provider ?? '–'} ${t.model ?? ''}</dd>
