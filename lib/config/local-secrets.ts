@@ -30,6 +30,9 @@ export function localSecret(dataDir: string, name: string): Buffer {
   const file = localSecretPath(dataDir, name);
   const existing = readSecret(file);
   if (existing) return existing;
+  // The data dir keeps its usual mode (the embedded Postgres, running as another user when started
+  // by root, must enter it); only `secrets/` is private. A recursive mkdir would give both 0700.
+  mkdirSync(dataDir, { recursive: true });
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   writeFileSync(tmp, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });

@@ -8,7 +8,7 @@ import { signupUser, type SignupInput } from '../../lib/product/signup.ts';
 import { issueToken } from '../../mcp-gateway/identity/tokens.ts';
 import type { ToolSpec } from '../../mcp-gateway/tools/tool-spec.ts';
 import { freshDatabase, testLogger } from './db.ts';
-import { TEST_KEK_B64 } from './secrets.ts';
+import { TEST_SECRET_ENV } from './secrets.ts';
 
 export interface TestGateway extends RunningGateway {
   config: GatewayConfig;
@@ -34,7 +34,7 @@ export async function startTestGateway(
   const config = loadGatewayConfig({
     GATEWAY_PORT: '0',
     LOG_LEVEL: 'silent',
-    VAULT_KEK: TEST_KEK_B64,
+    ...TEST_SECRET_ENV,
     ...env,
   });
   const gateway = await startGateway(config, testLogger, { database, registry: opts.registry });

@@ -22,6 +22,14 @@ async function dataDir(): Promise<string> {
 const dev = (dir: string) => ({ production: false, dataDir: dir });
 
 describe('development secrets are generated per data dir, never constants', () => {
+  test('a data dir created for a secret keeps its usual mode; only secrets/ is private', async () => {
+    const dir = path.join(await dataDir(), 'fresh', '.data');
+    resolveKek({ vaultKek: undefined, ...dev(dir) });
+    // The embedded Postgres, run as its own user when started by root, must enter the data dir.
+    assert.notEqual((await stat(dir)).mode & 0o001, 0, 'others may enter the data dir');
+    assert.equal((await stat(path.join(dir, 'secrets'))).mode & 0o777, 0o700);
+  });
+
   test('VAULT_KEK: 32 random bytes in <data dir>/secrets/vault-kek (0600, dir 0700), reused', async () => {
     const dir = await dataDir();
     const a = resolveKek({ vaultKek: undefined, ...dev(dir) });
