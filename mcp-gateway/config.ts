@@ -32,7 +32,8 @@ const gatewayEnvShape = {
   VAULT_KEK: vaultKekEnv,
   POLICY_MODE: z
     .enum(POLICY_MODES, { error: `expected one of ${POLICY_MODES.join(' | ')}` })
-    .default('log-only'),
+    // Safe by default: destructive tools need the user's opt-in. log-only is an explicit rollout choice.
+    .default('enforce'),
   POLICY_RATE_LIMIT: envInt(30, 1),
   POLICY_RATE_WINDOW_SECONDS: envInt(60, 1),
 };
