@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../lib/db/client.ts';
+import { checkRequest, isLoopbackBind, LOOPBACK_HOSTS } from '../lib/http/request-guards.ts';
 import {
   DEFAULT_DAYS,
   loadDashboardData,
@@ -40,6 +41,10 @@ export interface DashboardOptions {
    * server-side. Without it, those parts are shown as withheld.
    */
   kek?: Buffer;
+  /** Host names it answers to (DNS-rebinding defence); default loopback names. */
+  allowedHosts?: readonly string[];
+  /** Demanded on every route when set; required when `host` is beyond loopback (dashboard/config.ts). */
+  token?: string | undefined;
   /** Overrides how transcript parts are opened (tests). */
   openTranscriptPart?: OpenPart;
 }
@@ -84,8 +89,22 @@ export async function startDashboard(opts: DashboardOptions): Promise<DashboardH
   const host = opts.host ?? '127.0.0.1';
   const defaultDays = normalizeDays(opts.days ?? DEFAULT_DAYS);
   const openPart = opts.openTranscriptPart ?? vaultPartOpener(db, opts.kek);
+  if (!isLoopbackBind(host) && !opts.token)
+    throw new Error(`dashboard: listening on ${host} (beyond loopback) needs a token (DASHBOARD_TOKEN)`);
+  const guard = {
+    allowedHosts: opts.allowedHosts ?? LOOPBACK_HOSTS,
+    token: opts.token,
+    names: { hosts: 'DASHBOARD_ALLOWED_HOSTS', token: 'DASHBOARD_TOKEN' },
+    realm: 'persona-runner dashboard',
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    // Emails, rating notes and opened transcripts: only for a known Host (and the token when set).
+    const rejection = checkRequest(req, guard);
+    if (rejection) {
+      for (const [k, v] of Object.entries(rejection.headers)) res.setHeader(k, v);
+      return send(res, req, rejection.status, 'text/plain; charset=utf-8', `${rejection.message}\n`);
+    }
     const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');

@@ -90,7 +90,7 @@ export async function createGatewayApp({ config, db, logger, registry: given }: 
   // Only the identity routes parse JSON up front; /mcp parses after auth, so an unauthenticated
   // request gets its 401 without the gateway reading (up to the limit of) its body first.
   app.use('/auth', json);
-  app.use(createIdentityRouter({ db, kek, key, settings: { ...config.auth } }));
+  app.use(createIdentityRouter({ db, kek, key, metrics, settings: { ...config.auth } }));
   app.use(
     '/mcp',
     (req, res, next) => {

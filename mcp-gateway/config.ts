@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseEnvShape, toBaseConfig, type BaseConfig } from '../lib/config/base.ts';
-import { envInt, envList, envPort, parseEnv } from '../lib/config/env.ts';
+import { envBoolean, envInt, envList, envPort, parseEnv } from '../lib/config/env.ts';
 import { vaultKekEnv } from '../lib/product/kek.ts';
 import { resolveSeedSecret } from '../lib/personas/password.ts';
 import { BUILTIN_ONLY, loadProductsFile, type ProductsConfig } from '../lib/products/products-config.ts';
@@ -24,10 +24,18 @@ const gatewayEnvShape = {
   AUTH_AUDIENCE: z.string().min(1).default('persona-runner-mcp'),
   AUTH_JWKS_URL: z.url({ error: 'expected the absolute URL of a JWKS document' }).optional(),
   AUTH_TOKEN_TTL_SECONDS: envInt(900, 30),
+  // Personas come from the seed path and people from `personas token`: self-service signup is opt-in.
+  AUTH_OPEN_SIGNUP: envBoolean(false),
+  AUTH_LOGIN_FAILURES_PER_ACCOUNT: envInt(5, 1),
+  AUTH_LOGIN_FAILURES_PER_IP: envInt(20, 1),
+  AUTH_LOGIN_WINDOW_SECONDS: envInt(900, 1),
+  AUTH_KDF_CONCURRENCY: envInt(2, 1),
+  AUTH_KDF_QUEUE: envInt(64, 0),
   VAULT_KEK: vaultKekEnv,
   POLICY_MODE: z
     .enum(POLICY_MODES, { error: `expected one of ${POLICY_MODES.join(' | ')}` })
-    .default('log-only'),
+    // Safe by default: destructive tools need the user's opt-in. log-only is an explicit rollout choice.
+    .default('enforce'),
   POLICY_RATE_LIMIT: envInt(30, 1),
   POLICY_RATE_WINDOW_SECONDS: envInt(60, 1),
   PERSONA_PRODUCTS: z.string().optional(),
@@ -48,6 +56,11 @@ export interface GatewayConfig extends BaseConfig {
     /** Unset: the gateway's own keys (the built-in identity). Set: an external identity provider. */
     jwksUrl: string | undefined;
     tokenTtlSeconds: number;
+    openSignup: boolean;
+    /** Failed logins allowed per account and per client IP within the window, then 429. */
+    throttle: { perAccount: number; perIp: number; windowMs: number };
+    /** Concurrent password hashes, and how many may wait before 503. */
+    kdf: { concurrency: number; queue: number };
   };
   /** Key-encryption key; undefined means one generated into the data dir (refused in production). */
   vaultKek: Buffer | undefined;
@@ -78,6 +91,13 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       audience: e.AUTH_AUDIENCE,
       jwksUrl: e.AUTH_JWKS_URL,
       tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS,
+      openSignup: e.AUTH_OPEN_SIGNUP,
+      throttle: {
+        perAccount: e.AUTH_LOGIN_FAILURES_PER_ACCOUNT,
+        perIp: e.AUTH_LOGIN_FAILURES_PER_IP,
+        windowMs: e.AUTH_LOGIN_WINDOW_SECONDS * 1000,
+      },
+      kdf: { concurrency: e.AUTH_KDF_CONCURRENCY, queue: e.AUTH_KDF_QUEUE },
     },
     vaultKek: e.VAULT_KEK,
     policy: {

@@ -59,6 +59,18 @@ export function createGatewayMetrics() {
       help: 'Requests refused with 401',
       registers: [registry],
     }),
+    logins: new Counter({
+      name: 'gateway_logins_total',
+      help: 'POST /auth/login by outcome (ok, invalid, throttled, busy)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    passwordChecks: new Counter({
+      name: 'gateway_password_checks_total',
+      help: 'Password KDF runs at login: real (a known user) or dummy (unknown email, same cost)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
     sessions: new Counter({
       name: 'gateway_sessions_opened_total',
       help: 'MCP sessions opened',

@@ -19,48 +19,54 @@ const toJson = (p: Payload): JsonPayload => ({
   ...(p.data && { data: Buffer.from(p.data).toString('base64') }),
 });
 
+const json = (res: http.ServerResponse, status: number, body: unknown) =>
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+
+/** The body, or undefined after answering 413: a decrypting endpoint must not buffer whatever it is sent. */
+async function readCapped(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  limit: number,
+): Promise<Buffer | undefined> {
+  const tooLarge = () => {
+    res.setHeader('connection', 'close');
+    json(res, 413, { error: `body larger than ${limit} bytes (WORKER_CODEC_BODY_LIMIT)` });
+    req.resume(); // drain without keeping it
+    return undefined;
+  };
+  if (Number(req.headers['content-length'] ?? 0) > limit) return tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > limit) return tooLarge();
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
 /**
  * Temporal's remote codec protocol: POST …/encode and …/decode with `{ payloads: [...] }` in
- * protobuf JSON (base64 bytes), CORS for the Web UI's origin.
+ * protobuf JSON (base64 bytes). Authentication, Host and CORS are the caller's (workers/codec-http.ts).
  */
 export async function handleCodecRequest(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   codec: PayloadCodec,
-  corsOrigins: string[],
+  op: 'encode' | 'decode',
+  bodyLimitBytes: number,
 ): Promise<void> {
-  const origin = req.headers.origin;
-  if (origin && corsOrigins.includes(origin)) {
-    res.setHeader('access-control-allow-origin', origin);
-    res.setHeader('access-control-allow-methods', 'POST, OPTIONS');
-    res.setHeader('access-control-allow-headers', 'content-type, x-namespace, authorization');
-  }
-  if (req.method === 'OPTIONS') {
-    res.writeHead(204).end();
-    return;
-  }
-  const op = req.url?.split('?')[0]?.split('/').pop();
-  if (req.method !== 'POST' || (op !== 'encode' && op !== 'decode')) {
-    res
-      .writeHead(404, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ error: 'use POST /codec/encode or /codec/decode' }));
-    return;
-  }
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
+  const raw = await readCapped(req, res, bodyLimitBytes);
+  if (!raw) return;
   let body: { payloads?: JsonPayload[] };
   try {
-    body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { payloads?: JsonPayload[] };
+    body = JSON.parse(raw.toString('utf8')) as { payloads?: JsonPayload[] };
     if (!Array.isArray(body.payloads)) throw new Error('payloads must be a list');
   } catch (err) {
-    res
-      .writeHead(400, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ error: `invalid body: ${(err as Error).message}` }));
+    json(res, 400, { error: `invalid body: ${(err as Error).message}` });
     return;
   }
   const payloads = body.payloads.map(fromJson);
   const out = op === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
-  res
-    .writeHead(200, { 'content-type': 'application/json' })
-    .end(JSON.stringify({ payloads: out.map(toJson) }));
+  json(res, 200, { payloads: out.map(toJson) });
 }

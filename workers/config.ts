@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseEnvShape, toBaseConfig, type BaseConfig } from '../lib/config/base.ts';
-import { ConfigError, envInt, envPort, parseEnv } from '../lib/config/env.ts';
+import { ConfigError, envInt, envList, envPort, parseEnv } from '../lib/config/env.ts';
+import { LOOPBACK_HOSTS } from '../lib/http/request-guards.ts';
 import { vaultKekEnv } from '../lib/product/kek.ts';
 import { temporalEnvShape, toTemporalConfig, type TemporalConfig } from '../lib/temporal/config.ts';
 import { DEFAULT_PRICES, priceTableSchema, type PriceTable } from '../activities/llm/prices.ts';
@@ -51,7 +52,15 @@ const workerEnvShape = {
   SCRIPTED_SEED: z.string().default('persona-runner'),
   WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
   WORKER_METRICS_PORT: envPort(9464),
+  WORKER_METRICS_ALLOWED_HOSTS: envList([...LOOPBACK_HOSTS]),
+  // Demanded on /metrics only when it listens beyond loopback (generated in development).
+  WORKER_METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   WORKER_CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233'),
+  WORKER_CODEC_HOST: z.string().default('127.0.0.1'),
+  WORKER_CODEC_PORT: envPort(9466),
+  WORKER_CODEC_ALLOWED_HOSTS: envList([...LOOPBACK_HOSTS]),
+  WORKER_CODEC_BODY_LIMIT: envInt(4 * 1024 * 1024, 1024),
+  CODEC_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   WORKER_SDK_METRICS_PORT: envPort(9465),
   WORKER_MAX_CONCURRENT_ACTIVITIES: envInt(64, 1),
   TRANSCRIPT_RETENTION_DAYS: envRange(RETENTION_DAYS, 'days'),
@@ -82,7 +91,17 @@ export interface WorkerConfig extends BaseConfig {
   };
   metricsHost: string;
   metricsPort: number;
-  codecCorsOrigins: string[];
+  metricsAllowedHosts: string[];
+  metricsToken: string | undefined;
+  codec: {
+    host: string;
+    port: number;
+    allowedHosts: string[];
+    corsOrigins: string[];
+    bodyLimitBytes: number;
+    /** Unset: generated into the data dir in development (see resolveServiceToken). */
+    token: string | undefined;
+  };
   sdkMetricsPort: number;
   maxConcurrentActivities: number;
   payloadCodecKey: Buffer | undefined;
@@ -117,9 +136,18 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     },
     metricsHost: e.WORKER_METRICS_HOST,
     metricsPort: e.WORKER_METRICS_PORT,
-    codecCorsOrigins: e.WORKER_CODEC_CORS_ORIGINS.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    metricsAllowedHosts: e.WORKER_METRICS_ALLOWED_HOSTS,
+    metricsToken: e.WORKER_METRICS_TOKEN,
+    codec: {
+      host: e.WORKER_CODEC_HOST,
+      port: e.WORKER_CODEC_PORT,
+      allowedHosts: e.WORKER_CODEC_ALLOWED_HOSTS,
+      corsOrigins: e.WORKER_CODEC_CORS_ORIGINS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      bodyLimitBytes: e.WORKER_CODEC_BODY_LIMIT,
+      token: e.CODEC_TOKEN,
+    },
     sdkMetricsPort: e.WORKER_SDK_METRICS_PORT,
     maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
     payloadCodecKey: e.PAYLOAD_CODEC_KEY ? Buffer.from(e.PAYLOAD_CODEC_KEY, 'base64') : undefined,

@@ -14,6 +14,9 @@ import type { ActivityDeps } from '../activities/index.ts';
 import { buildActivityDeps } from './build-deps.ts';
 import type { WorkerConfig } from './config.ts';
 import { startWorkerHttp } from './http.ts';
+import { startCodecHttp } from './codec-http.ts';
+import { resolveServiceToken } from '../lib/config/service-tokens.ts';
+import { isLoopbackBind } from '../lib/http/request-guards.ts';
 import { dataConverterFor } from './payload-codec.ts';
 import { createTickWorker } from './tick-worker.ts';
 
@@ -31,6 +34,8 @@ export interface RunningWorker {
   deps: ActivityDeps;
   metricsUrl: string;
   sdkMetricsUrl: string;
+  /** The payload codec endpoint (its token not included), when PAYLOAD_CODEC_KEY is set. */
+  codecUrl: string | undefined;
   /** Resolves when the worker has stopped. */
   done: Promise<void>;
   /** Graceful stop: in-flight activities get the shutdown grace time; then everything opened is closed. */
@@ -59,6 +64,29 @@ export async function startWorker(
     for (const c of cleanups) await c().catch((err: unknown) => logger.warn({ err }, 'cleanup failed'));
   };
   try {
+    // Tokens first: a production worker missing one stops before it connects to anything.
+    const metricsToken =
+      config.metricsToken ??
+      (isLoopbackBind(config.metricsHost)
+        ? undefined
+        : resolveServiceToken({
+            configured: undefined,
+            production: config.production,
+            dataDir: config.dataDir,
+            file: 'worker-metrics-token',
+            variable: 'WORKER_METRICS_TOKEN',
+            why: `/metrics listens beyond loopback (WORKER_METRICS_HOST=${config.metricsHost})`,
+          }));
+    const codecToken = config.payloadCodecKey
+      ? resolveServiceToken({
+          configured: config.codec.token,
+          production: config.production,
+          dataDir: config.dataDir,
+          file: 'codec-token',
+          variable: 'CODEC_TOKEN',
+          why: 'PAYLOAD_CODEC_KEY enables the codec endpoint, which decrypts workflow payloads',
+        })
+      : undefined;
     const dataConverter = dataConverterFor(config);
     const clientConnection = await connectClient(temporal);
     try {
@@ -92,8 +120,8 @@ export async function startWorker(
       port: config.metricsPort,
       host: config.metricsHost,
       registry: deps.metrics.registry,
-      codec,
-      corsOrigins: config.codecCorsOrigins,
+      allowedHosts: config.metricsAllowedHosts,
+      token: metricsToken,
       health: () => ({
         ok: worker.getState() === 'RUNNING',
         state: worker.getState(),
@@ -103,6 +131,9 @@ export async function startWorker(
       }),
     });
     cleanups.unshift(() => httpServer.close());
+    const codecServer =
+      codec && codecToken ? await startCodecHttp({ ...config.codec, codec, token: codecToken }) : undefined;
+    if (codecServer) cleanups.unshift(() => codecServer.close());
     const done = worker.run();
     let stopping: Promise<void> | undefined;
     return {
@@ -110,6 +141,7 @@ export async function startWorker(
       deps,
       metricsUrl: `http://${config.metricsHost}:${httpServer.port}/metrics`,
       sdkMetricsUrl: `http://${config.metricsHost}:${config.sdkMetricsPort}/metrics`,
+      codecUrl: codecServer && `http://${config.codec.host}:${codecServer.port}/codec`,
       done,
       stop() {
         stopping ??= (async () => {
@@ -147,6 +179,7 @@ export async function runWorker(config: WorkerConfig, logger: Logger, stop: Abor
         model: running.deps.llm.model,
         metrics: running.metricsUrl,
         sdkMetrics: running.sdkMetricsUrl,
+        ...(running.codecUrl && { codec: running.codecUrl }),
         ...(temporal.uiUrl && { ui: temporal.uiUrl }),
       },
       running.deps.llm.kind === 'scripted'

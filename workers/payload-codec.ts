@@ -68,5 +68,7 @@ function b64map(m: Payload['metadata']): Record<string, string> {
 
 /** The data converter every client and worker of this deployment uses: with the codec iff a key is set. */
 export function dataConverterFor(config: { payloadCodecKey: Buffer | undefined }): DataConverter | undefined {
-  return config.payloadCodecKey ? { payloadCodecs: [new AesGcmPayloadCodec(config.payloadCodecKey)] } : undefined;
+  return config.payloadCodecKey
+    ? { payloadCodecs: [new AesGcmPayloadCodec(config.payloadCodecKey)] }
+    : undefined;
 }

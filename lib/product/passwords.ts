@@ -36,6 +36,15 @@ function sha256(salt: Buffer, password: string): Buffer {
   return createHash('sha256').update(salt).update(password).digest();
 }
 
+let dummy: Promise<string> | undefined;
+/**
+ * A scrypt hash of a random password nobody knows, made once per process: a login for an unknown
+ * email is checked against it, so it costs what a wrong password costs (no timing enumeration).
+ */
+export function dummyPasswordHash(): Promise<string> {
+  return (dummy ??= hashPassword(randomBytes(24).toString('base64')));
+}
+
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
   if (!stored) return false;
   if (stored.startsWith('sha256$')) {

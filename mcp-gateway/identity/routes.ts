@@ -4,8 +4,12 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../../schema/index.ts';
 import type { Db } from '../../lib/db/client.ts';
-import { verifyPassword } from '../../lib/product/passwords.ts';
+import { dummyPasswordHash, verifyPassword } from '../../lib/product/passwords.ts';
 import { normaliseEmail, signupUser } from '../../lib/product/signup.ts';
+import type { GatewayConfig } from '../config.ts';
+import type { GatewayMetrics } from '../metrics.ts';
+import { KdfBusyError, KdfGate } from './kdf-gate.ts';
+import { FailureThrottle } from './login-throttle.ts';
 import type { SigningKey } from './signing-keys.ts';
 import { issueToken, type TokenSettings } from './tokens.ts';
 
@@ -24,56 +28,123 @@ function badRequest(res: express.Response, error: z.ZodError): void {
   });
 }
 
+function tooMany(res: express.Response, retryAfterMs: number): void {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  res
+    .status(429)
+    .set('Retry-After', String(seconds))
+    .json({
+      error: 'too_many_attempts',
+      error_description: `too many failed attempts; retry in ${seconds} s`,
+    });
+}
+
+function busy(res: express.Response): void {
+  res.status(503).set('Retry-After', '1').json({
+    error: 'temporarily_unavailable',
+    error_description: 'too many logins in progress; retry shortly',
+  });
+}
+
+// One answer for every signup that passed validation — new email, same credentials again, or an
+// email someone else holds — so signup cannot be used to find out which emails are registered.
+const SIGNUP_ACCEPTED = {
+  status: 'accepted',
+  detail: 'if this email was free it is now registered with this password: log in with it',
+};
+
+export type IdentitySettings = TokenSettings & Pick<GatewayConfig['auth'], 'openSignup' | 'throttle' | 'kdf'>;
+
 /**
- * The built-in product's identity: signup (idempotent, creates the personal space), login
- * (email + password → short-lived JWT), and the JWKS that verifies those tokens.
+ * The built-in product's identity: signup (closed unless AUTH_OPEN_SIGNUP; idempotent; creates the
+ * personal space), login (email + password → short-lived JWT), and the JWKS that verifies tokens.
+ * Login is throttled per account and per client IP (429 + Retry-After), an unknown email costs the
+ * same KDF as a wrong password, and KDF runs are bounded (see kdf-gate.ts).
  */
 export function createIdentityRouter(deps: {
   db: Db;
   kek: Buffer;
   key: SigningKey;
-  settings: TokenSettings;
+  settings: IdentitySettings;
+  metrics: GatewayMetrics;
 }): Router {
   const router = express.Router();
+  const { throttle, kdf: kdfLimits } = deps.settings;
+  const perAccount = new FailureThrottle(throttle.perAccount, throttle.windowMs);
+  const perIp = new FailureThrottle(throttle.perIp, throttle.windowMs);
+  const kdf = new KdfGate(kdfLimits.concurrency, kdfLimits.queue);
+  void dummyPasswordHash(); // made at start, not on the first unknown email (that would time differently)
 
   router.get('/.well-known/jwks.json', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300').json({ keys: [deps.key.publicJwk] });
   });
 
   router.post('/auth/signup', async (req, res) => {
-    const parsed = credentials.safeParse(req.body);
-    if (!parsed.success) return badRequest(res, parsed.error);
-    const [existing] = await deps.db
-      .select()
-      .from(users)
-      .where(eq(users.email, normaliseEmail(parsed.data.email)));
-    // Signing up twice with the same credentials is a no-op; with other credentials it is refused.
-    if (existing && !(await verifyPassword(parsed.data.password, existing.passwordHash))) {
-      res.status(409).json({
-        error: 'already_registered',
-        error_description: 'this email is already registered; log in instead',
+    if (!deps.settings.openSignup) {
+      res.status(403).json({
+        error: 'signup_closed',
+        error_description:
+          'signup is closed on this gateway (AUTH_OPEN_SIGNUP=true opens it); accounts come from `personas seed` and `personas token`',
       });
       return;
     }
-    const result = await signupUser(deps.db, deps.kek, parsed.data);
-    res.status(result.created ? 201 : 200).json({
-      user_id: result.user.id,
-      personal_space_id: result.personalSpaceId,
-      created: result.created,
-    });
+    const parsed = credentials.safeParse(req.body);
+    if (!parsed.success) return badRequest(res, parsed.error);
+    const ip = req.ip ?? 'unknown';
+    const wait = perIp.retryAfterMs(ip);
+    if (wait > 0) return tooMany(res, wait);
+    try {
+      await kdf.run(async () => {
+        const [existing] = await deps.db
+          .select()
+          .from(users)
+          .where(eq(users.email, normaliseEmail(parsed.data.email)));
+        if (!existing) await signupUser(deps.db, deps.kek, parsed.data);
+        // Someone else's email: nothing changes, and the answer is the same as for a new one.
+        else if (!(await verifyPassword(parsed.data.password, existing.passwordHash))) perIp.fail(ip);
+      });
+    } catch (err) {
+      if (err instanceof KdfBusyError) return busy(res);
+      throw err;
+    }
+    res.status(202).json(SIGNUP_ACCEPTED);
   });
 
   router.post('/auth/login', async (req, res) => {
     const parsed = credentials.safeParse(req.body);
     if (!parsed.success) return badRequest(res, parsed.error);
-    const [user] = await deps.db
-      .select()
-      .from(users)
-      .where(eq(users.email, normaliseEmail(parsed.data.email)));
-    if (!user || !(await verifyPassword(parsed.data.password, user.passwordHash))) {
+    const email = normaliseEmail(parsed.data.email);
+    const ip = req.ip ?? 'unknown';
+    // The same answer whichever key is locked: it must not tell an attacker that an account exists.
+    const wait = Math.max(perIp.retryAfterMs(ip), perAccount.retryAfterMs(email));
+    if (wait > 0) {
+      deps.metrics.logins.inc({ outcome: 'throttled' });
+      return tooMany(res, wait);
+    }
+    const [user] = await deps.db.select().from(users).where(eq(users.email, email));
+    const stored = user?.passwordHash ?? null;
+    deps.metrics.passwordChecks.inc({ kind: stored ? 'real' : 'dummy' });
+    const check = async () => verifyPassword(parsed.data.password, stored ?? (await dummyPasswordHash()));
+    let ok: boolean;
+    try {
+      // Persona passwords (machine-derived, sha256) cost microseconds: only scrypt is gated.
+      ok = (stored?.startsWith('sha256$') ? await check() : await kdf.run(check)) && stored !== null;
+    } catch (err) {
+      if (err instanceof KdfBusyError) {
+        deps.metrics.logins.inc({ outcome: 'busy' });
+        return busy(res);
+      }
+      throw err;
+    }
+    if (!ok || !user) {
+      perIp.fail(ip);
+      perAccount.fail(email);
+      deps.metrics.logins.inc({ outcome: 'invalid' });
       res.status(401).json({ error: 'invalid_grant', error_description: 'invalid email or password' });
       return;
     }
+    perAccount.clear(email);
+    deps.metrics.logins.inc({ outcome: 'ok' });
     const { token, expiresAt } = await issueToken(deps.key, deps.settings, user);
     res.json({
       access_token: token,

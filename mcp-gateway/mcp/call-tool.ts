@@ -6,6 +6,7 @@ import type { PolicyMode } from '../config.ts';
 import { FieldCipher, ZeroKnowledgeError } from '../crypto/field-cipher.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { evaluatePolicy } from '../policy/evaluate-policy.ts';
+import { ArgumentsTooDeepError, checkArgumentDepth } from '../policy/injection-markers.ts';
 import type { SlidingWindowRateLimiter } from '../policy/rate-limiter.ts';
 import { assertMember } from '../tools/common.ts';
 import { ToolInputError } from '../tools/tool-errors.ts';
@@ -73,6 +74,14 @@ async function runCall(
   requestMeta: Record<string, unknown> | undefined,
 ): Promise<CallToolResult> {
   const { user } = session;
+  // Before anything walks the arguments (policy scan, zod, error formatting): nesting is bounded.
+  try {
+    checkArgumentDepth(rawArgs);
+  } catch (err) {
+    if (err instanceof ArgumentsTooDeepError)
+      return errorResult('persona', err.code, `invalid arguments for ${spec.name}: ${err.message}`, {});
+    throw err;
+  }
   const decision = evaluatePolicy({
     mode: deps.policy.mode,
     user,

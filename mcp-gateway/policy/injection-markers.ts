@@ -13,15 +13,47 @@ const MARKERS: ReadonlyArray<[name: string, pattern: RegExp]> = [
   ['tool-hijack', /\b(call|invoke|use)\b.{0,20}\btool\b.{0,40}\b(delete|archive|admin)\w*/i],
 ];
 
-/** Names of the markers found in any string inside `value` (walks objects and arrays). */
+/** Deeper than any tool's schema needs; deep enough that no honest argument is refused. */
+export const MAX_ARGUMENT_DEPTH = 64;
+
+/** Thrown when tool arguments nest deeper than MAX_ARGUMENT_DEPTH: the caller's (a `persona`) fault. */
+export class ArgumentsTooDeepError extends Error {
+  readonly code = 'ARGUMENTS_TOO_DEEP';
+  constructor(readonly depth: number) {
+    super(
+      `arguments nest deeper than ${MAX_ARGUMENT_DEPTH} levels of objects and arrays; send flatter input`,
+    );
+    this.name = 'ArgumentsTooDeepError';
+  }
+}
+
+/**
+ * Names of the markers found in any string inside `value` (objects and arrays). Iterative with an
+ * explicit stack, and depth-capped: a 200,000-deep argument must be an error the model can act on,
+ * not a stack overflow (a recursive walk threw RangeError and leaked the internal message).
+ */
 export function findInjectionMarkers(value: unknown): string[] {
   const found = new Set<string>();
-  const visit = (v: unknown): void => {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
     if (typeof v === 'string') {
       for (const [name, re] of MARKERS) if (re.test(v)) found.add(name);
-    } else if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
-  };
-  visit(value);
+    } else if (v && typeof v === 'object') {
+      if (depth >= MAX_ARGUMENT_DEPTH) throw new ArgumentsTooDeepError(depth + 1);
+      for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+    }
+  }
   return [...found];
+}
+
+/** Throws ArgumentsTooDeepError for over-deep input, whatever the policy mode (no scan when `off`). */
+export function checkArgumentDepth(value: unknown): void {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= MAX_ARGUMENT_DEPTH) throw new ArgumentsTooDeepError(depth + 1);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
 }

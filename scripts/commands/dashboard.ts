@@ -1,3 +1,4 @@
+import { loadDashboardAccess } from '../../dashboard/config.ts';
 import type { Command } from 'commander';
 import { DEFAULT_DASHBOARD_PORT, startDashboard } from '../../dashboard/server.ts';
 import { DEFAULT_DAYS, MAX_DAYS } from '../../dashboard/queries.ts';
@@ -46,6 +47,7 @@ export function registerDashboardCommand(program: Command): void {
       const refreshSeconds = intOption('--refresh', opts.refresh, 0, 86400);
       await withContext('dashboard', async (ctx) => {
         const kek = ctx.kek();
+        const access = loadDashboardAccess(opts.host);
         const { db } = await ctx.database();
         const temporalUiUrl = dashboardTemporalUiUrl(ctx.config.temporal);
         const dashboard = await startDashboard({
@@ -57,6 +59,7 @@ export function registerDashboardCommand(program: Command): void {
           days,
           refreshSeconds,
           kek,
+          ...access,
         });
         process.stderr.write(
           `dashboard ready: ${dashboard.url}  (JSON ${dashboard.url}/api/summary.json · health ${dashboard.url}/health${temporalUiUrl ? ` · workflow links → ${temporalUiUrl}` : ''}) — Ctrl-C to stop\n`,

@@ -1,3 +1,4 @@
+import { loadDashboardAccess } from '../../dashboard/config.ts';
 import type { Command } from 'commander';
 import { Client, ScheduleOverlapPolicy } from '@temporalio/client';
 import { openDatabase } from '../../lib/db/client.ts';
@@ -149,6 +150,7 @@ export function registerUpCommand(program: Command): void {
           db: database.db,
           port: dashboardPort,
           host: '127.0.0.1',
+          ...loadDashboardAccess('127.0.0.1'),
           temporalUiUrl: temporal.uiUrl,
           namespace: temporal.namespace,
           kek,

@@ -18,14 +18,14 @@ function configErrorFor(env: Record<string, string>): ConfigError {
 }
 
 describe('gateway configuration', () => {
-  test('defaults: log-only policy, 30 calls per 60 s, 1mb bodies, issuer = public URL', () => {
+  test('defaults: enforce policy, 30 calls per 60 s, 1mb bodies, issuer = public URL', () => {
     const c = loadGatewayConfig({});
     assert.equal(c.port, 3069);
     assert.equal(c.publicUrl, 'http://localhost:3069');
     assert.equal(c.auth.issuer, 'http://localhost:3069');
     assert.equal(c.auth.audience, 'persona-runner-mcp');
     assert.equal(c.auth.jwksUrl, undefined);
-    assert.deepEqual(c.policy, { mode: 'log-only', rateLimit: 30, rateWindowMs: 60_000 });
+    assert.deepEqual(c.policy, { mode: 'enforce', rateLimit: 30, rateWindowMs: 60_000 });
     assert.equal(c.bodyLimit, '1mb');
     assert.equal(c.vaultKek, undefined);
     assert.equal(c.production, false);
@@ -62,7 +62,7 @@ describe('gateway configuration', () => {
       AUTH_AUDIENCE: '',
       POLICY_RATE_LIMIT: '',
     });
-    assert.equal(c.policy.mode, 'log-only');
+    assert.equal(c.policy.mode, 'enforce');
     assert.equal(c.port, 3069);
     assert.equal(c.vaultKek, undefined);
     assert.equal(c.bodyLimit, '1mb');

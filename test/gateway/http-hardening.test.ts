@@ -119,7 +119,7 @@ describe('HTTP hardening', () => {
     assert.equal(health.status, 'ok');
     assert.deepEqual(health.registry, { loaded: true, tools: 14 });
     assert.equal(health.db, 'reachable');
-    assert.equal(health.policyMode, 'log-only');
+    assert.equal(health.policyMode, 'enforce');
   });
 
   test('responses do not advertise the framework', async () => {

@@ -6,7 +6,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { startTestGateway } from '../helpers/gateway.ts';
 import { initializeRequest, postMcp } from '../helpers/raw-mcp.ts';
 
-const gw = await startTestGateway();
+const gw = await startTestGateway({ AUTH_OPEN_SIGNUP: 'true' });
 const pool = gw.database.pool;
 
 const post = (path: string, body: unknown) =>
@@ -16,11 +16,12 @@ const post = (path: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 
-interface SignupBody {
-  user_id: string;
-  personal_space_id: string;
-  created: boolean;
-}
+const SIGNUP_ACCEPTED = {
+  status: 'accepted',
+  detail: 'if this email was free it is now registered with this password: log in with it',
+};
+const userIdOf = async (email: string) =>
+  (await pool.query('SELECT id FROM users WHERE email = $1', [email])).rows[0]?.id as string;
 interface LoginBody {
   access_token: string;
   token_type: string;
@@ -43,16 +44,13 @@ describe('built-in identity: signup and login', () => {
   test('signing up twice with the same credentials is idempotent: same user, one personal space', async () => {
     const creds = { email: 'Twice@Example.com', password: 'correct horse battery' };
     const first = await post('/auth/signup', creds);
-    assert.equal(first.status, 201);
-    const a = (await first.json()) as SignupBody;
-    assert.equal(a.created, true);
+    assert.equal(first.status, 202);
+    assert.deepEqual(await first.json(), SIGNUP_ACCEPTED);
+    const a = { user_id: await userIdOf('twice@example.com') };
 
     const second = await post('/auth/signup', { ...creds, email: 'twice@example.com' });
-    assert.equal(second.status, 200);
-    const b = (await second.json()) as SignupBody;
-    assert.equal(b.created, false);
-    assert.equal(b.user_id, a.user_id);
-    assert.equal(b.personal_space_id, a.personal_space_id);
+    assert.equal(second.status, 202);
+    assert.deepEqual(await second.json(), SIGNUP_ACCEPTED);
 
     assert.equal(await personalSpaces(a.user_id), 1);
     const users = await pool.query(`SELECT email FROM users WHERE email = 'twice@example.com'`);
@@ -66,20 +64,22 @@ describe('built-in identity: signup and login', () => {
   test('concurrent signups of one email still make one user and one personal space', async () => {
     const creds = { email: 'race@example.com', password: 'correct horse battery' };
     const answers = await Promise.all(Array.from({ length: 4 }, () => post('/auth/signup', creds)));
-    const bodies = (await Promise.all(answers.map((r) => r.json()))) as SignupBody[];
-    assert.deepEqual(answers.map((r) => r.status).sort(), [200, 200, 200, 201]);
-    assert.equal(new Set(bodies.map((b) => b.user_id)).size, 1);
-    assert.equal(await personalSpaces(bodies[0]!.user_id), 1);
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      [202, 202, 202, 202],
+    );
+    assert.equal((await pool.query(`SELECT id FROM users WHERE email = 'race@example.com'`)).rowCount, 1);
+    assert.equal(await personalSpaces(await userIdOf('race@example.com')), 1);
   });
 
-  test('signing up an existing email with another password → 409', async () => {
+  test('signing up an existing email with another password: the same answer, the account untouched', async () => {
     const email = 'taken@example.com';
-    assert.equal((await post('/auth/signup', { email, password: 'first password' })).status, 201);
+    assert.equal((await post('/auth/signup', { email, password: 'first password' })).status, 202);
     const res = await post('/auth/signup', { email, password: 'second password' });
-    assert.equal(res.status, 409);
-    const body = (await res.json()) as ErrorBody;
-    assert.equal(body.error, 'already_registered');
-    assert.match(body.error_description, /already registered; log in instead/);
+    assert.equal(res.status, 202);
+    assert.deepEqual(await res.json(), SIGNUP_ACCEPTED);
+    assert.equal((await post('/auth/login', { email, password: 'first password' })).status, 200);
+    assert.equal((await post('/auth/login', { email, password: 'second password' })).status, 401);
   });
 
   test('malformed credentials → 400 naming the field', async () => {
@@ -102,9 +102,15 @@ describe('built-in identity: signup and login', () => {
   });
 
   test('login with the right password → a bearer token, valid against the JWKS, that works on /mcp', async () => {
-    const signup = (await (
-      await post('/auth/signup', { email: 'works@example.com', password: 'right password' })
-    ).json()) as SignupBody;
+    await post('/auth/signup', { email: 'works@example.com', password: 'right password' });
+    const signup = {
+      user_id: await userIdOf('works@example.com'),
+      personal_space_id: (
+        await pool.query(`SELECT id FROM spaces WHERE type = 'personal' AND owner_id = $1`, [
+          await userIdOf('works@example.com'),
+        ])
+      ).rows[0].id as string,
+    };
     const res = await post('/auth/login', { email: 'works@example.com', password: 'right password' });
     assert.equal(res.status, 200);
     const login = (await res.json()) as LoginBody;

@@ -23,8 +23,9 @@ const PRODUCT_TABLES = [
   'users',
 ] as const;
 
-// High enough that the corpus never trips the (log-only) rate limit and muddies the log.
-const ENV = { POLICY_RATE_LIMIT: '1000' };
+// Validation is under test, so the policy gate only logs (a destructive tool's bad input must reach
+// validation); and the limit is high enough that the corpus never trips it and muddies the log.
+const ENV = { POLICY_MODE: 'log-only', POLICY_RATE_LIMIT: '1000' };
 
 async function countAll(gw: TestGateway): Promise<Record<string, number>> {
   const out: Record<string, number> = {};

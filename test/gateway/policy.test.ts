@@ -28,12 +28,21 @@ async function delta(gw: TestGateway, name: string, labels: Record<string, strin
   return sampleValue(await scrapeMetrics(gw.url), name, labels) - before;
 }
 
-describe('POLICY_MODE=log-only (the default)', async () => {
-  const gw = await startTestGateway({ POLICY_RATE_LIMIT: '3' });
+describe('the default is enforce (issue 8 item 13)', async () => {
+  const gw = await startTestGateway();
 
-  test('is the default mode', () => {
-    assert.equal(gw.config.policy.mode, 'log-only');
+  test('with no POLICY_MODE a destructive call without the user’s opt-in is denied, nothing deleted', async () => {
+    assert.equal(gw.config.policy.mode, 'enforce');
+    const u = await userWithNote(gw, 'default-destroyer@example.com');
+    const res = await u.client.callTool({ name: 'note_delete', arguments: { note_id: u.noteId } });
+    assert.equal(res.isError, true);
+    assert.equal((res._meta as { errorClass?: string } | undefined)?.errorClass, 'policy');
+    assert.equal(await noteExists(gw, u.noteId), true);
   });
+});
+
+describe('POLICY_MODE=log-only (an explicit choice)', async () => {
+  const gw = await startTestGateway({ POLICY_MODE: 'log-only', POLICY_RATE_LIMIT: '3' });
 
   test('lets a destructive call by a non-opted-in user through, counted as would-deny', async () => {
     const u = await userWithNote(gw, 'logonly-destroyer@example.com');
