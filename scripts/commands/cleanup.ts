@@ -45,10 +45,7 @@ export function registerCleanupCommand(program: Command): void {
         let deleted: string[] = [];
         let schedules = 0;
         if (!opts.dryRun) {
-          deleted = await deletePersonaUsers(db, [
-            ...live.map((p) => p.userId),
-            ...orphans.map((o) => o.id),
-          ]);
+          deleted = await deletePersonaUsers(db, [...live.map((p) => p.userId), ...orphans.map((o) => o.id)]);
           if (!opts.keepSchedules && live.length) {
             const { client } = await ctx.temporal();
             await mapLimit(live, 16, async (p) => {
