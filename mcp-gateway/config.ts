@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseEnvShape, toBaseConfig, type BaseConfig } from '../lib/config/base.ts';
-import { envInt, envList, envPort, parseEnv } from '../lib/config/env.ts';
+import { ConfigError, envBoolean, envInt, envList, envPort, parseEnv } from '../lib/config/env.ts';
+import { parseFaults, type GatewayFaults } from './faults.ts';
 import { vaultKekEnv } from '../lib/product/kek.ts';
 
 export const POLICY_MODES = ['off', 'log-only', 'enforce'] as const;
@@ -28,6 +29,14 @@ const gatewayEnvShape = {
     .default('log-only'),
   POLICY_RATE_LIMIT: envInt(30, 1),
   POLICY_RATE_WINDOW_SECONDS: envInt(60, 1),
+  GATEWAY_FAULTS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      for (const problem of v === undefined ? [] : parseFaults(v).problems)
+        ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  GATEWAY_FAULTS_ALLOW_PRODUCTION: envBoolean(false),
 };
 
 export interface GatewayConfig extends BaseConfig {
@@ -48,10 +57,17 @@ export interface GatewayConfig extends BaseConfig {
   /** Key-encryption key; undefined means the development fallback (refused in production). */
   vaultKek: Buffer | undefined;
   policy: { mode: PolicyMode; rateLimit: number; rateWindowMs: number };
+  /** Seeded faults per tool (GATEWAY_FAULTS); undefined when off. */
+  faults: GatewayFaults | undefined;
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const e = parseEnv(gatewayEnvShape, env, 'the gateway');
+  const faults = e.GATEWAY_FAULTS === undefined ? undefined : parseFaults(e.GATEWAY_FAULTS).faults;
+  if (faults && e.NODE_ENV === 'production' && !e.GATEWAY_FAULTS_ALLOW_PRODUCTION)
+    throw new ConfigError(
+      'Invalid configuration for the gateway:\n  GATEWAY_FAULTS: injected faults are refused in production (NODE_ENV=production); set GATEWAY_FAULTS_ALLOW_PRODUCTION=1 to run a drill on purpose',
+    );
   const publicUrl = (e.GATEWAY_PUBLIC_URL ?? `http://localhost:${e.GATEWAY_PORT}`).replace(/\/$/, '');
   return {
     ...toBaseConfig(e),
@@ -74,5 +90,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       rateLimit: e.POLICY_RATE_LIMIT,
       rateWindowMs: e.POLICY_RATE_WINDOW_SECONDS * 1000,
     },
+    faults,
   };
 }

@@ -41,6 +41,12 @@ export function createGatewayMetrics() {
       labelNames: ['tool'] as const,
       registers: [registry],
     }),
+    faultsInjected: new Counter({
+      name: 'gateway_faults_injected_total',
+      help: 'Faults injected by GATEWAY_FAULTS, by tool and kind (error | latency)',
+      labelNames: ['tool', 'kind'] as const,
+      registers: [registry],
+    }),
     authFailures: new Counter({
       name: 'gateway_auth_failures_total',
       help: 'Requests refused with 401',

@@ -9,6 +9,8 @@ export interface GatewayResultMeta {
   errorCode?: string;
   policyFlags?: string[];
   idempotentReplay?: boolean;
+  /** Set on failures injected by GATEWAY_FAULTS (drills, signal proofs). */
+  injectedFault?: boolean;
 }
 
 export function okResult(output: Record<string, unknown>, meta: GatewayResultMeta): CallToolResult {
