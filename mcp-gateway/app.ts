@@ -13,6 +13,7 @@ import { createTokenVerifier } from './identity/tokens.ts';
 import { createMcpRouter } from './mcp/mcp-route.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { SlidingWindowRateLimiter } from './policy/rate-limiter.ts';
+import { createFaultInjector } from './faults.ts';
 import { toolRegistry } from './tools/index.ts';
 import type { ToolSpec } from './tools/tool-spec.ts';
 import { Federation } from './upstream/federation.ts';
@@ -57,7 +58,10 @@ export async function createGatewayApp({ config, db, logger, registry: given }: 
       rateLimiter: new SlidingWindowRateLimiter(config.policy.rateLimit, config.policy.rateWindowMs),
     },
     onSession: () => metrics.sessions.inc(),
+    ...(config.faults && { faults: createFaultInjector(config.faults) }),
   });
+  if (config.faults)
+    logger.warn({ faults: config.faults }, 'GATEWAY_FAULTS is set: the gateway injects failures and latency');
 
   const app = express();
   app.disable('x-powered-by');

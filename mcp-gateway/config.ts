@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseEnvShape, toBaseConfig, type BaseConfig } from '../lib/config/base.ts';
-import { envBoolean, envInt, envList, envPort, parseEnv } from '../lib/config/env.ts';
+import { ConfigError, envBoolean, envInt, envList, envPort, parseEnv } from '../lib/config/env.ts';
+import { parseFaults, type GatewayFaults } from './faults.ts';
 import { vaultKekEnv } from '../lib/product/kek.ts';
 import { resolveSeedSecret } from '../lib/personas/password.ts';
 import { BUILTIN_ONLY, loadProductsFile, type ProductsConfig } from '../lib/products/products-config.ts';
@@ -40,6 +41,14 @@ const gatewayEnvShape = {
   POLICY_RATE_WINDOW_SECONDS: envInt(60, 1),
   PERSONA_PRODUCTS: z.string().optional(),
   PERSONA_SEED_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+  GATEWAY_FAULTS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      for (const problem of v === undefined ? [] : parseFaults(v).problems)
+        ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  GATEWAY_FAULTS_ALLOW_PRODUCTION: envBoolean(false),
 };
 
 export interface GatewayConfig extends BaseConfig {
@@ -69,6 +78,8 @@ export interface GatewayConfig extends BaseConfig {
   products: ProductsConfig;
   /** For `${user.secret}` in products' transports; empty when no product uses it. */
   seedSecret: string;
+  /** Seeded faults per tool (GATEWAY_FAULTS); undefined when off. */
+  faults: GatewayFaults | undefined;
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -76,6 +87,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   const products = e.PERSONA_PRODUCTS ? loadProductsFile(e.PERSONA_PRODUCTS) : BUILTIN_ONLY;
   // Production refuses the development seed secret only where it is used: `${user.secret}`.
   const usesUserSecret = JSON.stringify(products.products).includes('${user.secret}');
+  const faults = e.GATEWAY_FAULTS === undefined ? undefined : parseFaults(e.GATEWAY_FAULTS).faults;
+  if (faults && e.NODE_ENV === 'production' && !e.GATEWAY_FAULTS_ALLOW_PRODUCTION)
+    throw new ConfigError(
+      'Invalid configuration for the gateway:\n  GATEWAY_FAULTS: injected faults are refused in production (NODE_ENV=production); set GATEWAY_FAULTS_ALLOW_PRODUCTION=1 to run a drill on purpose',
+    );
   const publicUrl = (e.GATEWAY_PUBLIC_URL ?? `http://localhost:${e.GATEWAY_PORT}`).replace(/\/$/, '');
   return {
     ...toBaseConfig(e),
@@ -114,5 +130,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
           dataDir: toBaseConfig(e).dataDir,
         })
       : '',
+    faults,
   };
 }

@@ -54,6 +54,12 @@ export function createGatewayMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
       registers: [registry],
     }),
+    faultsInjected: new Counter({
+      name: 'gateway_faults_injected_total',
+      help: 'Faults injected by GATEWAY_FAULTS, by tool and kind (error | latency)',
+      labelNames: ['tool', 'kind'] as const,
+      registers: [registry],
+    }),
     authFailures: new Counter({
       name: 'gateway_auth_failures_total',
       help: 'Requests refused with 401',

@@ -13,6 +13,9 @@ import { registerPauseCommands } from './commands/pause.ts';
 import { registerUpCommand } from './commands/up.ts';
 import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerReplayCommand } from './commands/replay.ts';
+import { registerRunCommand } from './commands/run.ts';
+import { registerCompareCommand } from './commands/compare.ts';
+import { registerReportCommand } from './commands/report.ts';
 
 export function buildProgram(): Command {
   const program = new Command('personas')
@@ -30,6 +33,9 @@ export function buildProgram(): Command {
   registerUpCommand(program);
   registerDashboardCommand(program);
   registerReplayCommand(program);
+  registerRunCommand(program);
+  registerCompareCommand(program);
+  registerReportCommand(program);
   registerAuditCommand(program);
   registerMigrateCommand(program);
   return program;

@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { buildArguments, type KnownIds } from './scripted-inputs.ts';
 import { SeededRandom } from './seeded-random.ts';
-import { RATE_MODULES_MARKER } from '../prompts.ts';
+import { scriptedRatings } from './scripted-rating.ts';
 import type { ContentBlock, LlmProvider, LlmRequest, LlmResponse, MessageParam } from './types.ts';
 
 export const SCRIPTED_MODEL = 'scripted-v1';
@@ -112,30 +112,9 @@ export class ScriptedProvider implements LlmProvider {
     return undefined;
   }
 
+  /** Ratings from what the persona lived through (activities/llm/scripted-rating.ts). */
   private rate(req: LlmRequest): ContentBlock[] {
-    // The rating prompt is the last user turn's text (after the tool results it may follow).
-    const last = req.messages.at(-1)?.content;
-    const prompt =
-      typeof last === 'string'
-        ? last
-        : (last ?? []).flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
-    const line = prompt.split('\n').find((l) => l.startsWith(RATE_MODULES_MARKER)) ?? '';
-    const modules = line
-      .slice(RATE_MODULES_MARKER.length)
-      .split(',')
-      .map((m) => m.trim())
-      .filter(Boolean);
-    const rnd = new SeededRandom(`${this.opts.seed}:${req.seed}:rating`);
-    const ratings: Record<string, { rating: number; notes: string }> = {};
-    for (const module of modules) {
-      const errors = Number(new RegExp(`${module}: \\d+ calls?, (\\d+) errors?`).exec(prompt)?.[1] ?? 0);
-      const rating = Math.max(1, Math.min(5, 5 - errors - (rnd.chance(0.4) ? 1 : 0)));
-      ratings[module] = {
-        rating,
-        notes: errors ? `${module} gave me ${errors} error(s); annoying.` : `${module} did what I needed.`,
-      };
-    }
-    return [text(JSON.stringify(ratings))];
+    return [text(scriptedRatings(req, this.opts.seed))];
   }
 }
 

@@ -4,6 +4,7 @@ import type { Db } from '../../lib/db/client.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { PolicyMode } from '../config.ts';
 import { FieldCipher, ZeroKnowledgeError } from '../crypto/field-cipher.ts';
+import type { FaultInjector } from '../faults.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { evaluatePolicy } from '../policy/evaluate-policy.ts';
 import { ArgumentsTooDeepError, checkArgumentDepth } from '../policy/injection-markers.ts';
@@ -27,6 +28,8 @@ export interface CallDeps {
   logger: Logger;
   metrics: GatewayMetrics;
   policy: { mode: PolicyMode; rateLimiter: SlidingWindowRateLimiter };
+  /** GATEWAY_FAULTS, when set. */
+  faults?: FaultInjector;
 }
 
 export interface CallSession {
@@ -55,7 +58,9 @@ export async function callTool(
   requestMeta: Record<string, unknown> | undefined,
 ): Promise<CallToolResult> {
   const started = performance.now();
-  const result = await runCall(deps, session, spec, rawArgs ?? {}, requestMeta);
+  // A seeded fault (GATEWAY_FAULTS) answers before the call runs: nothing is written.
+  const injected = await deps.faults?.inject(spec.name, deps.metrics);
+  const result = injected ?? (await runCall(deps, session, spec, rawArgs ?? {}, requestMeta));
   const errorClass = (result._meta?.errorClass as string | undefined) ?? '';
   deps.metrics.toolCalls.inc({
     tool: spec.name,

@@ -11,6 +11,8 @@ export interface GatewayResultMeta {
   idempotentReplay?: boolean;
   /** Set on `infra` errors: a retry may succeed (an idempotency key of the call is left unclaimed). */
   retryable?: boolean;
+  /** Set on failures injected by GATEWAY_FAULTS (drills, signal proofs). */
+  injectedFault?: boolean;
 }
 
 export function okResult(output: Record<string, unknown>, meta: GatewayResultMeta): CallToolResult {

@@ -1,25 +1,18 @@
 import { loadDashboardAccess } from '../../dashboard/config.ts';
 import type { Command } from 'commander';
-import { Client, ScheduleOverlapPolicy } from '@temporalio/client';
-import { openDatabase } from '../../lib/db/client.ts';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { createLogger } from '../../lib/logger.ts';
-import { DEFAULT_CATALOG, loadCatalog } from '../../lib/personas/catalog.ts';
-import { resolveSeedSecret } from '../../lib/personas/password.ts';
 import { livePersonas } from '../../lib/personas/live-personas.ts';
-import { seedPersonas } from '../../lib/personas/seed.ts';
 import { syncSchedules } from '../../lib/schedules/sync.ts';
 import { scheduleIdFor } from '../../lib/schedules/persona-schedule.ts';
-import { connectClient, resolveTemporal, type TemporalTarget } from '../../lib/temporal/connect.ts';
 import { startTick } from '../../lib/ticks/start-tick.ts';
 import { formatSummary, summarizeTicks } from '../../lib/ticks/summary.ts';
+import { DEFAULT_CATALOG } from '../../lib/personas/catalog.ts';
 import { startLiveView } from '../up/live-view.ts';
+import { startLocalStack } from '../up/stack.ts';
 import { DEFAULT_DASHBOARD_PORT, startDashboard } from '../../dashboard/server.ts';
 import { loadGatewayConfig } from '../../mcp-gateway/config.ts';
-import { resolveKek } from '../../lib/product/kek.ts';
-import { startGateway } from '../../mcp-gateway/server.ts';
 import { loadWorkerConfig } from '../../workers/config.ts';
-import { installRuntime, startWorker } from '../../workers/main.ts';
-import { dataConverterFor } from '../../workers/payload-codec.ts';
 import { printJson } from '../context.ts';
 
 interface UpOptions {
@@ -54,50 +47,15 @@ export function registerUpCommand(program: Command): void {
       const gatewayConfig = loadGatewayConfig();
       const logger = createLogger('up', workerConfig.logLevel === 'info' ? 'warn' : workerConfig.logLevel);
       const say = (m: string) => process.stderr.write(`${m}\n`);
-      const defs = await loadCatalog(opts.catalog);
-      const kek = resolveKek(gatewayConfig);
-      const seedSecret = resolveSeedSecret(workerConfig);
-      installRuntime({
-        ...workerConfig,
-        logLevel: workerConfig.logLevel === 'info' ? 'warn' : workerConfig.logLevel,
+      const stack = await startLocalStack({
+        workerConfig,
+        gatewayConfig,
+        logger,
+        catalog: opts.catalog,
+        say,
       });
-
-      const stops: Array<() => Promise<unknown>> = [];
-      const stopAll = async () => {
-        for (const s of stops.splice(0))
-          await s().catch((err: unknown) => logger.warn({ err }, 'stop failed'));
-      };
+      const { database, temporal, gateway, worker, client, kek } = stack;
       try {
-        say('starting Postgres…');
-        const database = await openDatabase(workerConfig, logger, { poolSize: 40 });
-        stops.unshift(() => database.close());
-        say(`Postgres ready (${database.source}); starting Temporal…`);
-        const temporal: TemporalTarget = await resolveTemporal(workerConfig.temporal, {
-          dataDir: workerConfig.dataDir,
-          logger,
-        });
-        stops.unshift(() => temporal.stop());
-        const gateway = await startGateway(gatewayConfig, logger, { database });
-        stops.unshift(() => gateway.close());
-        const worker = await startWorker(
-          { ...workerConfig, gatewayUrl: gateway.url },
-          logger,
-          database,
-          temporal,
-        );
-        stops.unshift(() => worker.stop());
-        const connection = await connectClient(temporal);
-        stops.unshift(() => connection.close());
-        const client = new Client({
-          connection,
-          namespace: temporal.namespace,
-          dataConverter: dataConverterFor(workerConfig),
-        });
-
-        const seeded = await seedPersonas(database.db, kek, seedSecret, defs);
-        say(
-          `personas: ${seeded.created} created, ${seeded.updated} updated, ${seeded.unchanged} unchanged (${opts.catalog})`,
-        );
         say(
           [
             '',
@@ -155,7 +113,7 @@ export function registerUpCommand(program: Command): void {
           namespace: temporal.namespace,
           kek,
         });
-        stops.unshift(() => dashboard.close());
+        stack.defer(() => dashboard.close());
         say(`  dashboard        ${dashboard.url}   (ratings per module, error hotspots, recent ticks)\n`);
         const changes = await syncSchedules(client, personas, {
           taskQueue: workerConfig.temporal.taskQueue,
@@ -180,7 +138,7 @@ export function registerUpCommand(program: Command): void {
         say('\nstopping: finishing in-flight activities…');
         await view.stop();
       } finally {
-        await stopAll();
+        await stack.stop();
       }
     });
 }

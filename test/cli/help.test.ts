@@ -19,6 +19,9 @@ const EXPECTED = {
   token: [],
   migrate: [],
   replay: [],
+  run: [],
+  compare: [],
+  report: [],
   audit: ['encrypted-tools'],
 } satisfies Record<string, string[]>;
 

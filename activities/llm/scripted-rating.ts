@@ -1,0 +1,136 @@
+// How the offline persona rates a module: from what it lived through in it — errors, empty answers
+// and slowness lower a rating, as they would a person's. It reads the conversation when the rating
+// turn carries it (tool results, with latency notes when the product was slow), else the per-module
+// counts of the rating prompt. Deterministic: the small "mood" term is seeded by the persona, the
+// module and that experience, so the same day rated twice gets the same stars.
+import { RATE_MODULES_MARKER } from '../prompts.ts';
+import { SeededRandom } from './seeded-random.ts';
+import type { LlmRequest, MessageParam } from './types.ts';
+
+export interface ModuleExperience {
+  calls: number;
+  errors: number;
+  /** Successful calls that answered nothing (an empty list, no match). */
+  empty: number;
+  /** Calls slow enough for a person to notice. */
+  slow: number;
+}
+
+/** A person notices a tool that takes longer than this. */
+export const SLOW_MS = 1000;
+
+const BUILTIN_PREFIX: Record<string, string> = {
+  habit: 'habits',
+  todo: 'todos',
+  note: 'notes',
+  journal: 'journal',
+};
+
+function moduleOf(tool: string, toolModules: Record<string, string>): string | undefined {
+  return (
+    toolModules[tool] ??
+    BUILTIN_PREFIX[tool.split('_')[0]!] ??
+    (tool.includes('__') ? tool.split('__')[0] : undefined)
+  );
+}
+
+const textOf = (content: unknown): string =>
+  typeof content === 'string'
+    ? content
+    : Array.isArray(content)
+      ? content
+          .map((c: { type?: string; text?: string }) => (c.type === 'text' ? (c.text ?? '') : ''))
+          .join('\n')
+      : '';
+
+/** A latency the tool result mentions ("took 2300 ms", "latency: 2.3 s"), in ms. */
+export function mentionedLatencyMs(text: string): number | undefined {
+  const m = /(?:took|latency|slow)\D{0,20}?(\d+(?:\.\d+)?)\s*(ms|s|seconds?)\b/i.exec(text);
+  if (!m) return undefined;
+  return Number(m[1]) * (m[2] === 'ms' ? 1 : 1000);
+}
+
+/** An answer with nothing in it: every list empty, or a "no results" sentence. */
+export function isEmptyAnswer(text: string): boolean {
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (Array.isArray(v)) return v.length === 0;
+    if (v && typeof v === 'object') {
+      const lists = Object.values(v).filter(Array.isArray);
+      return lists.length > 0 && lists.every((l) => l.length === 0);
+    }
+  } catch {
+    // not JSON: look at the words
+  }
+  return /^\s*(no (results|matches|entries|items)|nothing found)\b/i.test(text);
+}
+
+/** Per module, what the persona lived through: from the conversation's tool results. */
+export function experienceFromConversation(messages: MessageParam[], toolModules: Record<string, string>) {
+  const toolById = new Map<string, string>();
+  const out: Record<string, ModuleExperience> = {};
+  for (const m of messages) {
+    if (typeof m.content === 'string') continue;
+    for (const b of m.content) {
+      if (b.type === 'tool_use') toolById.set(b.id, b.name);
+      if (b.type !== 'tool_result') continue;
+      const module = moduleOf(toolById.get(b.tool_use_id) ?? '', toolModules);
+      if (!module) continue;
+      const e = (out[module] ??= { calls: 0, errors: 0, empty: 0, slow: 0 });
+      const text = textOf(b.content);
+      e.calls++;
+      if (b.is_error) e.errors++;
+      else if (isEmptyAnswer(text)) e.empty++;
+      if ((mentionedLatencyMs(text) ?? 0) >= SLOW_MS) e.slow++;
+    }
+  }
+  return out;
+}
+
+/** Per module, from the rating prompt's lines (`- todos: 4 calls, 1 error (…)`). */
+export function experienceFromPrompt(prompt: string, modules: string[]): Record<string, ModuleExperience> {
+  return Object.fromEntries(
+    modules.map((m) => {
+      const line = new RegExp(`${m}: (\\d+) calls?, (\\d+) errors?`).exec(prompt);
+      return [m, { calls: Number(line?.[1] ?? 0), errors: Number(line?.[2] ?? 0), empty: 0, slow: 0 }];
+    }),
+  );
+}
+
+/** Stars from an experience: 5, minus what went wrong, minus now and then a mood. */
+export function starsFor(e: ModuleExperience, mood: SeededRandom): number {
+  const errors = Math.min(3, e.errors);
+  const empty = e.calls && e.empty * 2 >= e.calls ? 1 : 0;
+  const slow = e.slow ? (e.slow * 2 >= e.calls ? 2 : 1) : 0;
+  return Math.max(1, Math.min(5, 5 - errors - empty - slow - (mood.chance(0.4) ? 1 : 0)));
+}
+
+function notesFor(module: string, e: ModuleExperience): string {
+  const gripes = [
+    ...(e.errors ? [`${e.errors} error(s)`] : []),
+    ...(e.empty ? [`${e.empty} empty answer(s)`] : []),
+    ...(e.slow ? [`${e.slow} slow call(s)`] : []),
+  ];
+  return gripes.length ? `${module} gave me ${gripes.join(', ')}; annoying.` : `${module} did what I needed.`;
+}
+
+/** The scripted rating answer: strict JSON keyed by the modules the rating prompt asks for. */
+export function scriptedRatings(req: LlmRequest, seed: string): string {
+  const last = req.messages.at(-1);
+  const prompt = typeof last?.content === 'string' ? last.content : textOf(last?.content);
+  const line = prompt.split('\n').find((l) => l.startsWith(RATE_MODULES_MARKER)) ?? '';
+  const modules = line
+    .slice(RATE_MODULES_MARKER.length)
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  const lived = experienceFromConversation(req.messages, req.persona.toolModules);
+  const counted = experienceFromPrompt(prompt, modules);
+  const ratings: Record<string, { rating: number; notes: string }> = {};
+  for (const module of modules) {
+    const e = lived[module] ?? counted[module]!;
+    const mood = new SeededRandom(`${seed}:${req.persona.personaId}:${module}:${JSON.stringify(e)}`);
+    ratings[module] = { rating: starsFor(e, mood), notes: notesFor(module, e) };
+  }
+  return JSON.stringify(ratings);
+}

@@ -1,0 +1,76 @@
+// Seeded faults (GATEWAY_FAULTS): the gateway answers chosen tools — built-in or upstream — with a
+// product-class failure, extra latency, or both. For drills ("does our alerting notice?") and for
+// proving the verdicts' signal (`npm run bench:signal`). Off unless set; refused in production
+// unless GATEWAY_FAULTS_ALLOW_PRODUCTION=1.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { GatewayMetrics } from './metrics.ts';
+import { errorResult } from './mcp/tool-result.ts';
+
+const faultSchema = z
+  .object({
+    errorRate: z.number().min(0).max(1).default(0).describe('share of calls answered with a product failure'),
+    latencyMs: z.number().int().min(0).max(600_000).default(0).describe('extra latency added to every call'),
+  })
+  .strict();
+
+export type ToolFault = z.infer<typeof faultSchema>;
+export type GatewayFaults = Record<string, ToolFault>;
+
+const faultsSchema = z.record(z.string().min(1, 'tool names must not be empty'), faultSchema);
+
+/**
+ * Parses GATEWAY_FAULTS (`{"todo_complete":{"errorRate":1}}`). Problems come back as one line each,
+ * naming the tool and field, for the config error that names the variable.
+ */
+export function parseFaults(raw: string): { faults?: GatewayFaults; problems: string[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    return { problems: [`not JSON (${(err as Error).message})`] };
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    return { problems: ['expected a JSON object: tool name → { "errorRate": 0..1, "latencyMs": n }'] };
+  const parsed = faultsSchema.safeParse(json);
+  if (!parsed.success)
+    return {
+      problems: parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`),
+    };
+  return { faults: parsed.data, problems: [] };
+}
+
+export interface FaultInjector {
+  readonly faults: GatewayFaults;
+  /** Applies the tool's fault: waits its latency, then returns the failure to answer with, if any. */
+  inject(tool: string, metrics: GatewayMetrics): Promise<CallToolResult | undefined>;
+}
+
+/** `random` is injectable so tests can make a 30 % error rate exact. */
+export function createFaultInjector(
+  faults: GatewayFaults,
+  random: () => number = Math.random,
+): FaultInjector {
+  return {
+    faults,
+    async inject(tool, metrics) {
+      const f = faults[tool];
+      if (!f) return undefined;
+      if (f.latencyMs > 0) {
+        metrics.faultsInjected.inc({ tool, kind: 'latency' });
+        await sleep(f.latencyMs);
+      }
+      if (f.errorRate > 0 && random() < f.errorRate) {
+        metrics.faultsInjected.inc({ tool, kind: 'error' });
+        return errorResult(
+          'product',
+          'INJECTED_FAULT',
+          `${tool} failed inside the product (injected fault); nothing was written. This is not caused by your input: try again later or use another tool.`,
+          { injectedFault: true },
+        );
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { loadCampaignData } from '../../lib/verdicts/campaign-data.ts';
+import { formatReport } from '../../lib/verdicts/format.ts';
+import { campaignReport, DEFAULT_REPORT_OPTIONS } from '../../lib/verdicts/report.ts';
+import { printJson, withContext } from '../context.ts';
+import { wholeNumber } from './options.ts';
+
+export function registerReportCommand(program: Command): void {
+  program
+    .command('report')
+    .description(
+      'the numbers of one campaign: ratings per module with intervals, error rates per tool, completion, pass^k, tokens and cost (exit 2 if unknown or empty)',
+    )
+    .argument('<campaign>', 'campaign id or label (the latest campaign with that label)')
+    .option(
+      '--pass-rating <n>',
+      'a trial passes only if no module is rated below this',
+      wholeNumber(1, 5),
+      DEFAULT_REPORT_OPTIONS.passRating,
+    )
+    .option('--markdown', 'Markdown tables instead of plain text')
+    .option('--json', 'machine-readable output')
+    .action(async (ref: string, opts: { passRating: number; markdown?: boolean; json?: boolean }) => {
+      await withContext('report', async (ctx) => {
+        const { db } = await ctx.database();
+        const report = campaignReport(await loadCampaignData(db, ref), {
+          ...DEFAULT_REPORT_OPTIONS,
+          passRating: opts.passRating,
+        });
+        if (opts.json) printJson(report);
+        else process.stdout.write(`${formatReport(report, opts.markdown)}\n`);
+      });
+    });
+}

@@ -1,0 +1,191 @@
+import type { Command } from 'commander';
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Db } from '../../lib/db/client.ts';
+import { UsageError } from '../../lib/errors.ts';
+import { DEFAULT_CATALOG } from '../../lib/personas/catalog.ts';
+import { findPersona, livePersonas, type LivePersona } from '../../lib/personas/live-personas.ts';
+import { startCampaign, type CampaignHandle } from '../../lib/campaigns/start-campaign.ts';
+import { loadCampaignData } from '../../lib/verdicts/campaign-data.ts';
+import { formatReport } from '../../lib/verdicts/format.ts';
+import { campaignReport } from '../../lib/verdicts/report.ts';
+import { loadGatewayConfig } from '../../mcp-gateway/config.ts';
+import { CAMPAIGN_LIMITS, progressQuery, type CampaignProgress } from '../../workflows/campaign-contract.ts';
+import { openCliContext, printJson } from '../context.ts';
+import { startLocalStack } from '../up/stack.ts';
+import { wholeNumber } from './options.ts';
+
+interface RunOptions {
+  label: string;
+  trials: number;
+  persona?: string[];
+  concurrency: number;
+  seed: string;
+  catalog: string;
+  attach?: string;
+  detach?: boolean;
+  json?: boolean;
+}
+
+/** Where the campaign runs: a deployed Temporal (TEMPORAL_ADDRESS) or the stack `up` starts. */
+interface RunEnv {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+async function openRunEnv(opts: RunOptions): Promise<RunEnv> {
+  const ctx = openCliContext('run');
+  const taskQueue = ctx.config.temporal.taskQueue;
+  if (ctx.config.temporal.address) {
+    const { db } = await ctx.database();
+    const { client } = await ctx.temporal();
+    return { db, client, taskQueue, embedded: false, close: () => ctx.close() };
+  }
+  const say = (m: string) => process.stderr.write(`${m}\n`);
+  const stack = await startLocalStack({
+    workerConfig: ctx.config,
+    gatewayConfig: loadGatewayConfig(),
+    logger: ctx.logger,
+    catalog: opts.catalog,
+    say,
+  });
+  return {
+    db: stack.database.db,
+    client: stack.client,
+    taskQueue,
+    embedded: true,
+    close: () => stack.stop(),
+  };
+}
+
+async function choosePersonas(db: Db, refs: string[] | undefined): Promise<LivePersona[]> {
+  if (!refs?.length) {
+    const all = (await livePersonas(db)).filter((p) => !p.paused);
+    if (!all.length) throw new UsageError('no unpaused personas to run: seed some first (personas seed)');
+    return all;
+  }
+  return Promise.all(
+    refs.map(async (ref) => {
+      const p = await findPersona(db, ref);
+      if (!p) throw new UsageError(`--persona ${ref}: no such persona (see personas schedules list)`);
+      return p;
+    }),
+  );
+}
+
+const progressLine = (p: CampaignProgress) =>
+  `${p.label}: ${p.completed + p.failed + p.cancelled}/${p.total} trials done · ${p.running} running${p.failed ? ` · ${p.failed} failed` : ''}${p.cancelled ? ` · ${p.cancelled} cancelled` : ''}`;
+
+/** Follows a campaign to its end, with a progress line on stderr; returns how it ended. */
+async function follow(handle: CampaignHandle, quiet: boolean): Promise<{ ok: boolean; failure?: string }> {
+  let last = '';
+  const timer = setInterval(() => {
+    handle
+      .query(progressQuery)
+      .then((p) => {
+        const line = progressLine(p);
+        if (quiet || line === last) return;
+        last = line;
+        process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
+      })
+      .catch(() => {});
+  }, 1000);
+  try {
+    const r = await handle.result();
+    return { ok: r.trials.every((t) => t.status === 'completed') };
+  } catch (err) {
+    const e = err as Error;
+    return { ok: false, failure: e.cause instanceof Error ? e.cause.message : e.message };
+  } finally {
+    clearInterval(timer);
+    if (process.stderr.isTTY && last) process.stderr.write('\n');
+  }
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'run a campaign: K trials per persona as a Temporal workflow, then its report (exit 1 if a trial failed). ' +
+        'Without TEMPORAL_ADDRESS the embedded stack runs for the campaign’s duration, as `up --once` does',
+    )
+    .option('--label <label>', 'what the campaign stands for (compare takes labels or ids)', 'adhoc')
+    .option(
+      '--trials <k>',
+      'trials per persona',
+      wholeNumber(CAMPAIGN_LIMITS.trials.min, CAMPAIGN_LIMITS.trials.max),
+      CAMPAIGN_LIMITS.trials.default,
+    )
+    .option('--persona <email...>', 'only these personas (email or id; default: every unpaused persona)')
+    .option(
+      '--concurrency <n>',
+      'ticks running at once',
+      wholeNumber(CAMPAIGN_LIMITS.concurrency.min, CAMPAIGN_LIMITS.concurrency.max),
+      CAMPAIGN_LIMITS.concurrency.default,
+    )
+    .option(
+      '--seed <base>',
+      'seed base of the trial seeds: campaigns with the same base are paired',
+      'default',
+    )
+    .option(
+      '--catalog <file>',
+      'without TEMPORAL_ADDRESS: the catalog seeded before the run',
+      DEFAULT_CATALOG,
+    )
+    .option(
+      '--attach <id>',
+      'follow a campaign that is already running (or finished) instead of starting one',
+    )
+    .option('--detach', 'start the campaign and exit (re-attach with --attach); needs TEMPORAL_ADDRESS')
+    .option('--json', 'the result as JSON on stdout')
+    .action(async (opts: RunOptions) => {
+      if (opts.detach && opts.attach) throw new UsageError('--detach and --attach exclude each other');
+      const env = await openRunEnv(opts);
+      try {
+        if (opts.detach && env.embedded)
+          throw new UsageError(
+            '--detach needs TEMPORAL_ADDRESS: the embedded stack stops when this command ends',
+          );
+        let handle: CampaignHandle;
+        if (opts.attach) {
+          handle = env.client.workflow.getHandle(opts.attach);
+          await handle.describe().catch((err: unknown) => {
+            if (err instanceof WorkflowNotFoundError)
+              throw new UsageError(`--attach ${opts.attach}: no such campaign`);
+            throw err;
+          });
+        } else {
+          const personas = await choosePersonas(env.db, opts.persona);
+          handle = await startCampaign(env.client, {
+            label: opts.label,
+            personas,
+            taskQueue: env.taskQueue,
+            trials: opts.trials,
+            concurrency: opts.concurrency,
+            seedBase: opts.seed,
+          });
+          process.stderr.write(
+            `campaign ${handle.workflowId}: ${personas.length} personas × ${opts.trials} trials\n`,
+          );
+        }
+        if (opts.detach) {
+          if (opts.json) return printJson({ campaignId: handle.workflowId });
+          process.stdout.write(`${handle.workflowId}\n`);
+          return;
+        }
+        const end = await follow(handle, !!opts.json);
+        const data = await loadCampaignData(env.db, handle.workflowId);
+        const report = campaignReport(data);
+        if (opts.json) printJson({ campaignId: handle.workflowId, ok: end.ok, failure: end.failure, report });
+        else process.stdout.write(`${formatReport(report)}\n`);
+        if (end.failure) process.stderr.write(`campaign failed: ${end.failure}\n`);
+        if (!end.ok) process.exitCode = 1;
+      } finally {
+        await env.close();
+      }
+    });
+}
