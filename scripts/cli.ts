@@ -13,6 +13,7 @@ import { registerPauseCommands } from './commands/pause.ts';
 import { registerUpCommand } from './commands/up.ts';
 import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerReplayCommand } from './commands/replay.ts';
+import { registerProductsCommand } from './commands/products.ts';
 
 export function buildProgram(): Command {
   const program = new Command('personas')
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerUpCommand(program);
   registerDashboardCommand(program);
   registerReplayCommand(program);
+  registerProductsCommand(program);
   registerAuditCommand(program);
   registerMigrateCommand(program);
   return program;

@@ -61,10 +61,7 @@ export function registerSchedulesCommand(program: Command): void {
       await withContext('schedules', async (ctx) => {
         const { db } = await ctx.database({ migrate: false });
         const { client } = await ctx.temporal();
-        const [personas, existing] = await Promise.all([
-          livePersonas(db),
-          listPersonaSchedules(client),
-        ]);
+        const [personas, existing] = await Promise.all([livePersonas(db), listPersonaSchedules(client)]);
         const byId = new Map(existing.map((s) => [s.scheduleId, s]));
         const rows = await Promise.all(
           personas.map(async (p) => {

@@ -15,6 +15,7 @@ import { startLiveView } from '../up/live-view.ts';
 import { DEFAULT_DASHBOARD_PORT, startDashboard } from '../../dashboard/server.ts';
 import { loadGatewayConfig } from '../../mcp-gateway/config.ts';
 import { resolveKek } from '../../lib/product/kek.ts';
+import { servedModules } from '../../lib/products/products-config.ts';
 import { startGateway } from '../../mcp-gateway/server.ts';
 import { loadWorkerConfig } from '../../workers/config.ts';
 import { installRuntime, startWorker } from '../../workers/main.ts';
@@ -26,6 +27,7 @@ interface UpOptions {
   once?: boolean;
   json?: boolean;
   catalog: string;
+  products?: string;
   timeout: string;
 }
 
@@ -39,6 +41,10 @@ export function registerUpCommand(program: Command): void {
     .option('--once', 'run one tick per persona, print a summary and exit (0 only if every tick completed)')
     .option('--json', 'with --once: the summary as JSON on stdout')
     .option('--catalog <file>', 'persona catalog', DEFAULT_CATALOG)
+    .option(
+      '--products <file>',
+      'products file: upstream MCP servers the gateway federates (default PERSONA_PRODUCTS)',
+    )
     .option('--timeout <seconds>', 'with --once: give up waiting after this long', '900')
     .option(
       '--dashboard-port <port>',
@@ -50,10 +56,13 @@ export function registerUpCommand(program: Command): void {
       if (!Number.isFinite(timeoutS) || timeoutS <= 0)
         throw new Error('--timeout: expected a positive number of seconds');
       const workerConfig = loadWorkerConfig();
-      const gatewayConfig = loadGatewayConfig();
+      const gatewayConfig = loadGatewayConfig({
+        ...process.env,
+        ...(opts.products ? { PERSONA_PRODUCTS: opts.products } : {}),
+      });
       const logger = createLogger('up', workerConfig.logLevel === 'info' ? 'warn' : workerConfig.logLevel);
       const say = (m: string) => process.stderr.write(`${m}\n`);
-      const defs = await loadCatalog(opts.catalog);
+      const defs = await loadCatalog(opts.catalog, servedModules(gatewayConfig.products));
       const kek = resolveKek(gatewayConfig.vaultKek, gatewayConfig.production);
       const seedSecret = resolveSeedSecret(workerConfig.seedSecret, workerConfig.production);
       installRuntime({
@@ -87,7 +96,11 @@ export function registerUpCommand(program: Command): void {
         stops.unshift(() => worker.stop());
         const connection = await connectClient(temporal);
         stops.unshift(() => connection.close());
-        const client = new Client({ connection, namespace: temporal.namespace, dataConverter: dataConverterFor(workerConfig) });
+        const client = new Client({
+          connection,
+          namespace: temporal.namespace,
+          dataConverter: dataConverterFor(workerConfig),
+        });
 
         const seeded = await seedPersonas(database.db, kek, seedSecret, defs);
         say(

@@ -20,6 +20,7 @@ const EXPECTED = {
   migrate: [],
   replay: [],
   audit: ['encrypted-tools'],
+  products: [],
 } satisfies Record<string, string[]>;
 
 const allCommands = (c: Command): Command[] => [c, ...c.commands.flatMap(allCommands)];
