@@ -81,6 +81,8 @@ const config = loadGatewayConfig({
   GATEWAY_HOST: '127.0.0.1',
   POLICY_MODE: 'log-only',
   POLICY_RATE_LIMIT: String(1_000_000_000),
+  // bench/federation.ts: the upstream products to federate.
+  PERSONA_PRODUCTS: process.env.PERSONA_PRODUCTS,
 });
 const gateway = await startGateway(config, logger, {
   registry: values.diagnose ? [...toolRegistry, benchEcho as unknown as ToolSpec] : toolRegistry,

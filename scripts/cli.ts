@@ -16,6 +16,7 @@ import { registerReplayCommand } from './commands/replay.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerCompareCommand } from './commands/compare.ts';
 import { registerReportCommand } from './commands/report.ts';
+import { registerProductsCommand } from './commands/products.ts';
 
 export function buildProgram(): Command {
   const program = new Command('personas')
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerCompareCommand(program);
   registerReportCommand(program);
+  registerProductsCommand(program);
   registerAuditCommand(program);
   registerMigrateCommand(program);
   return program;

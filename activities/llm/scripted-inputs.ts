@@ -5,13 +5,18 @@ interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   enum?: unknown[];
+  const?: unknown;
   format?: string;
   minimum?: number;
   maximum?: number;
+  exclusiveMinimum?: number;
   minLength?: number;
   maxLength?: number;
   items?: JsonSchema;
+  minItems?: number;
   maxItems?: number;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
 }
 
 const PHRASES: Record<string, string[]> = {
@@ -55,8 +60,14 @@ const PHRASES: Record<string, string[]> = {
 };
 const GENERIC = ['plan the week', 'go for a walk', 'drink more water', 'call mum', 'tidy the kitchen'];
 
-/** Ids the persona has seen in earlier tool results, by field name (habit_id, todo_id, note_id…). */
+/**
+ * Ids the persona has seen in earlier tool results, by field name (habit_id, todo_id, note_id…), and
+ * under `name` the names of things it has seen (an unknown product's entities, projects, contacts).
+ */
 export type KnownIds = Record<string, string[]>;
+
+/** Fields that refer to something by name (`entityName`, `entityNames`, `from`, `to`, `names`). */
+const REFERS_BY_NAME = /^(from|to|names?|.+Names?|.+_names?)$/;
 
 /**
  * Builds tool arguments from a tool's JSON input schema, the way a person would fill a form:
@@ -85,38 +96,79 @@ export function buildArguments(
       out[name] = rnd.pick(ids);
       continue;
     }
-    const value = valueFor(name, prop, rnd, archetype, today);
+    const value = valueFor(name, prop, { rnd, archetype, known, today, depth: 0 });
     if (value !== undefined) out[name] = value;
   }
   return out;
 }
 
-function valueFor(
-  name: string,
-  prop: JsonSchema,
-  rnd: SeededRandom,
-  archetype: string,
-  today: string,
-): unknown {
+interface Fill {
+  rnd: SeededRandom;
+  archetype: string;
+  known: KnownIds;
+  today: string;
+  depth: number;
+}
+
+/** A nested object: required fields always, optional ones sometimes. */
+function objectFor(schema: JsonSchema, f: Fill): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const required = new Set(schema.required ?? []);
+  for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+    if (!required.has(name) && !f.rnd.chance(0.35)) continue;
+    const value = valueFor(name, prop, { ...f, depth: f.depth + 1 });
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+function valueFor(name: string, prop: JsonSchema, f: Fill): unknown {
+  const { rnd, archetype, known, today } = f;
+  if (f.depth > 4) return undefined; // recursive schemas: stop somewhere sensible
+  const variant = (prop.anyOf ?? prop.oneOf)?.find((v) => v.type !== 'null');
+  if (variant) return valueFor(name, { ...variant, ...prop, anyOf: undefined, oneOf: undefined }, f);
+  if (prop.const !== undefined) return prop.const;
   if (prop.enum?.length) return rnd.pick(prop.enum);
   const type = Array.isArray(prop.type) ? prop.type.find((t) => t !== 'null') : prop.type;
+  const names = known.name ?? [];
   switch (type) {
     case 'string': {
       if (prop.format === 'date') return today;
+      // Refer to something seen earlier by its name, as a person would (`entityName`, `from`, `to`).
+      if (REFERS_BY_NAME.test(name) && names.length) return rnd.pick(names);
       const phrase = rnd.pick(PHRASES[archetype] ?? GENERIC);
       if (name === 'body')
         return `Today I worked on: ${phrase}. ${rnd.pick(['Felt good.', 'Slow going.', 'Got distracted twice.', 'Proud of this one.'])}`;
       if (name === 'query') return phrase.split(' ')[0]!;
+      if (name === 'name' || name === 'title') return titleCase(phrase).slice(0, prop.maxLength ?? 200);
+      if (/type$/i.test(name)) return rnd.pick(['task', 'person', 'project', 'idea']);
       return phrase.slice(0, prop.maxLength ?? 200);
     }
     case 'integer':
-    case 'number':
-      return rnd.int(Math.max(prop.minimum ?? 1, 1), Math.min(prop.maximum ?? 5, 5));
+    case 'number': {
+      const min = Math.ceil(
+        prop.minimum ?? (prop.exclusiveMinimum !== undefined ? prop.exclusiveMinimum + 1 : 1),
+      );
+      return rnd.int(min, Math.max(min, Math.min(prop.maximum ?? min + 4, min + 99)));
+    }
     case 'boolean':
       return rnd.chance(0.2);
-    case 'array':
-      return prop.items?.type === 'string' ? [archetype.split('-')[0]!] : [];
+    case 'object':
+      return objectFor(prop, f);
+    case 'array': {
+      const items = prop.items ?? {};
+      const count = Math.max(prop.minItems ?? 1, 1, Math.min(prop.maxItems ?? 2, rnd.int(1, 2)));
+      if (REFERS_BY_NAME.test(name) && names.length && (items.type === 'string' || !items.type))
+        return [...new Set(Array.from({ length: count }, () => rnd.pick(names)))];
+      const item = name.replace(/s$/, ''); // `observations` → each an `observation`
+      const list = Array.from({ length: count }, () => valueFor(item, items, { ...f, depth: f.depth + 1 }));
+      return list.filter((v) => v !== undefined);
+    }
     default:
-      return undefined;
+      return prop.properties ? objectFor(prop, f) : undefined;
   }
+}
+
+function titleCase(phrase: string): string {
+  return phrase.replace(/(^|\s)\S/g, (c) => c.toUpperCase());
 }

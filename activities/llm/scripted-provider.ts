@@ -14,6 +14,8 @@ function knownIds(messages: MessageParam[]): KnownIds {
     if (!v || typeof v !== 'object') return;
     for (const [k, x] of Object.entries(v)) {
       if (k === 'id' && typeof x === 'string' && owner) (known[`${owner}_id`] ??= []).push(x);
+      // Names of things (an unknown product's entities) are remembered too, to refer to them later.
+      else if (k === 'name' && typeof x === 'string' && x.length <= 200) (known.name ??= []).push(x);
       else visit(x, k.replace(/(es|s)$/, '').replace(/^entrie$/, 'entry'));
     }
   };

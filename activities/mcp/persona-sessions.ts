@@ -1,6 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ToolListChangedNotificationSchema,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { loginViaGateway } from './gateway-auth.ts';
 import { SessionSlot, staleSessionReason } from './session-slot.ts';
 
@@ -65,6 +69,10 @@ export class PersonaSessions {
 
   private async connect(personaId: string): Promise<Client> {
     const client = new Client({ name: 'persona-runner-worker', version: '0.1.0' });
+    // A federated product's tools can change (the gateway says so): list them again next time.
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      this.toolList = undefined;
+    });
     const transport = new StreamableHTTPClientTransport(new URL(`${this.opts.gatewayUrl}/mcp`), {
       // The header is computed per request, so a refreshed token keeps the same session.
       fetch: async (url, init) => {

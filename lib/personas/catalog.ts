@@ -38,52 +38,58 @@ function miscasedTimezone(tz: string): boolean {
   return tz.toLowerCase() === resolved.toLowerCase() || tz === tz.toLowerCase();
 }
 
-const personaSchema = z.strictObject({
-  email: z.email({ error: 'expected an email address' }).refine((e) => RESERVED_DOMAIN.test(e), {
-    error:
-      'must be on a reserved non-routable domain such as @personas.test (RFC 2606), so no real person is ever mailed',
-  }),
-  displayName: z.string({ error: 'expected a string' }).trim().min(1, { error: 'must not be empty' }).max(80),
-  archetype: z.enum(ARCHETYPES, { error: `expected one of ${ARCHETYPES.join(', ')}` }),
-  systemPrompt: z
-    .string({ error: 'expected a string' })
-    .trim()
-    .min(40, { error: 'must be at least 40 characters: give the persona a voice' })
-    .max(8000, { error: 'must be at most 8000 characters' }),
-  moduleMix: z
-    .record(
-      z.string(),
-      z
-        .number({ error: 'expected a number' })
-        .min(0, { error: 'weights must be ≥ 0' })
-        .max(1, { error: 'weights must be ≤ 1' }),
-      {
-        error: 'expected an object of module → weight',
-      },
-    )
-    .superRefine((mix, ctx) => {
-      const unknown = Object.keys(mix).filter((m) => !(BUILTIN_MODULES as readonly string[]).includes(m));
-      if (unknown.length)
-        ctx.addIssue({
-          code: 'custom',
-          message: `unknown module(s) ${unknown.join(', ')}; modules are ${BUILTIN_MODULES.join(', ')}`,
-        });
-      const sum = Object.values(mix).reduce((a, b) => a + b, 0);
-      if (Math.abs(sum - 1) > 0.001)
-        ctx.addIssue({ code: 'custom', message: `weights sum to ${+sum.toFixed(4)}, expected 1` });
+/** The persona schema for a set of served modules (the built-in ones, plus the products' — see lib/products). */
+const personaSchemaFor = (modules: readonly string[]) =>
+  z.strictObject({
+    email: z.email({ error: 'expected an email address' }).refine((e) => RESERVED_DOMAIN.test(e), {
+      error:
+        'must be on a reserved non-routable domain such as @personas.test (RFC 2606), so no real person is ever mailed',
     }),
-  cadence: z.enum(CADENCES, { error: `expected one of ${CADENCES.join(', ')}` }),
-  timezone: z
-    .string({ error: 'expected an IANA timezone such as Europe/Berlin' })
-    .refine((tz) => resolveTimezone(tz) !== undefined, {
-      error: 'not an IANA timezone (e.g. Europe/Berlin, America/New_York, UTC)',
-      abort: true,
-    })
-    .refine((tz) => !miscasedTimezone(tz), {
-      error: (issue) =>
-        `time zone names are case-sensitive for Temporal: write it as in the IANA database, e.g. ${resolveTimezone(issue.input as string)}`,
-    }),
-});
+    displayName: z
+      .string({ error: 'expected a string' })
+      .trim()
+      .min(1, { error: 'must not be empty' })
+      .max(80),
+    archetype: z.enum(ARCHETYPES, { error: `expected one of ${ARCHETYPES.join(', ')}` }),
+    systemPrompt: z
+      .string({ error: 'expected a string' })
+      .trim()
+      .min(40, { error: 'must be at least 40 characters: give the persona a voice' })
+      .max(8000, { error: 'must be at most 8000 characters' }),
+    moduleMix: z
+      .record(
+        z.string(),
+        z
+          .number({ error: 'expected a number' })
+          .min(0, { error: 'weights must be ≥ 0' })
+          .max(1, { error: 'weights must be ≤ 1' }),
+        {
+          error: 'expected an object of module → weight',
+        },
+      )
+      .superRefine((mix, ctx) => {
+        const unknown = Object.keys(mix).filter((m) => !modules.includes(m));
+        if (unknown.length)
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown module(s) ${unknown.join(', ')}; modules are ${modules.join(', ')} (the ones the products serve: built-in, --products / PERSONA_PRODUCTS)`,
+          });
+        const sum = Object.values(mix).reduce((a, b) => a + b, 0);
+        if (Math.abs(sum - 1) > 0.001)
+          ctx.addIssue({ code: 'custom', message: `weights sum to ${+sum.toFixed(4)}, expected 1` });
+      }),
+    cadence: z.enum(CADENCES, { error: `expected one of ${CADENCES.join(', ')}` }),
+    timezone: z
+      .string({ error: 'expected an IANA timezone such as Europe/Berlin' })
+      .refine((tz) => resolveTimezone(tz) !== undefined, {
+        error: 'not an IANA timezone (e.g. Europe/Berlin, America/New_York, UTC)',
+        abort: true,
+      })
+      .refine((tz) => !miscasedTimezone(tz), {
+        error: (issue) =>
+          `time zone names are case-sensitive for Temporal: write it as in the IANA database, e.g. ${resolveTimezone(issue.input as string)}`,
+      }),
+  });
 
 const catalogSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -112,8 +118,16 @@ export const DEFAULT_CATALOG = path.resolve(
   '../../catalog.json',
 );
 
-/** Parses catalog text; throws CatalogError listing every problem. */
-export function parseCatalog(text: string, file = 'catalog.json'): PersonaDefinition[] {
+/**
+ * Parses catalog text; throws CatalogError listing every problem. `modules`: the modules the configured
+ * products serve (default: the built-in product's).
+ */
+export function parseCatalog(
+  text: string,
+  file = 'catalog.json',
+  modules: readonly string[] = BUILTIN_MODULES,
+): PersonaDefinition[] {
+  const personaSchema = personaSchemaFor(modules);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -155,7 +169,10 @@ export function parseCatalog(text: string, file = 'catalog.json'): PersonaDefini
   return personas;
 }
 
-export async function loadCatalog(file = DEFAULT_CATALOG): Promise<PersonaDefinition[]> {
+export async function loadCatalog(
+  file = DEFAULT_CATALOG,
+  modules: readonly string[] = BUILTIN_MODULES,
+): Promise<PersonaDefinition[]> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -164,5 +181,5 @@ export async function loadCatalog(file = DEFAULT_CATALOG): Promise<PersonaDefini
       `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
     ]);
   }
-  return parseCatalog(text, path.relative(process.cwd(), file) || file);
+  return parseCatalog(text, path.relative(process.cwd(), file) || file, modules);
 }

@@ -170,3 +170,12 @@ export function servedModules(config: ProductsConfig): string[] {
 export function moduleOf(product: ProductConfig, upstreamTool: string): string {
   return product.modules[upstreamTool] ?? product.name;
 }
+
+/** The products of a command: `--products <file>`, else `PERSONA_PRODUCTS`, else the built-in product. */
+export function productsFor(
+  option: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ProductsConfig {
+  const file = option ?? (env.PERSONA_PRODUCTS?.trim() || undefined);
+  return file ? loadProductsFile(file) : BUILTIN_ONLY;
+}

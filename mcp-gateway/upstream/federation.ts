@@ -44,11 +44,16 @@ export class Federation {
     );
   }
 
-  static async start(config: ProductsConfig, deps: FederationDeps): Promise<Federation> {
+  /** `strict: false` (the products command) reports unmappable tools instead of refusing to start. */
+  static async start(
+    config: ProductsConfig,
+    deps: FederationDeps,
+    { strict = true }: { strict?: boolean } = {},
+  ): Promise<Federation> {
     const federation = new Federation(config, deps);
     await Promise.all(federation.products.map((p) => p.started()));
     const broken = federation.products.filter((p) => p.mappingError);
-    if (broken.length) {
+    if (strict && broken.length) {
       await federation.close();
       throw new FederationStartError(broken.map((p) => p.mappingError).join('\n'));
     }

@@ -8,8 +8,16 @@ export function registerGatewayCommand(program: Command): void {
     .command('gateway')
     .description('run the MCP gateway in the foreground (GATEWAY_PORT, default 3069)')
     .option('--port <port>', 'port to listen on (overrides GATEWAY_PORT)')
-    .action(async (opts: { port?: string }) => {
-      const config = loadGatewayConfig({ ...process.env, ...(opts.port ? { GATEWAY_PORT: opts.port } : {}) });
+    .option(
+      '--products <file>',
+      'products file: upstream MCP servers to federate (overrides PERSONA_PRODUCTS)',
+    )
+    .action(async (opts: { port?: string; products?: string }) => {
+      const config = loadGatewayConfig({
+        ...process.env,
+        ...(opts.port ? { GATEWAY_PORT: opts.port } : {}),
+        ...(opts.products ? { PERSONA_PRODUCTS: opts.products } : {}),
+      });
       const logger = createLogger('gateway', config.logLevel);
       const gateway = await startGateway(config, logger);
       process.stderr.write(

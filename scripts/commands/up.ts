@@ -20,6 +20,7 @@ interface UpOptions {
   once?: boolean;
   json?: boolean;
   catalog: string;
+  products?: string;
   timeout: string;
 }
 
@@ -33,6 +34,10 @@ export function registerUpCommand(program: Command): void {
     .option('--once', 'run one tick per persona, print a summary and exit (0 only if every tick completed)')
     .option('--json', 'with --once: the summary as JSON on stdout')
     .option('--catalog <file>', 'persona catalog', DEFAULT_CATALOG)
+    .option(
+      '--products <file>',
+      'products file: upstream MCP servers the gateway federates (default PERSONA_PRODUCTS)',
+    )
     .option('--timeout <seconds>', 'with --once: give up waiting after this long', '900')
     .option(
       '--dashboard-port <port>',
@@ -44,7 +49,10 @@ export function registerUpCommand(program: Command): void {
       if (!Number.isFinite(timeoutS) || timeoutS <= 0)
         throw new Error('--timeout: expected a positive number of seconds');
       const workerConfig = loadWorkerConfig();
-      const gatewayConfig = loadGatewayConfig();
+      const gatewayConfig = loadGatewayConfig({
+        ...process.env,
+        ...(opts.products ? { PERSONA_PRODUCTS: opts.products } : {}),
+      });
       const logger = createLogger('up', workerConfig.logLevel === 'info' ? 'warn' : workerConfig.logLevel);
       const say = (m: string) => process.stderr.write(`${m}\n`);
       const stack = await startLocalStack({

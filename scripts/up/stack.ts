@@ -2,6 +2,7 @@ import { Client } from '@temporalio/client';
 import { openDatabase, type Database } from '../../lib/db/client.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { loadCatalog } from '../../lib/personas/catalog.ts';
+import { servedModules } from '../../lib/products/products-config.ts';
 import { resolveSeedSecret } from '../../lib/personas/password.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';
 import { resolveKek } from '../../lib/product/kek.ts';
@@ -38,7 +39,7 @@ export async function startLocalStack(opts: {
   say: (m: string) => void;
 }): Promise<LocalStack> {
   const { workerConfig, gatewayConfig, logger, say } = opts;
-  const defs = await loadCatalog(opts.catalog);
+  const defs = await loadCatalog(opts.catalog, servedModules(gatewayConfig.products));
   const kek = resolveKek(gatewayConfig);
   const seedSecret = resolveSeedSecret(workerConfig);
   installRuntime({

@@ -23,6 +23,7 @@ const EXPECTED = {
   compare: [],
   report: [],
   audit: ['encrypted-tools'],
+  products: [],
 } satisfies Record<string, string[]>;
 
 const allCommands = (c: Command): Command[] => [c, ...c.commands.flatMap(allCommands)];

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { CatalogError, parseCatalog } from '../../lib/personas/catalog.ts';
 import { expandPlaceholders, userSecret } from '../../lib/products/placeholders.ts';
 import { parseProducts, ProductsConfigError, servedModules } from '../../lib/products/products-config.ts';
 import { mapProductTools, ToolMappingError } from '../../mcp-gateway/upstream/tool-mapping.ts';
@@ -142,5 +143,43 @@ describe('tool mapping', () => {
       },
     );
     assert.throws(() => mapProductTools(plain, [tool('x'.repeat(62))]), /cannot be exposed/);
+  });
+});
+
+describe('catalog modules come from the products', () => {
+  const persona = (moduleMix: Record<string, number>) => ({
+    email: 'kim@personas.test',
+    displayName: 'Kim',
+    archetype: 'researcher',
+    systemPrompt: 'Kim keeps a knowledge graph of every paper she reads, meticulously.',
+    moduleMix,
+    cadence: 'daily',
+    timezone: 'UTC',
+  });
+  const catalog = (mix: Record<string, number>) => JSON.stringify({ version: 1, personas: [persona(mix)] });
+  const products = parseProducts(
+    JSON.stringify({ builtin: false, products: [{ name: 'memory', transport: stdio }] }),
+  );
+
+  test("a product's module may be named in moduleMix", () => {
+    assert.equal(
+      parseCatalog(catalog({ memory: 1 }), 'c.json', servedModules(products))[0]!.moduleMix.memory,
+      1,
+    );
+  });
+
+  test('a module no product serves is an error naming the persona and the module', () => {
+    assert.throws(
+      () => parseCatalog(catalog({ memory: 0.5, todos: 0.5 }), 'c.json', servedModules(products)),
+      (err: unknown) => {
+        assert.ok(err instanceof CatalogError);
+        assert.match(
+          err.problems[0]!,
+          /^personas\[0\] \(kim@personas\.test\): moduleMix: unknown module\(s\) todos; modules are memory/,
+        );
+        return true;
+      },
+    );
+    assert.throws(() => parseCatalog(catalog({ memory: 1 })), /unknown module\(s\) memory/);
   });
 });

@@ -1,0 +1,167 @@
+// Federated call vs the same upstream called directly: `npm run bench:federation` (`--quick` for a
+// smoke run, `--rounds N`, `--concurrency N`, `--verbose`).
+//
+// Upstream: server-everything (a real third-party MCP server from npm) in its Streamable HTTP mode, as
+// a child process. Gateway: bench/gateway-server.ts (the real gateway, its own process and scratch
+// database) federating that upstream (`isolation: shared`). The same load client (bench/load-client.ts,
+// 16 SDK clients, closed loop) drives both, alternating scenario by scenario in every round, so both
+// see the same machine state:
+//   direct     client → server-everything `echo`
+//   federated  client → gateway (JWT auth, session, policy gate, ajv input check, metrics) → `everything__echo`
+//   federated+key  the same with an idempotency key per call (a Postgres claim and a sealed stored result)
+// Results: bench/results/federation.json; the README quotes the medians.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { freePort } from '../lib/net/free-port.ts';
+import { runLoad, type LoadResult, type LoadTarget } from './load-client.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    concurrency: { type: 'string', default: '16' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+const rounds = Number(flags.rounds ?? (flags.quick ? 1 : 5));
+const concurrency = Number(flags.concurrency);
+const phase = flags.quick ? { warmupMs: 500, durationMs: 1500 } : { warmupMs: 2000, durationMs: 8000 };
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+function spawnChild(name: string, args: string[], env: NodeJS.ProcessEnv, readyLine: (l: string) => boolean) {
+  const proc = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tail: string[] = [];
+  let readyValue = '';
+  return new Promise<{ proc: ChildProcess; line: string }>((resolve, reject) => {
+    const onLine = (line: string) => {
+      if (flags.verbose) process.stderr.write(`[${name}] ${line}\n`);
+      tail.push(line);
+      if (tail.length > 30) tail.shift();
+      if (!readyValue && readyLine(line)) resolve({ proc, line: (readyValue = line) });
+    };
+    createInterface({ input: proc.stdout! }).on('line', onLine);
+    createInterface({ input: proc.stderr! }).on('line', onLine);
+    proc.once('exit', (code) => reject(new Error(`${name} exited (${code}):\n${tail.join('\n')}`)));
+  });
+}
+
+async function stop(proc: ChildProcess | undefined): Promise<void> {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  const t = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(t);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-federation-'));
+  const children: ChildProcess[] = [];
+  try {
+    const port = await freePort();
+    const upstream = await spawnChild(
+      'everything',
+      ['node_modules/@modelcontextprotocol/server-everything/dist/index.js', 'streamableHttp'],
+      { PORT: String(port) },
+      (l) => l.includes('listening'),
+    );
+    children.push(upstream.proc);
+    const directUrl = `http://127.0.0.1:${port}/mcp`;
+    const products = path.join(dir, 'products.json');
+    await writeFile(
+      products,
+      JSON.stringify({
+        builtin: true,
+        products: [{ name: 'everything', transport: { type: 'http', url: directUrl }, include: ['echo'] }],
+      }),
+    );
+    const gw = await spawnChild(
+      'gateway',
+      ['--import', 'tsx', 'bench/gateway-server.ts', '--users', String(concurrency)],
+      { PERSONA_PRODUCTS: products, LOG_LEVEL: 'warn' },
+      (l) => l.startsWith('{"benchReady":true'),
+    );
+    children.push(gw.proc);
+    const ready = JSON.parse(gw.line) as { mcpUrl: string; readers: string[] };
+
+    const args = (c: number, seq: number) => ({ message: `client ${c} call ${seq}: hello upstream` });
+    const scenarios: { id: string; target: LoadTarget }[] = [
+      { id: 'direct', target: { mcpUrl: directUrl, tokens: [], tool: 'echo', args } },
+      {
+        id: 'federated',
+        target: { mcpUrl: ready.mcpUrl, tokens: ready.readers, tool: 'everything__echo', args },
+      },
+      {
+        id: 'federated+key',
+        target: {
+          mcpUrl: ready.mcpUrl,
+          tokens: ready.readers,
+          tool: 'everything__echo',
+          args,
+          meta: (c, seq) => ({ idempotencyKey: `bench-${process.pid}-${Date.now()}-${c}-${seq}` }),
+        },
+      },
+    ];
+    const results: Record<string, LoadResult[]> = Object.fromEntries(scenarios.map((s) => [s.id, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const s of scenarios) {
+        const res = await runLoad(s.target, { concurrency, ...phase, maxCalls: 500_000 });
+        if (res.errors) throw new Error(`${s.id}: ${res.errors} errors, first: ${res.firstError}`);
+        results[s.id]!.push(res);
+        process.stderr.write(
+          `round ${r + 1}/${rounds} ${s.id.padEnd(14)} ${res.throughput.toFixed(0).padStart(6)} calls/s  p50 ${res.latencyMs.p50.toFixed(1)} ms  p99 ${res.latencyMs.p99.toFixed(1)} ms\n`,
+        );
+      }
+    }
+    const summary = Object.fromEntries(
+      scenarios.map((s) => {
+        const rs = results[s.id]!;
+        return [
+          s.id,
+          {
+            throughput: median(rs.map((x) => x.throughput)),
+            p50: median(rs.map((x) => x.latencyMs.p50)),
+            p99: median(rs.map((x) => x.latencyMs.p99)),
+          },
+        ];
+      }),
+    );
+    const direct = summary.direct!;
+    const table = Object.entries(summary).map(([id, v]) => ({
+      scenario: id,
+      callsPerSecond: Math.round(v.throughput),
+      p50Ms: +v.p50.toFixed(1),
+      p99Ms: +v.p99.toFixed(1),
+      throughputVsDirect: +(v.throughput / direct.throughput).toFixed(2),
+      p99VsDirect: +(v.p99 / direct.p99).toFixed(2),
+    }));
+    const fed = table.find((t) => t.scenario === 'federated')!;
+    const goal = { throughputVsDirect: 0.85, p99VsDirect: 1.3 };
+    const met = fed.throughputVsDirect >= goal.throughputVsDirect && fed.p99VsDirect <= goal.p99VsDirect;
+    console.table(table);
+    process.stderr.write(
+      `goal (federated ≥ ${goal.throughputVsDirect}× throughput, p99 ≤ ${goal.p99VsDirect}×): ${met ? 'met' : 'NOT met'}\n`,
+    );
+    if (!flags.quick) {
+      await writeFile(
+        path.join(root, 'bench/results/federation.json'),
+        `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, concurrency, rounds, phase, goal, met, table, raw: results }, null, 2)}\n`,
+      );
+    }
+  } finally {
+    for (const c of children.reverse()) await stop(c);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

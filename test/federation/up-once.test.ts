@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import pg from 'pg';
+import { createScratchDatabase } from '../../lib/db/test-databases.ts';
+import { freePort } from '../../lib/net/free-port.ts';
+import { runCli, tempDir } from '../helpers/cli.ts';
+import { memoryProduct } from '../helpers/products.ts';
+
+// The whole pipeline on a federated product only: `personas up --once --json --products --catalog`
+// with personas whose module mix is only `memory` (server-memory over stdio, per user), scripted
+// personas, the test run's Temporal, a fresh database.
+const adminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL;
+assert.ok(adminUrl && process.env.TEMPORAL_ADDRESS, 'run with npm test (Postgres and Temporal)');
+const scratch = await createScratchDatabase(adminUrl);
+after(() => scratch.drop());
+const files = await tempDir();
+
+const persona = (n: string, archetype: string) => ({
+  email: `memory-${n}@personas.test`,
+  displayName: `Memory ${n}`,
+  archetype,
+  systemPrompt: `You are ${n}, who keeps a personal knowledge graph of people, projects and ideas.`,
+  moduleMix: { memory: 1 },
+  cadence: 'daily',
+  timezone: 'UTC',
+});
+const catalog = await files.write('catalog.json', {
+  version: 1,
+  personas: [persona('ada', 'researcher'), persona('bo', 'solo-dev'), persona('cy', 'freelancer')],
+});
+const products = await files.write('products.json', {
+  builtin: false,
+  products: [memoryProduct('${dataDir}/memory-${user.id}.jsonl', { isolation: 'per-user' })],
+});
+
+test('personas up --once with memory-only personas: every tick completes with actions and memory ratings', async () => {
+  const up = await runCli(
+    [
+      'up',
+      '--once',
+      '--json',
+      '--products',
+      products,
+      '--catalog',
+      catalog,
+      '--dashboard-port',
+      '0',
+      '--timeout',
+      '240',
+    ],
+    {
+      DATABASE_URL: scratch.url,
+      PERSONA_DATA_DIR: files.dir,
+      LLM_PROVIDER: 'scripted',
+      ANTHROPIC_API_KEY: undefined,
+      TEMPORAL_TASK_QUEUE: `federation-up-${process.pid}`,
+      GATEWAY_PORT: String(await freePort()),
+      WORKER_METRICS_PORT: String(await freePort()),
+      WORKER_SDK_METRICS_PORT: String(await freePort()),
+    },
+  );
+  assert.equal(up.code, 0, `up --once failed (exit ${up.code}):\n${up.stderr.slice(-4000)}`);
+  const summary = JSON.parse(up.stdout) as {
+    ok: boolean;
+    ticks: number;
+    byStatus: Record<string, number>;
+    ratingsPerModule: Record<string, { count: number }>;
+  };
+  assert.equal(summary.ok, true);
+  assert.equal(summary.ticks, 3);
+  assert.equal(summary.byStatus.completed, 3);
+  assert.deepEqual(Object.keys(summary.ratingsPerModule), ['memory']);
+
+  const db = new pg.Client({ connectionString: scratch.url });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ tick: string; actions: number; ok: number; memory_ratings: number }>(
+      `SELECT t.id AS tick,
+              (SELECT count(*)::int FROM persona_actions a WHERE a.tick_id = t.id) AS actions,
+              (SELECT count(*)::int FROM persona_actions a WHERE a.tick_id = t.id AND a.outcome = 'ok') AS ok,
+              (SELECT count(*)::int FROM persona_feedback f WHERE f.tick_id = t.id AND f.module = 'memory') AS memory_ratings
+         FROM persona_ticks t`,
+    );
+    assert.equal(rows.length, 3);
+    for (const r of rows) {
+      assert.ok(r.actions > 0, `tick ${r.tick} has actions`);
+      assert.ok(r.ok > 0, `tick ${r.tick} has successful memory calls`);
+      assert.equal(r.memory_ratings, 1, `tick ${r.tick} rated memory`);
+    }
+    const tools = await db.query<{ tool_name: string }>('SELECT DISTINCT tool_name FROM persona_actions');
+    assert.ok(
+      tools.rows.every((t) => t.tool_name.startsWith('memory__')),
+      tools.rows.map((t) => t.tool_name).join(),
+    );
+  } finally {
+    await db.end();
+  }
+});
