@@ -22,6 +22,7 @@ interface RunOptions {
   concurrency: number;
   seed: string;
   catalog: string;
+  products?: string;
   attach?: string;
   detach?: boolean;
   json?: boolean;
@@ -47,7 +48,10 @@ async function openRunEnv(opts: RunOptions): Promise<RunEnv> {
   const say = (m: string) => process.stderr.write(`${m}\n`);
   const stack = await startLocalStack({
     workerConfig: ctx.config,
-    gatewayConfig: loadGatewayConfig(),
+    gatewayConfig: loadGatewayConfig({
+      ...process.env,
+      ...(opts.products ? { PERSONA_PRODUCTS: opts.products } : {}),
+    }),
     logger: ctx.logger,
     catalog: opts.catalog,
     say,
@@ -135,6 +139,10 @@ export function registerRunCommand(program: Command): void {
       '--catalog <file>',
       'without TEMPORAL_ADDRESS: the catalog seeded before the run',
       DEFAULT_CATALOG,
+    )
+    .option(
+      '--products <file>',
+      'without TEMPORAL_ADDRESS: upstream MCP products the embedded gateway federates (default PERSONA_PRODUCTS)',
     )
     .option(
       '--attach <id>',

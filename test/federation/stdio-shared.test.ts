@@ -11,7 +11,9 @@ const dir = await scratchDir();
 const memoryFile = path.join(dir, 'shared-memory.jsonl');
 const productsFile = await writeProducts(dir, { builtin: true, products: [memoryProduct(memoryFile)] });
 const gw = await startTestGateway({ PERSONA_PRODUCTS: productsFile, PERSONA_DATA_DIR: dir });
-const me = await gw.tokenFor({ email: 'fed-shared@example.com' });
+// The cleanup below deletes upstream entities: a destructive tool, which the (default) enforcing policy
+// gate allows only to users who opted in.
+const me = await gw.tokenFor({ email: 'fed-shared@example.com', destructiveOptIn: true });
 const client = await gw.client(me.token);
 
 const entity = { name: 'Alice', entityType: 'person', observations: ['likes tea'] };
@@ -76,7 +78,8 @@ describe('a stdio product through the gateway', () => {
     const first = await client.callTool({ name: 'memory__create_entities', arguments: args, _meta });
     assert.equal(first.isError, undefined, textOf(first));
     // Deleted upstream: a second real call would create Carol again; a replay must not.
-    await client.callTool({ name: 'memory__delete_entities', arguments: { entityNames: ['Carol'] } });
+    const deleted = await client.callTool({ name: 'memory__delete_entities', arguments: { entityNames: ['Carol'] } });
+    assert.equal(deleted.isError, undefined, textOf(deleted));
     const again = await client.callTool({ name: 'memory__create_entities', arguments: args, _meta });
     assert.equal(again._meta?.idempotentReplay, true);
     assert.deepEqual(again.content, first.content);

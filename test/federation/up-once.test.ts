@@ -96,3 +96,44 @@ test('personas up --once with memory-only personas: every tick completes with ac
     await db.end();
   }
 });
+
+test('personas run --products: a campaign on the federated product reports its module', async () => {
+  const run = await runCli(
+    [
+      'run',
+      '--label',
+      'memory-base',
+      '--trials',
+      '2',
+      '--json',
+      '--products',
+      products,
+      '--catalog',
+      catalog,
+    ],
+    {
+      DATABASE_URL: scratch.url,
+      PERSONA_DATA_DIR: files.dir,
+      LLM_PROVIDER: 'scripted',
+      ANTHROPIC_API_KEY: undefined,
+      // No TEMPORAL_ADDRESS: `run` brings up the embedded stack (its own dev server, gateway with the
+      // products, worker) for the campaign's duration, as a user without a cluster would.
+      TEMPORAL_ADDRESS: undefined,
+      TEMPORAL_DEV_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
+      TEMPORAL_TASK_QUEUE: `federation-run-${process.pid}`,
+      GATEWAY_PORT: String(await freePort()),
+      WORKER_METRICS_PORT: String(await freePort()),
+      WORKER_SDK_METRICS_PORT: String(await freePort()),
+    },
+  );
+  assert.equal(run.code, 0, `run failed (exit ${run.code}):\n${run.stderr.slice(-4000)}`);
+  const out = JSON.parse(run.stdout) as {
+    ok: boolean;
+    report: { ticks: number; modules: Record<string, { n: number }> };
+  };
+  assert.equal(out.ok, true);
+  assert.equal(out.report.ticks, 6, '3 personas × 2 trials');
+  assert.deepEqual(Object.keys(out.report.modules), ['memory']);
+  assert.equal(out.report.modules.memory!.n, 6, 'one memory rating per trial');
+});
