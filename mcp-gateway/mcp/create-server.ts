@@ -12,7 +12,6 @@ export const SERVER_INFO = { name: 'persona-runner-gateway', version: '0.1.0' };
  * see (admin-scope tools are absent for non-admins) and runs every call through `callTool`.
  */
 export function createServer(deps: CallDeps, session: CallSession, registry: readonly ToolSpec[]) {
-  const visible = registry.filter((t) => t.scope !== 'admin' || session.user.isAdmin);
   const byName = new Map(registry.map((t) => [t.name, t]));
   const server = new Server(SERVER_INFO, {
     capabilities: { tools: { listChanged: false } },
@@ -21,7 +20,10 @@ export function createServer(deps: CallDeps, session: CallSession, registry: rea
       'Ids come from the list/search tools; errors say which field to fix.',
   });
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: visible.map(toMcpTool) }));
+  // Filtered per request: the session's user is refreshed before each one (a demotion applies at once).
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: registry.filter((t) => t.scope !== 'admin' || session.user.isAdmin).map(toMcpTool),
+  }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const spec = byName.get(request.params.name);
