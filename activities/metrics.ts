@@ -1,3 +1,4 @@
+import { ARCHETYPES } from '../lib/personas/catalog.ts';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -36,13 +37,13 @@ export function createWorkerMetrics(registry = new Registry()) {
     tokens: new Counter({
       name: 'persona_tokens_total',
       help: 'Model tokens by persona and kind',
-      labelNames: ['persona', 'kind'] as const,
+      labelNames: ['archetype', 'kind'] as const,
       registers: r,
     }),
     cost: new Counter({
       name: 'persona_cost_usd_total',
       help: 'Model cost in USD by persona',
-      labelNames: ['persona'] as const,
+      labelNames: ['archetype'] as const,
       registers: r,
     }),
     ratings: new Histogram({
@@ -67,3 +68,13 @@ export function createWorkerMetrics(registry = new Registry()) {
 }
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
+
+/**
+ * The label value for a persona's archetype: one of the catalog's archetypes, else `other`. Labels
+ * must come from bounded sets — a label per persona id made a new time series for every persona
+ * ever seeded (10,000 personas × token kinds), growing Prometheus without bound. Per-persona cost
+ * and tokens are in Postgres (`persona_ticks`) and on the dashboard.
+ */
+export function archetypeLabel(archetype: string | undefined): string {
+  return archetype && (ARCHETYPES as readonly string[]).includes(archetype) ? archetype : 'other';
+}

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { personaActions, personaFeedback, personaTicks, personas } from '../../schema/index.ts';
 import type { PersistInput } from '../../workflows/tick-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
+import { archetypeLabel } from '../metrics.ts';
 
 export const ACTION_BATCH = 500;
 export const FEEDBACK_BATCH = 100;
@@ -82,17 +83,21 @@ export function createPersist(deps: ActivityDeps) {
         .set({ lastActiveAt: sql`now()` })
         .where(eq(personas.id, input.personaId));
     });
-    recordMetrics(deps, input, endedAt);
+    const archetype = await deps.personas.get(input.personaId).then(
+      (p) => p.archetype,
+      () => undefined,
+    );
+    recordMetrics(deps, input, endedAt, archetypeLabel(archetype));
     return { actions: input.actions.length, feedback: input.feedback.length };
   };
 }
 
-function recordMetrics(deps: ActivityDeps, input: PersistInput, endedAt: Date): void {
+function recordMetrics(deps: ActivityDeps, input: PersistInput, endedAt: Date, archetype: string): void {
   const m = deps.metrics;
   m.ticks.inc({ status: input.status, end_reason: input.endReason.split(':')[0]! });
   m.tickDuration.observe((endedAt.getTime() - input.startedAtMs) / 1000);
   m.actionsPerTick.observe(input.actions.length);
-  for (const [kind, n] of Object.entries(input.usage)) m.tokens.inc({ persona: input.personaId, kind }, n);
-  m.cost.inc({ persona: input.personaId }, input.costUsd);
+  for (const [kind, n] of Object.entries(input.usage)) m.tokens.inc({ archetype, kind }, n);
+  m.cost.inc({ archetype }, input.costUsd);
   for (const f of input.feedback) if (f.rating !== null) m.ratings.observe({ module: f.module }, f.rating);
 }

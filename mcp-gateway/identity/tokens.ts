@@ -44,6 +44,21 @@ export async function issueToken(
   return { token, expiresAt: now + ttlSeconds };
 }
 
+/**
+ * Text safe inside a quoted-string of a `WWW-Authenticate` header. The SDK's bearer middleware
+ * interpolates our message between double quotes without escaping, so a reason that quoted the
+ * audience (or a claim name) produced a malformed header: quotes become single quotes, and control
+ * or non-ASCII characters (not allowed in a header) become spaces.
+ */
+export function headerSafe(text: string): string {
+  return text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, ' ');
+}
+
+/** An RFC 6750 bearer challenge with a properly quoted error description. */
+export function bearerChallenge(error: string, description: string): string {
+  return `Bearer error="${headerSafe(error)}", error_description="${headerSafe(description)}"`;
+}
+
 /** Turns jose's failure into a reason a client can act on; never echoes the token. */
 function reasonFor(err: unknown, settings: { issuer: string; audience: string }): string {
   if (err instanceof joseErrors.JWTExpired) return 'token expired';
@@ -96,7 +111,7 @@ export function createTokenVerifier(opts: {
           requiredClaims: ['exp', 'sub'],
         }));
       } catch (err) {
-        throw new InvalidTokenError(reasonFor(err, opts));
+        throw new InvalidTokenError(headerSafe(reasonFor(err, opts)));
       }
       const info: AuthInfo = {
         token,

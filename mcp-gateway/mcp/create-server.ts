@@ -19,7 +19,6 @@ export function createServer(
   registry: readonly ToolSpec[],
   federation?: Federation,
 ) {
-  const visible = registry.filter((t) => t.scope !== 'admin' || session.user.isAdmin);
   const byName = new Map(registry.map((t) => [t.name, t]));
   const server = new Server(SERVER_INFO, {
     // Federated products' tool lists can change (upstream list_changed, reconnect): clients are told.
@@ -30,8 +29,12 @@ export function createServer(
         'Ids come from the list/search tools; errors say which field to fix.',
   });
 
+  // Filtered per request: the session's user is refreshed before each one (a demotion applies at once).
   server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: [...visible.map(toMcpTool), ...(federation?.listings() ?? [])],
+    tools: [
+      ...registry.filter((t) => t.scope !== 'admin' || session.user.isAdmin).map(toMcpTool),
+      ...(federation?.listings() ?? []),
+    ],
   }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request) => {

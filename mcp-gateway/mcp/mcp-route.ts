@@ -4,23 +4,35 @@ import express from 'express';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Db } from '../../lib/db/client.ts';
-import type { TokenClaims } from '../identity/tokens.ts';
+import { bearerChallenge, type TokenClaims } from '../identity/tokens.ts';
 import type { ToolSpec } from '../tools/tool-spec.ts';
 import type { Federation } from '../upstream/federation.ts';
 import type { CallDeps } from './call-tool.ts';
 import { createServer } from './create-server.ts';
-import { resolveSessionUser, UnknownSubjectError } from './session-user.ts';
+import { refreshSessionUser, resolveSessionUser, UnknownSubjectError } from './session-user.ts';
+import type { CallSession } from './call-tool.ts';
 
 interface Session {
   transport: StreamableHTTPServerTransport;
   /** The token subject that opened the session; only the same subject may use it. */
   subject: string;
+  /** The session's user; its privileges are re-read before every request (refreshSessionUser). */
+  callSession: CallSession;
   lastSeen: number;
   close(): Promise<void>;
 }
 
 function jsonRpcError(res: Response, status: number, code: number, message: string): void {
   res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+/**
+ * A valid signature over a subject that is nobody (deleted, or never signed up): the token does not
+ * authenticate anyone, so 401 with the RFC 6750 challenge, not 403 (which means "known, not allowed").
+ */
+function unknownSubject(res: Response, message: string): void {
+  res.set('WWW-Authenticate', bearerChallenge('invalid_token', message));
+  jsonRpcError(res, 401, -32001, message);
 }
 
 /**
@@ -67,6 +79,13 @@ export function createMcpRouter(
       if (session.subject !== claims.sub) {
         return jsonRpcError(res, 403, -32003, 'this session belongs to another user');
       }
+      try {
+        await refreshSessionUser(deps.db, session.callSession);
+      } catch (err) {
+        if (!(err instanceof UnknownSubjectError)) throw err;
+        void session.close();
+        return unknownSubject(res, err.message);
+      }
       session.lastSeen = Date.now();
       await session.transport.handleRequest(req, res, req.body);
       return;
@@ -85,7 +104,7 @@ export function createMcpRouter(
     try {
       callSession = await resolveSessionUser(deps.db, deps.kek, claims);
     } catch (err) {
-      if (err instanceof UnknownSubjectError) return jsonRpcError(res, 403, -32003, err.message);
+      if (err instanceof UnknownSubjectError) return unknownSubject(res, err.message);
       throw err;
     }
     const { server, cleanup } = createServer(deps, callSession, deps.registry, deps.federation);
@@ -101,6 +120,7 @@ export function createMcpRouter(
         sessions.set(id, {
           transport,
           subject: claims.sub,
+          callSession,
           lastSeen: Date.now(),
           close: async () => {
             sessions.delete(id);

@@ -6,7 +6,8 @@ import { startTestGateway } from '../helpers/gateway.ts';
 
 const gw = await startTestGateway();
 const normal = await gw.tokenFor({ email: 'normal@example.com' });
-const admin = await gw.tokenFor({ email: 'admin@example.com', tier: 'admin' });
+// Deleting is destructive: under the default POLICY_MODE=enforce the admin needs the opt-in too.
+const admin = await gw.tokenFor({ email: 'admin@example.com', tier: 'admin', destructiveOptIn: true });
 
 const userExists = async (id: string) =>
   (await gw.database.pool.query('SELECT 1 FROM users WHERE id = $1', [id])).rowCount === 1;

@@ -144,11 +144,15 @@ describe('built-in identity: signup and login', () => {
     }
   });
 
-  test('a valid token for a user that no longer exists cannot open a session (403)', async () => {
+  test('a valid token for a user that no longer exists cannot open a session (401, it authenticates nobody)', async () => {
     const gone = await gw.tokenFor({ email: 'gone@example.com' });
     await pool.query('DELETE FROM users WHERE id = $1', [gone.userId]);
     const res = await postMcp(gw.mcpUrl, initializeRequest(), { token: gone.token });
-    assert.equal(res.status, 403);
+    assert.equal(res.status, 401);
+    assert.match(
+      res.headers.get('www-authenticate') ?? '',
+      /^Bearer error="invalid_token", error_description="[^"]+"$/,
+    );
     const body = (await res.json()) as { error: { message: string } };
     assert.match(body.error.message, /not a user of this product/);
   });
