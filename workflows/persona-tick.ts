@@ -25,39 +25,15 @@ import {
   type TickInput,
   type TickResult,
 } from './tick-contract.ts';
+import { LOGIN_OPTIONS, MODEL_OPTIONS, PERSIST_OPTIONS, TOOL_OPTIONS } from './tick-retry.ts';
 import { TickState } from './tick-state.ts';
 
 export { pauseSignal, resumeSignal, statusQuery };
 
-const { login } = proxyActivities<TickActivities>({
-  startToCloseTimeout: '30s',
-  retry: {
-    initialInterval: '1s',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: [
-      TICK_FAILURES.personaNotFound.type,
-      TICK_FAILURES.noPersonalSpace.type,
-      TICK_FAILURES.loginRefused.type,
-    ],
-  },
-});
-// Model calls: Temporal owns retries (SDK retries are off); 429/5xx/529 back off, honouring
-// retry-after through nextRetryDelay; other 4xx are thrown non-retryable by the activity.
-// Heartbeats (every 2 s) let Temporal notice a crashed worker within 10 s and retry elsewhere.
-const { modelCall, rate } = proxyActivities<TickActivities>({
-  startToCloseTimeout: '3m',
-  heartbeatTimeout: '10s',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 8 },
-});
-const { callTool } = proxyActivities<TickActivities>({
-  startToCloseTimeout: '60s',
-  heartbeatTimeout: '10s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 },
-});
-const { persistTick } = proxyActivities<TickActivities>({
-  startToCloseTimeout: '60s',
-  retry: { initialInterval: '1s', maximumAttempts: 10 },
-});
+const { login } = proxyActivities<TickActivities>(LOGIN_OPTIONS);
+const { modelCall, rate } = proxyActivities<TickActivities>(MODEL_OPTIONS);
+const { callTool } = proxyActivities<TickActivities>(TOOL_OPTIONS);
+const { persistTick } = proxyActivities<TickActivities>(PERSIST_OPTIONS);
 
 const END_REASONS: Record<string, string> = {
   end_turn: 'end_turn',

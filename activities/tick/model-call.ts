@@ -1,6 +1,7 @@
 import type { ModelCallInput, ModelCallResult } from '../../workflows/tick-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
+import { retryWrite } from '../retry-write.ts';
 import { costUsd, priceFor } from '../llm/prices.ts';
 import { dayPrompt } from '../prompts.ts';
 import { previousTickRecap } from '../recap.ts';
@@ -65,7 +66,10 @@ export function createModelCall(deps: ActivityDeps) {
       deps.metrics.modelCalls.inc({ provider: deps.llm.kind, outcome: 'error' });
       throw err;
     }
-    await saveTranscriptPart(deps.db, key, input.tickId, input.round, 'assistant', response.content);
+    // The answer is paid for: a database blip must not make Temporal ask (and bill) the model again.
+    await retryWrite(() =>
+      saveTranscriptPart(deps.db, key, input.tickId, input.round, 'assistant', response.content),
+    );
     const toolUses = response.content.flatMap((b) =>
       b.type === 'tool_use' ? [{ id: b.id, name: catalog.names.mcpName(b.name) ?? b.name }] : [],
     );

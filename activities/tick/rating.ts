@@ -1,6 +1,7 @@
 import type { RatingInput, RatingResult } from '../../workflows/tick-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
+import { retryWrite } from '../retry-write.ts';
 import { costUsd, priceFor } from '../llm/prices.ts';
 import { isRatedModule, PARSE_MODULE } from '../../lib/vocabulary.ts';
 import { ratingPrompt } from '../prompts.ts';
@@ -110,10 +111,13 @@ export function createRating(deps: ActivityDeps) {
       response = { ...again, usage: sumUsage(response.usage, again.usage) };
     }
     const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
-    await saveTranscriptPart(deps.db, key, input.tickId, RATING_ROUND, 'rating', {
-      text,
-      stopReason: response.stopReason,
-    });
+    // As in the main turn: a paid answer is stored with retries rather than requested again.
+    await retryWrite(() =>
+      saveTranscriptPart(deps.db, key, input.tickId, RATING_ROUND, 'rating', {
+        text,
+        stopReason: response.stopReason,
+      }),
+    );
     const usage = response.usage;
     const cost = costUsd(priceFor(deps.config.prices, deps.llm.model), usage);
     const parsed = parseRatings(text, modules);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import * as schema from '../../schema/index.ts';
@@ -8,6 +8,7 @@ import type { BaseConfig } from '../config/base.ts';
 import type { Logger } from '../logger.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import { PersonaRunnerError } from '../errors.ts';
+import { ResilientPool } from './pool.ts';
 
 export type Db = NodePgDatabase<typeof schema>;
 /** A transaction handle; tool handlers get one so a failed call never leaves a partial write. */
@@ -60,8 +61,15 @@ export async function openDatabase(
     ? undefined
     : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger });
   const url = config.databaseUrl ?? embedded!.url;
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 20 });
+  const pool = new ResilientPool({ connectionString: url, max: opts.poolSize ?? 20 });
+  // A Postgres restart kills every connection. pg-pool handles an idle client's 'error', but a
+  // client that is checked out (e.g. between the statements of a transaction) emits it on itself,
+  // and an 'error' nobody listens to crashes the process. Every client gets a listener for its
+  // whole life; the statement that was using it still fails, and is retried by its caller.
   pool.on('error', (err) => logger.warn({ err: err.message }, 'idle Postgres client error'));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => logger.warn({ err: err.message }, 'Postgres connection lost'));
+  });
   try {
     await pool.query('SELECT 1');
   } catch (err) {

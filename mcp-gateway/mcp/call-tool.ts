@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Db } from '../../lib/db/client.ts';
+import { isDatabaseUnavailable } from '../../lib/db/unavailable.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { PolicyMode } from '../config.ts';
 import { FieldCipher, ZeroKnowledgeError } from '../crypto/field-cipher.ts';
@@ -60,7 +61,13 @@ export async function callTool(
   const started = performance.now();
   // A seeded fault (GATEWAY_FAULTS) answers before the call runs: nothing is written.
   const injected = await deps.faults?.inject(spec.name, deps.metrics);
-  const result = injected ?? (await runCall(deps, session, spec, rawArgs ?? {}, requestMeta));
+  let result: CallToolResult;
+  try {
+    result = injected ?? (await runCall(deps, session, spec, rawArgs ?? {}, requestMeta));
+  } catch (err) {
+    deps.metrics.toolCalls.inc({ tool: spec.name, outcome: 'error', error_class: 'infra' });
+    throw err;
+  }
   const errorClass = (result._meta?.errorClass as string | undefined) ?? '';
   deps.metrics.toolCalls.inc({
     tool: spec.name,
@@ -172,6 +179,16 @@ async function runCall(
     if (err instanceof ToolInputError)
       return errorResult('persona', err.code, `${spec.name}: ${err.message}`, meta);
     if (err instanceof ZeroKnowledgeError) return errorResult('persona', err.code, err.message, meta);
+    // The database is down or restarting: not the product's fault and not the caller's. The call was
+    // rolled back (or never began), so it is answered as a JSON-RPC internal error, which clients
+    // treat as retryable infrastructure — with the same idempotency key, it runs once.
+    if (isDatabaseUnavailable(err)) {
+      deps.logger.warn({ tool: spec.name, err: (err as Error).message }, 'tool call: database unavailable');
+      throw new McpError(
+        ErrorCode.InternalError,
+        `${spec.name}: the product's database is unavailable right now; nothing was written, retry later`,
+      );
+    }
     // A product failure: the details go to the log under a reference, the model gets a sentence it can act on.
     const ref = randomUUID().slice(0, 8);
     deps.logger.error({ err, tool: spec.name, ref }, 'tool handler failed');

@@ -28,9 +28,9 @@ export interface TestGateway extends RunningGateway {
  */
 export async function startTestGateway(
   env: Record<string, string> = {},
-  opts: { registry?: readonly ToolSpec[] } = {},
+  opts: { registry?: readonly ToolSpec[]; connectVia?: (url: string) => Promise<string> } = {},
 ): Promise<TestGateway> {
-  const database = await freshDatabase();
+  const database = await freshDatabase({ connectVia: opts.connectVia });
   const config = loadGatewayConfig({
     GATEWAY_PORT: '0',
     LOG_LEVEL: 'silent',

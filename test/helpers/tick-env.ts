@@ -74,10 +74,12 @@ export async function startTickEnv(
     noWorker?: boolean;
     /** Data converter (e.g. a payload codec) for both the worker and `client`. */
     dataConverter?: DataConverter;
+    /** The gateway's and the worker's Postgres connections go through this address (a cuttable proxy). */
+    connectVia?: (url: string) => Promise<string>;
   } = {},
 ): Promise<TickEnv> {
   const address = requireTemporal();
-  const gw = await startTestGateway(opts.gatewayEnv);
+  const gw = await startTestGateway(opts.gatewayEnv, { connectVia: opts.connectVia });
   const kek = TEST_KEK;
   const { personaId } = await upsertPersona(gw.database.db, kek, TEST_SEED_SECRET, {
     ...DEFAULT_PERSONA,
