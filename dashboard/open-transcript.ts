@@ -34,7 +34,9 @@ export function vaultPartOpener(db: Db, kek: Buffer | undefined): OpenPart {
   return async (tickId, content) => {
     const opened = openTranscriptPart(content, await keyOf(tickId));
     if (opened.state === 'withheld')
-      return { withheld: kek ? opened.reason : 'the dashboard runs without VAULT_KEK' } satisfies WithheldPart;
+      return {
+        withheld: kek ? opened.reason : 'the dashboard runs without VAULT_KEK',
+      } satisfies WithheldPart;
     return opened.content;
   };
 }

@@ -87,7 +87,9 @@ export async function loadTickDetail(
   const withheld = opened.map((p) => p.content).find(isWithheld)?.withheld;
   const actionById = new Map(actions.rows.map((a) => [String(a.tool_use_id), a]));
   const resultById = new Map(
-    opened.filter((p) => p.part === 'tool_result' && !isWithheld(p.content)).map((p) => [p.key, p.content as ResultPart]),
+    opened
+      .filter((p) => p.part === 'tool_result' && !isWithheld(p.content))
+      .map((p) => [p.key, p.content as ResultPart]),
   );
   const turns = opened
     .filter((p) => p.part === 'assistant' && p.round >= 0 && !isWithheld(p.content))
@@ -117,8 +119,9 @@ export async function loadTickDetail(
         ];
       }),
     }));
-  const ratingPart = opened.find((p) => p.part === 'rating' && p.round === RATING_ROUND && !isWithheld(p.content))?.content as
-    { text?: string; stopReason?: string | null } | undefined;
+  const ratingPart = opened.find(
+    (p) => p.part === 'rating' && p.round === RATING_ROUND && !isWithheld(p.content),
+  )?.content as { text?: string; stopReason?: string | null } | undefined;
   return {
     ...tickFacts(t),
     persona: {
