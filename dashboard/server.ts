@@ -19,6 +19,11 @@ import { renderTickPage } from './tick-page.ts';
 import { parseTickFilter, recentTicks } from './ticks-query.ts';
 import { filterChoices, renderTicksPage } from './ticks-page.ts';
 
+import { CampaignNotFound, loadCampaignData } from '../lib/verdicts/campaign-data.ts';
+import { compareCampaigns } from '../lib/verdicts/compare.ts';
+import { loadCampaignList, renderCampaignsPage } from './campaigns-page.ts';
+import { renderComparePage } from './compare-page.ts';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const DEFAULT_DASHBOARD_PORT = 3070;
@@ -132,6 +137,28 @@ export async function startDashboard(opts: DashboardOptions): Promise<DashboardH
         const { filter, problems } = parseTickFilter(url.searchParams);
         const [ticks, choices] = await Promise.all([recentTicks(db, 200, filter), filterChoices(db)]);
         return html(problems.length ? 400 : 200, renderTicksPage(ticks, filter, choices, problems, links));
+      }
+      case '/campaigns':
+        return html(200, renderCampaignsPage(await loadCampaignList(db)));
+      case '/compare': {
+        const [baseline, candidate] = ['baseline', 'candidate'].map(
+          (k) => url.searchParams.get(k)?.trim() ?? '',
+        );
+        if (!baseline || !candidate)
+          return send(
+            res,
+            req,
+            400,
+            'text/plain; charset=utf-8',
+            'compare needs ?baseline=…&candidate=… (campaign ids or labels)\n',
+          );
+        try {
+          const [a, b] = await Promise.all([loadCampaignData(db, baseline), loadCampaignData(db, candidate)]);
+          return html(200, renderComparePage(compareCampaigns(a, b)));
+        } catch (err) {
+          if (err instanceof CampaignNotFound) return notFound(err.message);
+          throw err;
+        }
       }
       case '/': {
         const data = await loadDashboardData(db, { days });

@@ -13,6 +13,8 @@ export interface TickFilter {
   tool?: string;
   /** Ticks with a failed action of this class (with `tool`: of that tool). */
   errorClass?: ErrorClass;
+  /** Ticks of this campaign (its id). */
+  campaign?: string;
 }
 
 /** What every view of a tick row shows (the ticks list and the tick page). */
@@ -87,7 +89,7 @@ export function parseTickFilter(params: URLSearchParams): { filter: TickFilter; 
   const persona = get('persona');
   if (persona && UUID.test(persona)) filter.personaId = persona;
   else if (persona) problems.push('persona: expected a persona id');
-  for (const key of ['module', 'tool'] as const) {
+  for (const key of ['module', 'tool', 'campaign'] as const) {
     const v = get(key);
     if (v && NAME.test(v)) filter[key] = v;
     else if (v) problems.push(`${key}: expected a name of letters, digits, _ . : -`);
@@ -101,6 +103,7 @@ export function parseTickFilter(params: URLSearchParams): { filter: TickFilter; 
 function whereOf(f: TickFilter): SQL {
   const parts: SQL[] = [sql`true`];
   if (f.personaId) parts.push(sql`t.persona_id = ${f.personaId}`);
+  if (f.campaign) parts.push(sql`t.campaign_id = ${f.campaign}`);
   if (f.module)
     parts.push(
       sql`EXISTS (SELECT 1 FROM persona_feedback x WHERE x.tick_id = t.id AND x.module = ${f.module})`,

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { XMLParser } from 'fast-xml-parser';
+import { loadCampaignData } from '../../lib/verdicts/campaign-data.ts';
+import { campaignReport } from '../../lib/verdicts/report.ts';
+import { runCli, tempDir } from '../helpers/cli.ts';
+import { freshDatabase, testLogger } from '../helpers/db.ts';
+import { BROKEN_TOOL, startSignalStack } from '../helpers/signal-stack.ts';
+
+// The proof that a seeded bug is caught (issue 10): the 11 catalog personas, K = 3, scripted.
+const address = process.env.TEMPORAL_ADDRESS!;
+const database = await freshDatabase();
+const connection = await Connection.connect({ address });
+const client = new Client({ connection });
+const stack = await startSignalStack({ database, client, temporalAddress: address, logger: testLogger });
+after(async () => {
+  await stack.stop();
+  await connection.close();
+});
+const cliEnv = { DATABASE_URL: database.url };
+
+const baseline = await stack.campaign('baseline', {});
+const broken = await stack.campaign('broken', { faulty: true });
+const again = await stack.campaign('baseline-again', { seedBase: 'another-day' });
+
+test(`a candidate with ${BROKEN_TOOL} failing 100 %: compare flags module todos and tool ${BROKEN_TOOL}, nothing else, exit 1`, async () => {
+  const dir = await tempDir();
+  const junit = path.join(dir.dir, 'junit.xml');
+  const r = await runCli(['compare', 'baseline', 'broken', '--junit', junit, '--json'], cliEnv);
+  assert.equal(r.code, 1, r.stderr);
+  const c = JSON.parse(r.stdout) as { regressed: string[]; paired: boolean; tools: Array<{ tool: string }> };
+  const row = JSON.stringify(c.tools.find((t) => t.tool === BROKEN_TOOL));
+  assert.equal(c.paired, true);
+  assert.ok(c.regressed.includes('module todos'), c.regressed.join(', '));
+  assert.ok(c.regressed.includes(`tool ${BROKEN_TOOL}`), `${c.regressed.join(', ')}; ${row}`);
+  assert.deepEqual(
+    c.regressed.filter((x) => x.startsWith('module ')),
+    ['module todos'],
+    'no other module is flagged',
+  );
+  const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+    await readFile(junit, 'utf8'),
+  );
+  const failing = (
+    xml.testsuites.testsuite as Array<{ testcase: Array<{ name: string; failure?: unknown }> }>
+  )
+    .flatMap((s) => s.testcase)
+    .filter((k) => k.failure)
+    .map((k) => k.name);
+  assert.ok(failing.includes('todos') && failing.includes(BROKEN_TOOL), failing.join(', '));
+
+  // ≥ 95 % of the broken tool's errors are product-class.
+  const tool = campaignReport(await loadCampaignData(database.db, broken)).tools[BROKEN_TOOL]!;
+  assert.ok(tool.calls >= 5, `${BROKEN_TOOL} was called ${tool.calls} times`);
+  assert.ok(tool.byClass.product.errors / tool.errors >= 0.95, JSON.stringify(tool.byClass));
+});
+
+test('A/A: the same product twice is not flagged — paired (same seeds) or not (other seeds)', async () => {
+  const unpaired = await runCli(['compare', baseline, again, '--json'], cliEnv);
+  assert.equal(unpaired.code, 0, unpaired.stdout.slice(0, 2000));
+  assert.equal((JSON.parse(unpaired.stdout) as { paired: boolean }).paired, false);
+  const c = await stack.compare(baseline, baseline);
+  assert.deepEqual(c.regressed, []);
+});
