@@ -12,7 +12,7 @@ export function parseSettings(argv = process.argv.slice(2)) {
       delay: { type: 'string', default: '200' },
       rounds: { type: 'string', default: '5' },
       parallel: { type: 'string', default: '2' },
-      personas: { type: 'string', default: '20' },
+      personas: { type: 'string' },
       'lane-ticks': { type: 'string' },
       only: { type: 'string' },
       'max-wait': { type: 'string', default: '300' },
