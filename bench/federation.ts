@@ -2,7 +2,7 @@
 // smoke run, `--rounds N`, `--concurrency N`, `--verbose`).
 //
 // Upstream: server-everything (a real third-party MCP server from npm) in its Streamable HTTP mode, as
-// a child process. Gateway: bench/gateway-server.ts (the real gateway, its own process and scratch
+// a child process. Gateway: bench/gateway-latency/gateway-server.ts (the real gateway, its own process and scratch
 // database) federating that upstream (`isolation: shared`). The same load client (bench/load-client.ts,
 // 16 SDK clients, closed loop) drives both, alternating scenario by scenario in every round, so both
 // see the same machine state:
@@ -17,7 +17,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { freePort } from '../lib/net/free-port.ts';
-import { runLoad, type LoadResult, type LoadTarget } from './load-client.ts';
+import { runLoad, type LoadResult, type LoadTarget } from './gateway-latency/load-client.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     );
     const gw = await spawnChild(
       'gateway',
-      ['--import', 'tsx', 'bench/gateway-server.ts', '--users', String(concurrency)],
+      ['--import', 'tsx', 'bench/gateway-latency/gateway-server.ts', '--users', String(concurrency)],
       { PERSONA_PRODUCTS: products, LOG_LEVEL: 'warn' },
       (l) => l.startsWith('{"benchReady":true'),
     );

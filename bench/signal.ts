@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatComparison } from '../lib/verdicts/format.ts';
 import { BROKEN_TOOL, startSignalStack } from '../test/helpers/signal-stack.ts';
-import { startBenchStack } from './bench-stack.ts';
+import { startStack } from '../test/support/stack.ts';
 import { detectableEffects } from './signal-power.ts';
 
 const arg = (name: string, fallback: number) => {
@@ -22,7 +22,7 @@ const aaRuns = arg('--aa', quick ? 4 : 20);
 const say = (m: string) => process.stderr.write(`${m}\n`);
 
 async function main(): Promise<void> {
-  const bench = await startBenchStack({ name: 'signal', poolSize: 40 });
+  const bench = await startStack({ name: 'bench-signal', poolSize: 40, handleSignals: true });
   try {
     const stack = await startSignalStack({
       database: bench.database,

@@ -1,10 +1,9 @@
+// node:test wrapper of test/support/database.ts: a scratch database dropped when the file ends.
 import { after } from 'node:test';
-import { openDatabase, type Database } from '../../lib/db/client.ts';
-import { createScratchDatabase } from '../../lib/db/test-databases.ts';
-import { loadBaseConfig } from '../../lib/config/base.ts';
-import { createLogger } from '../../lib/logger.ts';
+import type { Database } from '../../lib/db/client.ts';
+import { adminDatabaseUrl, scratchDatabase } from '../support/database.ts';
 
-export const testLogger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+export { testLogger } from '../support/database.ts';
 
 /**
  * A fresh, migrated database for this test file, dropped when the file ends.
@@ -16,16 +15,9 @@ export async function freshDatabase(
     connectVia?: (url: string) => Promise<string>;
   } = {},
 ): Promise<Database> {
-  const adminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL;
+  const adminUrl = adminDatabaseUrl();
   if (!adminUrl) throw new Error('run tests with `npm test` (it starts Postgres) or set DATABASE_URL');
-  const scratch = await createScratchDatabase(adminUrl);
-  const url = opts.connectVia ? await opts.connectVia(scratch.url) : scratch.url;
-  const database = await openDatabase({ ...loadBaseConfig({}), databaseUrl: url }, testLogger, {
-    poolSize: 24,
-  });
-  after(async () => {
-    await database.close();
-    await scratch.drop();
-  });
+  const database = await scratchDatabase(adminUrl, { poolSize: 24, connectVia: opts.connectVia });
+  after(() => database.drop());
   return database;
 }

@@ -6,13 +6,9 @@ import { ensureSearchAttributes } from '../../lib/temporal/connect.ts';
 import { SEARCH_ATTRIBUTES } from '../../workflows/tick-contract.ts';
 import { testLogger } from '../helpers/db.ts';
 import { waitUntil } from '../helpers/wait.ts';
+import { requireTemporalAddress as requireTemporal } from '../support/temporal.ts';
 
-export function requireTemporal(): string {
-  const address = process.env.TEMPORAL_ADDRESS;
-  if (!address)
-    throw new Error('run tests with `npm test` (it starts a Temporal dev server) or set TEMPORAL_ADDRESS');
-  return address;
-}
+export { requireTemporalAddress as requireTemporal } from '../support/temporal.ts';
 
 /**
  * A namespace of this test file's own, with the project's search attributes. Schedule sync

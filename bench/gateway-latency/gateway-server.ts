@@ -1,11 +1,11 @@
 // The real gateway as a child process of bench/gateway-latency.ts, on its own scratch database.
 //
-// Postgres: the server behind BENCH_ADMIN_DATABASE_URL (or DATABASE_URL) when set, else an embedded
-// Postgres whose data lives in <PERSONA_DATA_DIR>/bench (port EMBEDDED_PG_PORT + 2, so it never collides
-// with the dev (+0) or test (+1) clusters). Either way a fresh `pr_bench_*` database is created,
-// migrated by startGateway, seeded, and dropped on exit.
+// Postgres and the gateway come from the harness (test/support/stack.ts without Temporal, and
+// test/support/gateway.ts): the server behind BENCH_ADMIN_DATABASE_URL (or DATABASE_URL) when set, else
+// an embedded Postgres in <PERSONA_DATA_DIR>/bench-gateway-server/run-<pid> on a free port. Either way a
+// fresh `pr_bench_*` database is created, migrated, seeded, and dropped on exit.
 //
-// Gateway settings: production defaults except POLICY_MODE=log-only (the default anyway) and a rate
+// Gateway settings: production defaults except POLICY_MODE=log-only (enforce is the default) and a rate
 // limit high enough never to trip (a tripped limit in log-only mode logs every call, which is not what
 // we want to measure). Everything else — bearer JWT auth, host/origin validation, session ownership,
 // policy gate, zod validation, transactions, idempotency, metrics — runs as in production.
@@ -21,18 +21,14 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { todos } from '../schema/index.ts';
-import { loadBaseConfig } from '../lib/config/base.ts';
-import { startEmbeddedPostgres } from '../lib/db/embedded-postgres.ts';
-import { createScratchDatabase } from '../lib/db/test-databases.ts';
-import { createLogger } from '../lib/logger.ts';
-import { loadGatewayConfig } from '../mcp-gateway/config.ts';
-import { resolveKek } from '../lib/product/kek.ts';
-import { signupUser } from '../lib/product/signup.ts';
-import { issueToken } from '../mcp-gateway/identity/tokens.ts';
-import { startGateway } from '../mcp-gateway/server.ts';
-import { toolRegistry } from '../mcp-gateway/tools/index.ts';
-import { defineTool, type ToolSpec } from '../mcp-gateway/tools/tool-spec.ts';
+import { todos } from '../../schema/index.ts';
+import { loadBaseConfig } from '../../lib/config/base.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { toolRegistry } from '../../mcp-gateway/tools/index.ts';
+import { defineTool, type ToolSpec } from '../../mcp-gateway/tools/tool-spec.ts';
+import { Cleanups } from '../../test/support/cleanup.ts';
+import { scratchDatabase, startPostgres } from '../../test/support/database.ts';
+import { startSupportGateway, UNLIMITED_GATEWAY_ENV } from '../../test/support/gateway.ts';
 
 export const SEEDED_TODOS = 20;
 
@@ -61,40 +57,37 @@ const userCount = Number(values.users);
 if (!Number.isInteger(userCount) || userCount < 1 || userCount > 256) throw new Error('--users: 1..256');
 
 const logger = createLogger('bench-gateway', process.env.LOG_LEVEL ?? 'info');
-const base = loadBaseConfig();
-const adminFromEnv = process.env.BENCH_ADMIN_DATABASE_URL ?? base.databaseUrl;
-const embedded = adminFromEnv
-  ? undefined
-  : await startEmbeddedPostgres({
-      dataDir: path.join(base.dataDir, 'bench'),
-      port: base.embeddedPgPort + 2,
-      logger,
-      database: 'postgres',
-    });
-const scratch = await createScratchDatabase(adminFromEnv ?? embedded!.url, 'pr_bench');
-
-const config = loadGatewayConfig({
-  NODE_ENV: 'development',
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  DATABASE_URL: scratch.url,
-  GATEWAY_PORT: '0',
-  GATEWAY_HOST: '127.0.0.1',
-  POLICY_MODE: 'log-only',
-  POLICY_RATE_LIMIT: String(1_000_000_000),
-  // bench/federation.ts: the upstream products to federate.
-  PERSONA_PRODUCTS: process.env.PERSONA_PRODUCTS,
+const cleanups = new Cleanups((err) => logger.warn({ err }, 'cleanup failed'));
+const postgres = await startPostgres({
+  runDir: path.join(loadBaseConfig().dataDir, 'bench-gateway-server', `run-${process.pid}`),
+  logger,
+  adminUrl: process.env.BENCH_ADMIN_DATABASE_URL,
 });
-const gateway = await startGateway(config, logger, {
+cleanups.add(() => postgres.stop());
+const database = await scratchDatabase(postgres.adminUrl, { prefix: 'pr_bench', poolSize: 32, logger });
+cleanups.add(() => database.drop());
+const gateway = await startSupportGateway(database, {
+  env: {
+    NODE_ENV: 'development',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    GATEWAY_HOST: '127.0.0.1',
+    POLICY_MODE: 'log-only',
+    ...UNLIMITED_GATEWAY_ENV,
+    // bench/federation.ts: the upstream products to federate.
+    ...(process.env.PERSONA_PRODUCTS && { PERSONA_PRODUCTS: process.env.PERSONA_PRODUCTS }),
+  },
   registry: values.diagnose ? [...toolRegistry, benchEcho as unknown as ToolSpec] : toolRegistry,
+  logger,
 });
-const kek = resolveKek(config);
+cleanups.add(() => gateway.close());
 
 async function tokenFor(email: string, seedTodos: number): Promise<string> {
-  const { user, personalSpaceId } = await signupUser(gateway.database.db, kek, { email, kind: 'persona' });
+  // Long enough for any run; the gateway caches the verification per token as it would in production.
+  const { token, userId, personalSpaceId } = await gateway.tokenFor({ email, kind: 'persona' }, 6 * 3600);
   if (seedTodos) {
-    await gateway.database.db.insert(todos).values(
+    await database.db.insert(todos).values(
       Array.from({ length: seedTodos }, (_, i) => ({
-        userId: user.id,
+        userId,
         spaceId: personalSpaceId,
         title: `seeded todo ${i + 1}: buy oat milk and call the dentist`,
         dueDate: i % 3 === 0 ? null : `2030-01-${String((i % 28) + 1).padStart(2, '0')}`,
@@ -102,8 +95,7 @@ async function tokenFor(email: string, seedTodos: number): Promise<string> {
       })),
     );
   }
-  // Long enough for any run; the gateway caches the verification per token as it would in production.
-  return (await issueToken(gateway.app.signingKey, config.auth, user, 6 * 3600)).token;
+  return token;
 }
 
 const readers: string[] = [];
@@ -113,20 +105,15 @@ for (let i = 0; i < userCount; i++) {
   writers.push(await tokenFor(`bench-writer-${i}@personas.test`, 0));
 }
 // Statistics for the freshly seeded tables, as autovacuum would eventually do.
-await gateway.database.pool.query('ANALYZE');
+await database.pool.query('ANALYZE');
 
 process.stdout.write(
-  `${JSON.stringify({ benchReady: true, url: gateway.url, mcpUrl: `${gateway.url}/mcp`, pid: process.pid, readers, writers })}\n`,
+  `${JSON.stringify({ benchReady: true, url: gateway.url, mcpUrl: gateway.mcpUrl.toString(), pid: process.pid, readers, writers })}\n`,
 );
 
-let stopping = false;
 async function stop(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
   try {
-    await gateway.close();
-    await scratch.drop();
-    await embedded?.stop();
+    await cleanups.run();
   } finally {
     // process.exit (not a natural exit) so --cpu-prof still writes its profile promptly.
     process.exit(0);

@@ -8,6 +8,7 @@
 // a caller sees: request serialisation, HTTP round trip, server work, response parsing and validation.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { percentileOfSorted } from '../../test/support/stats.ts';
 
 export interface LoadTarget {
   mcpUrl: string;
@@ -43,13 +44,6 @@ export interface LoadResult {
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
   /** CPU time of this (client) process per measured call, in microseconds. */
   clientCpuUsPerCall: number;
-}
-
-/** Nearest-rank percentile of an ascending array. */
-export function percentile(sorted: ArrayLike<number>, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }
 
 async function connect(target: LoadTarget, i: number): Promise<Client> {
@@ -137,9 +131,9 @@ export async function runLoad(target: LoadTarget, opts: LoadOptions): Promise<Lo
       // Successful calls per second; errors do not count as throughput.
       throughput: recorded / (elapsedMs / 1000),
       latencyMs: {
-        p50: percentile(sorted, 50),
-        p90: percentile(sorted, 90),
-        p99: percentile(sorted, 99),
+        p50: percentileOfSorted(sorted, 50),
+        p90: percentileOfSorted(sorted, 90),
+        p99: percentileOfSorted(sorted, 99),
         max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
         mean: recorded ? sum / recorded : Number.NaN,
       },

@@ -1,12 +1,13 @@
-// CPU accounting for the benchmark's child processes, from /proc (Linux only; elsewhere every figure
+// CPU accounting for benchmarks, from /proc (Linux only; elsewhere every figure
 // is NaN and the benchmark still runs). A sample maps each pid of a process tree to its user+system
 // CPU time; the difference of two samples is what the tree spent in between, split into the root
 // process (the node server) and its descendants (the embedded Postgres: postmaster and backends).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 
+// Module-level: USER_HZ does not change while the process runs; asked once.
 let ticksPerSecond: number | undefined;
-function clockTicks(): number {
+export function clockTicks(): number {
   if (ticksPerSecond === undefined) {
     try {
       ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -18,28 +19,13 @@ function clockTicks(): number {
 }
 
 interface ProcStat {
+  comm: string;
   ppid: number;
   cpuTicks: number;
 }
 
-function readStat(pid: number): ProcStat | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name is in parentheses and may contain spaces: parse from the last ')'.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
-  } catch {
-    return undefined;
-  }
-}
-
-export interface TreeSample {
-  rootPid: number;
-  /** pid → CPU ticks, for the root and every live descendant. */
-  ticks: Map<number, number>;
-}
-
-export function sampleTree(rootPid: number): TreeSample | undefined {
+/** Every live process's command name, parent and CPU ticks; undefined without /proc. */
+function readProcesses(): Map<number, ProcStat> | undefined {
   let pids: number[];
   try {
     pids = readdirSync('/proc')
@@ -50,24 +36,71 @@ export function sampleTree(rootPid: number): TreeSample | undefined {
   }
   const stats = new Map<number, ProcStat>();
   for (const pid of pids) {
-    const s = readStat(pid);
-    if (s) stats.set(pid, s);
+    try {
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // The command name is in parentheses and may contain spaces: parse from the last ')'.
+      const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.set(pid, { comm, ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // exited meanwhile
+    }
   }
-  if (!stats.has(rootPid)) return undefined;
+  return stats;
+}
+
+/** `rootPid` and every live descendant of it. */
+function processTree(stats: Map<number, ProcStat>, rootPid: number): number[] {
   const children = new Map<number, number[]>();
-  for (const [pid, s] of stats) {
-    const list = children.get(s.ppid) ?? [];
-    list.push(pid);
-    children.set(s.ppid, list);
-  }
-  const ticks = new Map<number, number>();
+  for (const [pid, s] of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), pid]);
+  const tree: number[] = [];
   const queue = [rootPid];
   while (queue.length) {
     const pid = queue.pop()!;
-    ticks.set(pid, stats.get(pid)!.cpuTicks);
+    if (!stats.has(pid)) continue;
+    tree.push(pid);
     queue.push(...(children.get(pid) ?? []));
   }
-  return { rootPid, ticks };
+  return tree;
+}
+
+export interface TreeSample {
+  rootPid: number;
+  /** pid → CPU ticks, for the root and every live descendant. */
+  ticks: Map<number, number>;
+}
+
+export function sampleTree(rootPid: number): TreeSample | undefined {
+  const stats = readProcesses();
+  if (!stats?.has(rootPid)) return undefined;
+  return {
+    rootPid,
+    ticks: new Map(processTree(stats, rootPid).map((pid) => [pid, stats.get(pid)!.cpuTicks])),
+  };
+}
+
+/**
+ * CPU seconds used so far by this process and its descendants, grouped by command name (`node` is
+ * this process; the embedded Postgres shows as `postgres`, the Temporal dev server as `temporal`).
+ * Linux /proc only; elsewhere an empty map. Exited processes are lost, so compare live trees only.
+ */
+export function cpuByCommand(rootPid = process.pid): Map<string, number> {
+  const out = new Map<string, number>();
+  const stats = readProcesses();
+  if (!stats) return out;
+  for (const pid of processTree(stats, rootPid)) {
+    const s = stats.get(pid)!;
+    const name = pid === rootPid ? 'node' : s.comm.startsWith('postgres') ? 'postgres' : s.comm;
+    out.set(name, (out.get(name) ?? 0) + s.cpuTicks / clockTicks());
+  }
+  return out;
+}
+
+export function cpuDelta(before: Map<string, number>, after: Map<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  // A process that exited in between takes its time with it: clamp at 0 rather than report less.
+  for (const [k, v] of after) out[k] = +Math.max(0, v - (before.get(k) ?? 0)).toFixed(2);
+  return out;
 }
 
 /** CPU seconds spent between two samples by the root process and by its descendants. */
@@ -118,26 +151,4 @@ export function machineBusySeconds(
 ): number {
   if (!before || !after) return Number.NaN;
   return (after.busy - before.busy) / clockTicks();
-}
-
-/**
- * Waits (bounded) until the machine is quiet: the benchmark's own processes idle, so any busy time is
- * someone else's. Returns the busy fraction last seen and whether it was below `threshold`.
- */
-export async function waitForQuiet(opts: {
-  threshold: number;
-  windowMs: number;
-  maxWaitMs: number;
-  onWait?(busy: number): void;
-}): Promise<{ quiet: boolean; busy: number }> {
-  const deadline = Date.now() + opts.maxWaitMs;
-  let busy = Number.NaN;
-  for (;;) {
-    const before = sampleMachine();
-    await new Promise((resolve) => setTimeout(resolve, opts.windowMs));
-    busy = machineBusyFraction(before, sampleMachine());
-    if (Number.isNaN(busy) || busy <= opts.threshold) return { quiet: true, busy };
-    if (Date.now() >= deadline) return { quiet: false, busy };
-    opts.onWait?.(busy);
-  }
 }

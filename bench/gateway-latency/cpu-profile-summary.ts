@@ -1,6 +1,6 @@
 // Summarises a V8 .cpuprofile (from `node --cpu-prof`): where the process's CPU time went, by package
 // (self time) and by function (self and inclusive time). Used by `gateway-latency.ts --profile`; also
-// runnable alone: node --import tsx bench/cpu-profile-summary.ts FILE.cpuprofile [topN]
+// runnable alone: node --import tsx bench/gateway-latency/cpu-profile-summary.ts FILE.cpuprofile [topN]
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The package (or project directory, or node internal, or V8 pseudo-frame) a frame belongs to. */
 export function categoryOf(url: string, functionName: string): string {

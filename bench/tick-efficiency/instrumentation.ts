@@ -1,0 +1,85 @@
+// Time spent inside activities, attributed with Temporal's activity context: the worker pool's
+// Postgres queries, the model HTTP call, the gateway call and the MCP session set-up.
+import { Context } from '@temporalio/activity';
+import type pg from 'pg';
+import type { ActivityDeps } from '../../activities/index.ts';
+
+export interface Inside {
+  dbMs: number;
+  dbQueries: number;
+  llmMs: number;
+  gatewayMs: number;
+  sessionMs: number;
+}
+
+// Module-level: the wrapped pool and deps report into it from inside activities, which know only
+// their own context; the benchmark reads it per tick (workflow id).
+const inside = new Map<string, Map<string, Inside>>(); // workflowId → activity type → totals
+
+/** What the activities of one tick spent, by activity type. */
+export const insideOf = (workflowId: string): Record<string, Inside> =>
+  Object.fromEntries(inside.get(workflowId) ?? []);
+
+function bucket(): Inside | undefined {
+  let info;
+  try {
+    info = Context.current().info;
+  } catch {
+    return undefined;
+  }
+  const workflowId = info.workflowExecution?.workflowId ?? '?';
+  const perTick = inside.get(workflowId) ?? new Map<string, Inside>();
+  inside.set(workflowId, perTick);
+  let b = perTick.get(info.activityType);
+  if (!b)
+    perTick.set(info.activityType, (b = { dbMs: 0, dbQueries: 0, llmMs: 0, gatewayMs: 0, sessionMs: 0 }));
+  return b;
+}
+
+async function timed<T>(field: 'llmMs' | 'gatewayMs' | 'sessionMs', run: () => Promise<T>): Promise<T> {
+  const b = bucket();
+  const t = performance.now();
+  try {
+    return await run();
+  } finally {
+    if (b) b[field] += performance.now() - t;
+  }
+}
+
+/** Times every promise-style query of the worker's pool (including transactions' clients). */
+export function instrumentPool(pool: pg.Pool): void {
+  type QueryFn = (...args: unknown[]) => unknown;
+  const wrap = (target: { query: QueryFn }) => {
+    const orig = target.query.bind(target);
+    target.query = (...args: unknown[]) => {
+      const r = orig(...args);
+      if (typeof args[args.length - 1] === 'function' || !(r instanceof Promise)) return r;
+      const b = bucket();
+      if (!b) return r;
+      const t = performance.now();
+      b.dbQueries++;
+      return r.finally(() => (b.dbMs += performance.now() - t));
+    };
+  };
+  wrap(pool as unknown as { query: QueryFn });
+  const wrapped = new WeakSet<object>();
+  pool.on('acquire', (client) => {
+    if (wrapped.has(client)) return;
+    wrapped.add(client);
+    wrap(client as unknown as { query: QueryFn });
+  });
+}
+
+export function instrumentDeps(deps: ActivityDeps): void {
+  const llm = deps.llm;
+  const create = llm.createMessage.bind(llm);
+  llm.createMessage = (req) => timed('llmMs', () => create(req));
+  const s = deps.sessions;
+  const callTool = s.callTool.bind(s);
+  s.callTool = (...a) => timed('gatewayMs', () => callTool(...a));
+  // The MCP session (initialize handshake) is opened lazily by the first call; time how long callers
+  // wait for it (a private method: bench-only instrumentation).
+  const priv = s as unknown as { client(personaId: string): Promise<unknown> };
+  const client = priv.client.bind(s);
+  priv.client = (personaId) => timed('sessionMs', () => client(personaId));
+}
