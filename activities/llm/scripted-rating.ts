@@ -99,14 +99,16 @@ export function experienceFromPrompt(prompt: string, modules: string[]): Record<
 
 /**
  * Stars from an experience: 5, minus what went wrong, minus now and then a mood. A failed action
- * costs two stars (something the person set out to do did not happen — a bigger letdown than a
- * bad mood), an empty answer or slowness one or two.
+ * costs two stars and caps the module at two (something the person set out to do did not happen — a
+ * bigger letdown than a bad mood), an empty answer or slowness one or two.
  */
 export function starsFor(e: ModuleExperience, mood: SeededRandom): number {
   const errors = Math.min(4, 2 * e.errors);
   const empty = e.calls && e.empty * 2 >= e.calls ? 1 : 0;
   const slow = e.slow ? (e.slow * 2 >= e.calls ? 2 : 1) : 0;
-  return Math.max(1, Math.min(5, 5 - errors - empty - slow - (mood.chance(0.4) ? 1 : 0)));
+  const stars = Math.max(1, Math.min(5, 5 - errors - empty - slow - (mood.chance(0.4) ? 1 : 0)));
+  // An action that failed outright is a letdown whatever else went well: two stars at most.
+  return e.errors ? Math.min(2, stars) : stars;
 }
 
 function notesFor(module: string, e: ModuleExperience): string {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { withLatencyNote } from '../../activities/tick/latency-note.ts';
 import { test } from 'node:test';
 import { ratingPrompt } from '../../activities/prompts.ts';
 import { ScriptedProvider } from '../../activities/llm/scripted-provider.ts';
@@ -88,5 +89,7 @@ test('empty answers and latency notes are recognised', () => {
   assert.equal(isEmptyAnswer('{"todo":{"id":1}}'), false);
   assert.equal(mentionedLatencyMs('(took 2400 ms)'), 2400);
   assert.equal(mentionedLatencyMs('latency: 2.5 s'), 2500);
+  // The note the tool-call activity appends to slow answers (activities/tick/latency-note.ts).
+  assert.equal(mentionedLatencyMs(withLatencyNote('[]', 3_400)), 3400);
   assert.equal(mentionedLatencyMs('{"title":"buy 2 s"}'), undefined);
 });
