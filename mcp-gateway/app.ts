@@ -41,6 +41,7 @@ export async function createGatewayApp({ config, db, logger, registry = toolRegi
     metrics,
     registry,
     idleMs: config.sessionIdleMs,
+    maxSessionsPerUser: config.maxSessionsPerUser,
     policy: {
       mode: config.policy.mode,
       rateLimiter: new SlidingWindowRateLimiter(config.policy.rateLimit, config.policy.rateWindowMs),
