@@ -4,3 +4,4 @@ export * from './vault.ts';
 export * from './product.ts';
 export * from './personas.ts';
 export * from './transcripts.ts';
+export * from './identity-links.ts';

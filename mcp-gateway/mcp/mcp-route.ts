@@ -11,6 +11,11 @@ import { createServer } from './create-server.ts';
 import { refreshSessionUser, resolveSessionUser, UnknownSubjectError } from './session-user.ts';
 import { SessionCapError, SessionTable, type SessionEntry } from './session-table.ts';
 
+/** Who a token speaks for: a subject is only unique within its issuer. */
+function subjectOf(claims: TokenClaims): string {
+  return JSON.stringify([claims.iss, claims.sub]);
+}
+
 function jsonRpcError(res: Response, status: number, code: number, message: string): void {
   res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
 }
@@ -78,7 +83,7 @@ export function createMcpRouter(
           -32001,
           `session ${sessionId} not found (expired or closed); initialize a new one`,
         );
-      if (session.subject !== claims.sub) {
+      if (session.subject !== subjectOf(claims)) {
         return jsonRpcError(res, 403, -32003, 'this session belongs to another user');
       }
       // In flight before the first await, so no eviction picks the session while its user is re-read.
@@ -138,7 +143,7 @@ export function createMcpRouter(
     const entry: SessionEntry = {
       id,
       transport,
-      subject: claims.sub,
+      subject: subjectOf(claims),
       callSession,
       lastSeen: Date.now(),
       inFlight: 0,
