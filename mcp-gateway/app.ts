@@ -53,6 +53,7 @@ export async function createGatewayApp({ config, db, logger, registry: given }: 
     registry,
     federation,
     idleMs: config.sessionIdleMs,
+    maxSessionsPerUser: config.maxSessionsPerUser,
     policy: {
       mode: config.policy.mode,
       rateLimiter: new SlidingWindowRateLimiter(config.policy.rateLimit, config.policy.rateWindowMs),

@@ -21,6 +21,8 @@ const gatewayEnvShape = {
     .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 512kb or 1mb')
     .default('1mb'),
   GATEWAY_SESSION_IDLE_SECONDS: envInt(1800, 10),
+  // Each session holds an MCP server and transport (~60 kB measured); one user must not hold unbounded many.
+  GATEWAY_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(16),
   AUTH_ISSUER: z.string().min(1).optional(),
   AUTH_AUDIENCE: z.string().min(1).default('persona-runner-mcp'),
   AUTH_JWKS_URL: z.url({ error: 'expected the absolute URL of a JWKS document' }).optional(),
@@ -59,6 +61,8 @@ export interface GatewayConfig extends BaseConfig {
   allowedOrigins: string[];
   bodyLimit: string;
   sessionIdleMs: number;
+  /** Open MCP sessions one user may hold; at the cap the least recently used idle one is evicted. */
+  maxSessionsPerUser: number;
   auth: {
     issuer: string;
     audience: string;
@@ -102,6 +106,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     allowedOrigins: e.GATEWAY_ALLOWED_ORIGINS,
     bodyLimit: e.GATEWAY_BODY_LIMIT,
     sessionIdleMs: e.GATEWAY_SESSION_IDLE_SECONDS * 1000,
+    maxSessionsPerUser: e.GATEWAY_MAX_SESSIONS_PER_USER,
     auth: {
       issuer: e.AUTH_ISSUER ?? publicUrl,
       audience: e.AUTH_AUDIENCE,

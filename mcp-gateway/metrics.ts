@@ -82,6 +82,12 @@ export function createGatewayMetrics() {
       help: 'MCP sessions opened',
       registers: [registry],
     }),
+    sessionCap: new Counter({
+      name: 'gateway_session_cap_total',
+      help: 'New MCP sessions of a user at GATEWAY_MAX_SESSIONS_PER_USER: evicted (an idle one closed) or refused (429)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -5,3 +5,4 @@ export * from './product.ts';
 export * from './campaigns.ts';
 export * from './personas.ts';
 export * from './transcripts.ts';
+export * from './identity-links.ts';

@@ -22,8 +22,16 @@ export interface TokenSettings {
 
 /** Claims the gateway reads from a verified token. */
 export interface TokenClaims {
+  iss: string;
   sub: string;
   email: string | undefined;
+  /** Only a boolean `email_verified: true` counts: an IdP's assertion that the holder owns `email`. */
+  emailVerified: boolean;
+  /**
+   * Verified against an external IdP's JWKS (AUTH_JWKS_URL): `sub` is the IdP's subject, resolved
+   * through identity_links. Otherwise the gateway's own keys signed it and `sub` is the user id.
+   */
+  external: boolean;
 }
 
 export async function issueToken(
@@ -95,6 +103,7 @@ export function createTokenVerifier(opts: {
     'url' in opts.jwks
       ? createRemoteJWKSet(new URL(opts.jwks.url))
       : createLocalJWKSet({ keys: opts.jwks.keys });
+  const external = 'url' in opts.jwks;
   const cache = new Map<string, AuthInfo>();
   const max = opts.cacheSize ?? 10_000;
   return {
@@ -119,8 +128,11 @@ export function createTokenVerifier(opts: {
         scopes: typeof payload.scope === 'string' ? payload.scope.split(' ') : [],
         expiresAt: payload.exp,
         extra: {
+          iss: String(payload.iss),
           sub: String(payload.sub),
           email: typeof payload.email === 'string' ? payload.email : undefined,
+          emailVerified: payload.email_verified === true,
+          external,
         } satisfies TokenClaims,
       };
       if (cache.size >= max) cache.delete(cache.keys().next().value!);

@@ -10,16 +10,11 @@ import type { Federation } from '../upstream/federation.ts';
 import type { CallDeps } from './call-tool.ts';
 import { createServer } from './create-server.ts';
 import { refreshSessionUser, resolveSessionUser, UnknownSubjectError } from './session-user.ts';
-import type { CallSession } from './call-tool.ts';
+import { SessionCapError, SessionTable, type SessionEntry } from './session-table.ts';
 
-interface Session {
-  transport: StreamableHTTPServerTransport;
-  /** The token subject that opened the session; only the same subject may use it. */
-  subject: string;
-  /** The session's user; its privileges are re-read before every request (refreshSessionUser). */
-  callSession: CallSession;
-  lastSeen: number;
-  close(): Promise<void>;
+/** Who a token speaks for: a subject is only unique within its issuer. */
+function subjectOf(claims: TokenClaims): string {
+  return JSON.stringify([claims.iss, claims.sub]);
 }
 
 function jsonRpcError(res: Response, status: number, code: number, message: string): void {
@@ -38,7 +33,8 @@ function unknownSubject(res: Response, message: string): void {
 /**
  * The MCP Streamable HTTP endpoint. Each session belongs to the user who opened it:
  * no session id on a non-initialize request → 400, unknown id → 404, another user's id → 403.
- * Idle sessions are closed after `idleMs`.
+ * Idle sessions are closed after `idleMs`; a user holds at most `maxSessionsPerUser` (see
+ * SessionTable.admit: the least recently used idle one is evicted, or 429 when all are busy).
  */
 export function createMcpRouter(
   deps: CallDeps & {
@@ -47,20 +43,33 @@ export function createMcpRouter(
     registry: readonly ToolSpec[];
     federation?: Federation;
     idleMs: number;
+    maxSessionsPerUser: number;
     onSession(): void;
   },
 ) {
-  const sessions = new Map<string, Session>();
+  const sessions = new SessionTable(deps.maxSessionsPerUser);
   const router: Router = express.Router();
 
   const sweep = setInterval(
     () => {
       const cutoff = Date.now() - deps.idleMs;
-      for (const s of sessions.values()) if (s.lastSeen < cutoff) void s.close();
+      // A session waiting on a slow call is not idle, however long ago the call began.
+      for (const s of [...sessions.values()]) if (s.inFlight === 0 && s.lastSeen < cutoff) void s.close();
     },
     Math.min(deps.idleMs, 60_000),
   );
   sweep.unref();
+
+  /**
+   * POSTs carry the calls a client waits for: they make a session busy and recent. A GET is the
+   * standing notification stream an SDK client opens after initialize; it is not use, so it counts
+   * for neither (else every SDK session would look busy forever, and eviction order would follow
+   * when those streams happened to connect).
+   */
+  function track(req: Request, res: Response, session: SessionEntry): void {
+    // 'close' fires once the answer is sent or the client has gone, whichever comes first.
+    if (req.method === 'POST') res.once('close', sessions.begin(session));
+  }
 
   async function handle(req: Request, res: Response): Promise<void> {
     const claims = req.auth!.extra as unknown as TokenClaims;
@@ -76,9 +85,11 @@ export function createMcpRouter(
           -32001,
           `session ${sessionId} not found (expired or closed); initialize a new one`,
         );
-      if (session.subject !== claims.sub) {
+      if (session.subject !== subjectOf(claims)) {
         return jsonRpcError(res, 403, -32003, 'this session belongs to another user');
       }
+      // In flight before the first await, so no eviction picks the session while its user is re-read.
+      track(req, res, session);
       try {
         await refreshSessionUser(deps.db, session.callSession);
       } catch (err) {
@@ -86,7 +97,6 @@ export function createMcpRouter(
         void session.close();
         return unknownSubject(res, err.message);
       }
-      session.lastSeen = Date.now();
       await session.transport.handleRequest(req, res, req.body);
       return;
     }
@@ -107,38 +117,61 @@ export function createMcpRouter(
       if (err instanceof UnknownSubjectError) return unknownSubject(res, err.message);
       throw err;
     }
+    // From here to sessions.add() nothing awaits: two initializes of one user cannot both pass the cap.
+    let evicted: SessionEntry | undefined;
+    try {
+      evicted = sessions.admit(callSession.user.id);
+    } catch (err) {
+      if (!(err instanceof SessionCapError)) throw err;
+      deps.metrics.sessionCap.inc({ outcome: 'refused' });
+      res.set('Retry-After', '1');
+      return jsonRpcError(res, 429, -32000, err.message);
+    }
+    if (evicted) {
+      deps.metrics.sessionCap.inc({ outcome: 'evicted' });
+      void evicted.close();
+    }
+
+    const id = randomUUID();
     const { server, cleanup } = createServer(deps, callSession, deps.registry, deps.federation);
     // An upstream's tool list changed: tell this session's client (best effort; it may be gone).
     const unsubscribe = deps.federation?.onToolsChanged(() => {
       void server.sendToolListChanged().catch(() => {});
     });
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
+      sessionIdGenerator: () => id,
       enableJsonResponse: true,
-      onsessioninitialized: (id) => {
-        deps.onSession();
-        sessions.set(id, {
-          transport,
-          subject: claims.sub,
-          callSession,
-          lastSeen: Date.now(),
-          close: async () => {
-            sessions.delete(id);
-            unsubscribe?.();
-            await cleanup();
-          },
-        });
-      },
-      onsessionclosed: (id) => {
-        void sessions.get(id)?.close();
+      onsessioninitialized: () => deps.onSession(),
+      onsessionclosed: (closedId) => {
+        void sessions.get(closedId)?.close();
       },
     });
+    const entry: SessionEntry = {
+      id,
+      transport,
+      subject: subjectOf(claims),
+      callSession,
+      lastSeen: Date.now(),
+      inFlight: 0,
+      close: async () => {
+        sessions.remove(id);
+        unsubscribe?.();
+        await cleanup();
+      },
+    };
+    sessions.add(entry);
+    track(req, res, entry);
     transport.onclose = () => {
       unsubscribe?.();
-      if (transport.sessionId) sessions.delete(transport.sessionId);
+      sessions.remove(id);
     };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, req.body);
+    } finally {
+      // An initialize the transport refused (wrong Accept header, …) opened nothing: free its slot.
+      if (!transport.sessionId) void entry.close();
+    }
   }
 
   router.all('/', (req, res, next) => {

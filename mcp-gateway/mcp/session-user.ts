@@ -1,7 +1,8 @@
-import { and, eq, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { spaces, users } from '../../schema/index.ts';
 import type { Db } from '../../lib/db/client.ts';
 import { loadMasterKey } from '../../lib/product/vault.ts';
+import { resolveLinkedUser, UNLINKED_IDENTITY } from '../identity/identity-links.ts';
 import type { TokenClaims } from '../identity/tokens.ts';
 import type { SessionUser } from '../tools/tool-spec.ts';
 import type { CallSession } from './call-tool.ts';
@@ -35,19 +36,24 @@ export async function refreshSessionUser(db: Db, session: CallSession): Promise<
 }
 
 /**
- * Resolves a token's subject to a product user, once per session: by id (the built-in identity puts
- * the user id in `sub`) or by the `email` claim (an external identity provider).
+ * Resolves a token's subject to a product user, once per session. The gateway's own tokens carry the
+ * user id as `sub`, and only that is used (no email fallback: a claim is not an identity). An external
+ * IdP's token is resolved through its (iss, sub) link (resolveLinkedUser), never by email alone.
  */
 export async function resolveSessionUser(db: Db, kek: Buffer, claims: TokenClaims): Promise<CallSession> {
-  const byId = UUID.test(claims.sub) ? eq(users.id, claims.sub) : undefined;
-  const byEmail = claims.email ? eq(users.email, claims.email.toLowerCase()) : undefined;
-  if (!byId && !byEmail)
-    throw new UnknownSubjectError('token has neither a user id subject nor an email claim');
+  let userId: string | undefined;
+  if (claims.external) {
+    userId = await resolveLinkedUser(db, claims);
+    if (!userId) throw new UnknownSubjectError(UNLINKED_IDENTITY);
+  } else {
+    if (!UUID.test(claims.sub)) throw new UnknownSubjectError('token subject is not a user id');
+    userId = claims.sub;
+  }
   const [row] = await db
     .select({ user: users, spaceId: spaces.id })
     .from(users)
     .leftJoin(spaces, and(eq(spaces.ownerId, users.id), eq(spaces.type, 'personal')))
-    .where(or(byId, byEmail))
+    .where(eq(users.id, userId))
     .limit(1);
   if (!row) throw new UnknownSubjectError('token subject is not a user of this product; sign up first');
   if (!row.spaceId) throw new UnknownSubjectError(`user ${row.user.email} has no personal space`);
