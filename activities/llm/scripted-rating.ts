@@ -19,6 +19,9 @@ export interface ModuleExperience {
 /** A person notices a tool that takes longer than this. */
 export const SLOW_MS = 1000;
 
+/** How the gateway words a failure that is not the caller's: product errors and infrastructure. */
+const PRODUCT_FAULT = /failed inside the product|not caused by your input|could not be completed|infrastructure failure/i;
+
 const BUILTIN_PREFIX: Record<string, string> = {
   habit: 'habits',
   todo: 'todos',
@@ -79,8 +82,11 @@ export function experienceFromConversation(messages: MessageParam[], toolModules
       const e = (out[module] ??= { calls: 0, errors: 0, empty: 0, slow: 0 });
       const text = textOf(b.content);
       e.calls++;
-      if (b.is_error) e.errors++;
-      else if (isEmptyAnswer(text)) e.empty++;
+      // The product's failures count against it; the persona's own slips (a field it left out) do
+      // not — people blame an app for what it did, not for their typos.
+      if (b.is_error) {
+        if (PRODUCT_FAULT.test(text)) e.errors++;
+      } else if (isEmptyAnswer(text)) e.empty++;
       if ((mentionedLatencyMs(text) ?? 0) >= SLOW_MS) e.slow++;
     }
   }

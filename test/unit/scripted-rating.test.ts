@@ -76,6 +76,12 @@ test('what the persona lived through sets its rating: errors, empty answers and 
   }
 });
 
+test('the persona’s own slip (invalid input it sent) is not held against the product', async () => {
+  const slip: Result = { text: 'todo_complete: todo_id: Invalid UUID', isError: true };
+  for (let d = 0; d < 10; d++)
+    assert.deepEqual(await stars([good, slip, good], `d${d}`), await stars([good, good, good], `d${d}`));
+});
+
 test('deterministic: the same experience gets the same stars', async () => {
   assert.deepEqual(await stars([good, failed]), await stars([good, failed]));
   assert.deepEqual(await stars([slow, empty], 'x'), await stars([slow, empty], 'x'));
