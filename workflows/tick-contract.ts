@@ -94,8 +94,7 @@ export interface TickSubject {
 
 /** Who started a tick, for its Web UI summary. */
 export type TickOrigin =
-  | { kind: 'schedule' | 'manual' | 'up' }
-  | { kind: 'campaign'; label: string; trial: number; trials: number };
+  { kind: 'schedule' | 'manual' | 'up' } | { kind: 'campaign'; label: string; trial: number; trials: number };
 
 export function tickSearchAttributes(p: TickSubject): SearchAttributePair[] {
   return [
@@ -212,6 +211,16 @@ export interface TokenUsage {
   output: number;
   cacheWrite: number;
   cacheRead: number;
+}
+
+/** Two usages added field by field (the tick's running total; a rating turn asked twice). */
+export function addTokenUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    input: a.input + b.input,
+    output: a.output + b.output,
+    cacheWrite: a.cacheWrite + b.cacheWrite,
+    cacheRead: a.cacheRead + b.cacheRead,
+  };
 }
 
 export interface ActionRecord {

@@ -1,5 +1,12 @@
 import type { TickPhase } from '../lib/vocabulary.ts';
-import type { ActionRecord, FeedbackRecord, TickBudgets, TickStatus, TokenUsage } from './tick-contract.ts';
+import {
+  addTokenUsage,
+  type ActionRecord,
+  type FeedbackRecord,
+  type TickBudgets,
+  type TickStatus,
+  type TokenUsage,
+} from './tick-contract.ts';
 
 /** The tick's mutable state, kept in one small class so handlers and the main loop share it. */
 export class TickState {
@@ -17,12 +24,7 @@ export class TickState {
   constructor(readonly tickId: string) {}
 
   addUsage(u: TokenUsage, cost: number): void {
-    this.usage = {
-      input: this.usage.input + u.input,
-      output: this.usage.output + u.output,
-      cacheWrite: this.usage.cacheWrite + u.cacheWrite,
-      cacheRead: this.usage.cacheRead + u.cacheRead,
-    };
+    this.usage = addTokenUsage(this.usage, u);
     this.costUsd += cost;
   }
 

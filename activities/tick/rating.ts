@@ -1,4 +1,4 @@
-import type { RatingInput, RatingResult } from '../../workflows/tick-contract.ts';
+import { addTokenUsage, type RatingInput, type RatingResult } from '../../workflows/tick-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 import { retryWrite } from '../retry-write.ts';
@@ -53,12 +53,6 @@ export function ratingMessages(conversation: MessageParam[], prompt: string): Me
 }
 
 const usedTools = (r: LlmResponse) => r.content.some((b) => b.type === 'tool_use');
-const sumUsage = (a: LlmResponse['usage'], b: LlmResponse['usage']) => ({
-  input: a.input + b.input,
-  output: a.output + b.output,
-  cacheWrite: a.cacheWrite + b.cacheWrite,
-  cacheRead: a.cacheRead + b.cacheRead,
-});
 
 /**
  * The rating turn continues the tick's own conversation — same system prompt, same tools, the
@@ -108,7 +102,7 @@ export function createRating(deps: ActivityDeps) {
     let response = await deps.llm.createMessage(request);
     if (usedTools(response)) {
       const again = await deps.llm.createMessage({ ...request, toolChoice: 'none' });
-      response = { ...again, usage: sumUsage(response.usage, again.usage) };
+      response = { ...again, usage: addTokenUsage(response.usage, again.usage) };
     }
     const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
     // As in the main turn: a paid answer is stored with retries rather than requested again.

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { entryProblems, entryWhere } from '../config/entry-problems.ts';
 import { BUILTIN_MODULES, CADENCES } from '../vocabulary.ts';
 import type { PersonaDefinition } from './upsert-persona.ts';
 import { UsageError } from '../errors.ts';
@@ -145,15 +146,10 @@ export function parseCatalog(
   const personas: PersonaDefinition[] = [];
   const seen = new Map<string, number>();
   top.data.personas.forEach((raw, index) => {
-    const email =
-      typeof (raw as { email?: unknown })?.email === 'string' ? (raw as { email: string }).email : '?';
-    const where = `personas[${index}] (${email})`;
+    const where = entryWhere('personas', index, raw, 'email');
     const parsed = personaSchema.safeParse(raw);
     if (!parsed.success) {
-      for (const i of parsed.error.issues) {
-        const field = i.code === 'unrecognized_keys' ? i.keys.join(', ') : i.path.join('.') || '(entry)';
-        problems.push(`${where}: ${field}: ${i.code === 'unrecognized_keys' ? 'unknown field' : i.message}`);
-      }
+      problems.push(...entryProblems(where, parsed.error));
       return;
     }
     const key = parsed.data.email.toLowerCase();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { entryProblems, entryWhere } from '../config/entry-problems.ts';
 import { UsageError } from '../errors.ts';
 import { BUILTIN_MODULES, UNRATED_MODULES } from '../vocabulary.ts';
 import { placeholderProblems } from './placeholders.ts';
@@ -115,14 +116,10 @@ export function parseProducts(text: string, file = 'products.json'): ProductsCon
     ? [...BUILTIN_MODULES, ...UNRATED_MODULES]
     : UNRATED_MODULES;
   top.data.products.forEach((raw, index) => {
-    const name = typeof (raw as { name?: unknown })?.name === 'string' ? (raw as { name: string }).name : '?';
-    const where = `products[${index}] (${name})`;
+    const where = entryWhere('products', index, raw, 'name');
     const parsed = productSchema.safeParse(raw);
     if (!parsed.success) {
-      for (const i of parsed.error.issues) {
-        const field = i.code === 'unrecognized_keys' ? i.keys.join(', ') : i.path.join('.') || '(entry)';
-        problems.push(`${where}: ${field}: ${i.code === 'unrecognized_keys' ? 'unknown field' : i.message}`);
-      }
+      problems.push(...entryProblems(where, parsed.error));
       return;
     }
     const p = parsed.data;
