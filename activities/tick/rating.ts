@@ -4,7 +4,7 @@ import { withHeartbeat } from '../heartbeat.ts';
 import { retryWrite } from '../retry-write.ts';
 import { costUsd, priceFor } from '../llm/prices.ts';
 import { isRatedModule, PARSE_MODULE } from '../../lib/vocabulary.ts';
-import { ratingPrompt } from '../prompts.ts';
+import { dayPrompt, ratingPrompt } from '../prompts.ts';
 import { parseRatings } from '../rating-parse.ts';
 import type { LlmRequest, LlmResponse, MessageParam } from '../llm/types.ts';
 import {
@@ -15,7 +15,6 @@ import {
   storedOpening,
   transcriptMessages,
 } from '../transcript.ts';
-import { dayPrompt } from '../prompts.ts';
 import { toolCatalog } from './tool-catalog.ts';
 
 /** Structured-output schema of the rating answer: exactly the modules used, each rated 1–5. */
