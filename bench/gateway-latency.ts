@@ -1,13 +1,14 @@
 // Tool-call latency and throughput of the MCP gateway against a bare SDK server.
 //
-//   node --import tsx bench/gateway-latency.ts            full run (3 rounds × 4 scenarios, ~3 min)
+//   node --import tsx bench/gateway-latency.ts            full run (3 rounds × 6 scenarios, ~5 min)
 //   node --import tsx bench/gateway-latency.ts --quick    smoke run (1 round, short phases)
 //   options: --rounds N --warmup S --duration S --concurrency N --profile --diagnose --verbose --out FILE
 //            --max-wait S (bound on waiting for a quiet machine) --only id,id (scenario ids; bare_echo
 //            is always kept, it is the reference) --gateway-node-flags="…" (extra node flags for the
 //            gateway child, e.g. "--max-semi-space-size=64", to try runtime tuning)
 //
-// Spawns gateway-latency/bare-server.ts and gateway-latency/gateway-server.ts as child processes
+// Spawns gateway-latency/bare-server.ts, gateway-latency/gateway-server.ts and (on the gateway's scratch
+// database) gateway-latency/bare-sql-server.ts as child processes
 // (gateway-latency/children.ts), then drives both with the same closed-loop client code
 // (gateway-latency/load-client.ts, `concurrency` sessions) over the scenarios of
 // gateway-latency/scenarios.ts, round after round (gateway-latency/measure.ts); each figure reported is
@@ -30,7 +31,7 @@ import {
 } from './gateway-latency/children.ts';
 import { runRounds } from './gateway-latency/measure.ts';
 import { printProfile, printSummary } from './gateway-latency/print.ts';
-import { scenarios } from './gateway-latency/scenarios.ts';
+import { GOALS, scenarios } from './gateway-latency/scenarios.ts';
 import { parseSettings, type Settings } from './gateway-latency/settings.ts';
 import { evaluate, report, round1 } from './gateway-latency/summary.ts';
 
@@ -46,10 +47,13 @@ function machineFacts() {
   };
 }
 
-/** Both servers, ready (the gateway with `concurrency` readers and writers seeded). */
-function startServers(settings: Settings) {
+/**
+ * The three servers, ready: bare echo, the gateway (with `concurrency` readers and writers seeded), and
+ * the same-SQL server on the gateway's scratch database.
+ */
+async function startServers(settings: Settings) {
   const { flags } = settings;
-  return Promise.all([
+  const [bare, gateway] = await Promise.all([
     spawnServer<BareReady>('bare', 'bench/gateway-latency/bare-server.ts', [], { verbose: flags.verbose }),
     spawnServer<GatewayReady>(
       'gateway',
@@ -64,6 +68,21 @@ function startServers(settings: Settings) {
       },
     ),
   ]);
+  const bareSql = await spawnServer<BareReady>(
+    'bare-sql',
+    'bench/gateway-latency/bare-sql-server.ts',
+    ['--database-url', gateway.ready.databaseUrl],
+    { verbose: flags.verbose },
+  );
+  return { bare, gateway, bareSql };
+}
+
+/** --only ids, plus the references their ratios need: bare echo always, and a goal scenario's twin. */
+function keptWith(only: string[]): Set<string> {
+  const twins = Object.values(GOALS)
+    .filter((g) => only.some((id) => id.endsWith(g.twin.replace('samesql_', ''))))
+    .map((g) => g.twin);
+  return new Set(['bare_echo', ...only, ...twins]);
 }
 
 async function main(): Promise<void> {
@@ -74,17 +93,18 @@ async function main(): Promise<void> {
       `concurrency ${settings.load.concurrency}, ${settings.load.rounds} round(s) of ` +
       `${settings.load.warmupMs / 1000}s warm-up + ${settings.load.durationMs / 1000}s measured per scenario\n`,
   );
-  let bare: Child<BareReady> | undefined;
-  let gateway: Child<GatewayReady> | undefined;
+  let servers: { bare: Child<BareReady>; gateway: Child<GatewayReady>; bareSql: Child<BareReady> } | undefined;
   const profileStart = Date.now();
   try {
-    process.stderr.write('starting bare server and gateway (scratch database)…\n');
+    process.stderr.write('starting bare server, gateway (scratch database) and same-SQL server…\n');
     if (settings.flags.profile) mkdirSync(settings.profileDir, { recursive: true });
-    [bare, gateway] = await startServers(settings);
-    const all = scenarios(bare.ready, gateway.ready, settings.flags.diagnose).filter(
-      (s) => !settings.only || s.id === 'bare_echo' || settings.only.includes(s.id),
+    servers = await startServers(settings);
+    const { bare, gateway, bareSql } = servers;
+    const all = scenarios(bare.ready, bareSql.ready, gateway.ready, settings.flags.diagnose).filter(
+      (s) => !settings.only || keptWith(settings.only).has(s.id),
     );
-    const results = await runRounds(settings, { bare: bare.ready.pid, gateway: gateway.ready.pid }, all);
+    const pids = { bare: bare.ready.pid, bareSql: bareSql.ready.pid, gateway: gateway.ready.pid };
+    const results = await runRounds(settings, pids, all);
     const evaluation = evaluate(all, results);
     process.stdout.write(printSummary(settings, machine, all, evaluation));
     mkdirSync(path.dirname(settings.outFile), { recursive: true });
@@ -93,7 +113,9 @@ async function main(): Promise<void> {
     process.stderr.write(`wrote ${path.relative(PROJECT_DIR, settings.outFile)}\n`);
     if (evaluation.anyErrors) process.exitCode = 1;
   } finally {
-    await Promise.all([stopServer(bare), stopServer(gateway)]);
+    // The same-SQL server uses the gateway's scratch database: stopped first, so the drop finds no client.
+    await stopServer(servers?.bareSql);
+    await Promise.all([stopServer(servers?.bare), stopServer(servers?.gateway)]);
   }
   if (settings.flags.profile) process.stdout.write(printProfile(settings.profileDir, profileStart));
 }

@@ -54,6 +54,7 @@ export async function createGatewayApp({ config, db, logger, registry: given }: 
     federation,
     idleMs: config.sessionIdleMs,
     maxSessionsPerUser: config.maxSessionsPerUser,
+    privilegeMaxAgeMs: config.privilegeMaxAgeMs,
     policy: {
       mode: config.policy.mode,
       rateLimiter: new SlidingWindowRateLimiter(config.policy.rateLimit, config.policy.rateWindowMs),

@@ -23,6 +23,8 @@ const gatewayEnvShape = {
   GATEWAY_SESSION_IDLE_SECONDS: envInt(1800, 10),
   // Each session holds an MCP server and transport (~60 kB measured); one user must not hold unbounded many.
   GATEWAY_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(16),
+  // Privileges are re-read before every request that depends on them; other calls use a read this recent.
+  GATEWAY_PRIVILEGE_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   AUTH_ISSUER: z.string().min(1).optional(),
   AUTH_AUDIENCE: z.string().min(1).default('persona-runner-mcp'),
   AUTH_JWKS_URL: z.url({ error: 'expected the absolute URL of a JWKS document' }).optional(),
@@ -63,6 +65,8 @@ export interface GatewayConfig extends BaseConfig {
   sessionIdleMs: number;
   /** Open MCP sessions one user may hold; at the cap the least recently used idle one is evicted. */
   maxSessionsPerUser: number;
+  /** How old the privileges an unprivileged call uses may be (mcp-gateway/mcp/privilege-recheck.ts). */
+  privilegeMaxAgeMs: number;
   auth: {
     issuer: string;
     audience: string;
@@ -107,6 +111,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     bodyLimit: e.GATEWAY_BODY_LIMIT,
     sessionIdleMs: e.GATEWAY_SESSION_IDLE_SECONDS * 1000,
     maxSessionsPerUser: e.GATEWAY_MAX_SESSIONS_PER_USER,
+    privilegeMaxAgeMs: e.GATEWAY_PRIVILEGE_MAX_AGE_MS,
     auth: {
       issuer: e.AUTH_ISSUER ?? publicUrl,
       audience: e.AUTH_AUDIENCE,

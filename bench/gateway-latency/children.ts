@@ -16,11 +16,21 @@ export interface BareReady {
   pid: number;
 }
 
+export interface BenchUser {
+  userId: string;
+  personalSpaceId: string;
+}
+
 export interface GatewayReady {
   mcpUrl: string;
   pid: number;
+  /** Bearer tokens of the seeded readers and writers, and who they are (same order). */
   readers: string[];
   writers: string[];
+  readerUsers: BenchUser[];
+  writerUsers: BenchUser[];
+  /** The scratch database, for the same-SQL server. */
+  databaseUrl: string;
 }
 
 export async function spawnServer<T>(

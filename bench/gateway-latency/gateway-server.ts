@@ -81,7 +81,9 @@ const gateway = await startSupportGateway(database, {
 });
 cleanups.add(() => gateway.close());
 
-async function tokenFor(email: string, seedTodos: number): Promise<string> {
+type BenchUser = { userId: string; personalSpaceId: string };
+
+async function tokenFor(email: string, seedTodos: number): Promise<{ token: string; user: BenchUser }> {
   // Long enough for any run; the gateway caches the verification per token as it would in production.
   const { token, userId, personalSpaceId } = await gateway.tokenFor({ email, kind: 'persona' }, 6 * 3600);
   if (seedTodos) {
@@ -95,11 +97,11 @@ async function tokenFor(email: string, seedTodos: number): Promise<string> {
       })),
     );
   }
-  return token;
+  return { token, user: { userId, personalSpaceId } };
 }
 
-const readers: string[] = [];
-const writers: string[] = [];
+const readers: Array<{ token: string; user: BenchUser }> = [];
+const writers: Array<{ token: string; user: BenchUser }> = [];
 for (let i = 0; i < userCount; i++) {
   readers.push(await tokenFor(`bench-reader-${i}@personas.test`, SEEDED_TODOS));
   writers.push(await tokenFor(`bench-writer-${i}@personas.test`, 0));
@@ -108,7 +110,18 @@ for (let i = 0; i < userCount; i++) {
 await database.pool.query('ANALYZE');
 
 process.stdout.write(
-  `${JSON.stringify({ benchReady: true, url: gateway.url, mcpUrl: gateway.mcpUrl.toString(), pid: process.pid, readers, writers })}\n`,
+  `${JSON.stringify({
+    benchReady: true,
+    url: gateway.url,
+    mcpUrl: gateway.mcpUrl.toString(),
+    pid: process.pid,
+    readers: readers.map((r) => r.token),
+    writers: writers.map((w) => w.token),
+    readerUsers: readers.map((r) => r.user),
+    writerUsers: writers.map((w) => w.user),
+    // For the same-SQL server (bare-sql-server.ts): the scratch database this gateway serves.
+    databaseUrl: database.url,
+  })}\n`,
 );
 
 async function stop(): Promise<void> {

@@ -13,7 +13,7 @@ import {
 } from '../../test/support/process-cpu.ts';
 import { waitForQuietMachine } from '../../test/support/quiet-machine.ts';
 import { runLoad, type LoadResult } from './load-client.ts';
-import type { Scenario } from './scenarios.ts';
+import type { Scenario, ServerId } from './scenarios.ts';
 import type { Settings } from './settings.ts';
 
 export interface RunFigures extends LoadResult {
@@ -28,7 +28,7 @@ export interface RunFigures extends LoadResult {
   valid: boolean;
 }
 
-type Pids = { bare: number; gateway: number };
+type Pids = Record<ServerId, number>;
 
 /** One warm-up + measured run of a scenario, with the CPU accounting of every process involved. */
 async function measureRun(
@@ -38,12 +38,12 @@ async function measureRun(
   round: number,
   startedQuiet: boolean,
 ): Promise<RunFigures> {
-  type Samples = { bare?: TreeSample; gateway?: TreeSample; machine: ReturnType<typeof sampleMachine> };
+  const servers = Object.keys(pids) as ServerId[];
+  type Samples = { trees: Partial<Record<ServerId, TreeSample>>; machine: ReturnType<typeof sampleMachine> };
   let s0: Samples | undefined;
   let s1: Samples | undefined;
   const sample = (): Samples => ({
-    bare: sampleTree(pids.bare),
-    gateway: sampleTree(pids.gateway),
+    trees: Object.fromEntries(servers.map((id) => [id, sampleTree(pids[id])])),
     machine: sampleMachine(),
   });
   const runTag = `${Date.now().toString(36)}-${round}`;
@@ -52,14 +52,12 @@ async function measureRun(
     onMeasureStart: () => void (s0 = sample()),
     onMeasureEnd: () => void (s1 = sample()),
   });
-  const bareCpu = treeDelta(s0?.bare, s1?.bare);
-  const gwCpu = treeDelta(s0?.gateway, s1?.gateway);
-  const server = scenario.server === 'bare' ? bareCpu : gwCpu;
+  const cpu = Object.fromEntries(
+    servers.map((id) => [id, treeDelta(s0?.trees[id], s1?.trees[id])]),
+  ) as Record<ServerId, ReturnType<typeof treeDelta>>;
+  const server = cpu[scenario.server];
   const ours =
-    bareCpu.rootSeconds +
-    bareCpu.descendantsSeconds +
-    gwCpu.rootSeconds +
-    gwCpu.descendantsSeconds +
+    servers.reduce((a, id) => a + cpu[id].rootSeconds + cpu[id].descendantsSeconds, 0) +
     (r.clientCpuUsPerCall * r.calls) / 1e6;
   const capacity = (r.elapsedMs / 1000) * os.cpus().length;
   const otherCpu = Math.max(0, (machineBusySeconds(s0?.machine, s1?.machine) - ours) / capacity);
@@ -67,8 +65,9 @@ async function measureRun(
     ...r,
     round: round + 1,
     serverCpuUsPerCall: (server.rootSeconds * 1e6) / r.calls,
+    // The embedded Postgres is the gateway child's descendant; it serves the same-SQL server too.
     postgresCpuUsPerCall:
-      scenario.server === 'gateway' ? (server.descendantsSeconds * 1e6) / r.calls : Number.NaN,
+      scenario.server === 'bare' ? Number.NaN : (cpu.gateway.descendantsSeconds * 1e6) / r.calls,
     machineBusy: machineBusyFraction(s0?.machine, s1?.machine),
     otherCpu,
     startedQuiet,

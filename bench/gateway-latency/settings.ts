@@ -58,5 +58,3 @@ export function parseSettings(argv = process.argv.slice(2)) {
 }
 
 export type Settings = ReturnType<typeof parseSettings>;
-
-export const GOAL = { minThroughputRatio: 0.9, maxP99Ratio: 1.5 };

@@ -1,10 +1,10 @@
 // Figures of bench/gateway-latency.ts: medians over rounds per scenario, the gateway's ratios to the
-// bare server, the goal, and the results file's content.
+// baselines (bare echo, same-SQL twin), the goal, and the results file's content.
 import { gitInfo } from '../bench-report.ts';
 import { median } from '../../test/support/stats.ts';
 import type { RunFigures } from './measure.ts';
-import type { Scenario } from './scenarios.ts';
-import { GOAL, type Settings } from './settings.ts';
+import { GOALS, type Scenario } from './scenarios.ts';
+import type { Settings } from './settings.ts';
 
 export const round1 = (x: number, d = 1) => (Number.isNaN(x) ? null : Number(x.toFixed(d)));
 
@@ -46,50 +46,69 @@ export function summarise(runs: RunFigures[]): Summary {
 export interface Ratio {
   throughput: number | null;
   p99: number | null;
-  countsTowardsGoal: boolean;
+  perRound: Array<{ throughput: number | null; p99: number | null }>;
+}
+
+export interface GoalRatio extends Ratio {
+  twin: string;
+  minThroughputRatio: number;
+  maxP99Ratio: number | null;
   meetsThroughputGoal: boolean;
   meetsP99Goal: boolean;
 }
 
-/** Per scenario: the summary; per gateway scenario: its ratios to bare echo; and the goal's verdict. */
+/** `id`'s medians and per-round figures over those of `reference` (same rounds, same machine state). */
+function ratioOf(
+  id: string,
+  reference: string,
+  summaries: Map<string, Summary>,
+  results: Map<string, RunFigures[]>,
+): Ratio {
+  const g = summaries.get(id)!;
+  const b = summaries.get(reference)!;
+  return {
+    throughput: round1(g.throughput / b.throughput, 3),
+    p99: round1(g.p99 / b.p99, 3),
+    perRound: results.get(id)!.map((run, k) => {
+      const ref = results.get(reference)![k]!;
+      return {
+        throughput: round1(run.throughput / ref.throughput, 3),
+        p99: round1(run.latencyMs.p99 / ref.latencyMs.p99, 3),
+      };
+    }),
+  };
+}
+
+/**
+ * Per scenario: the summary; per gateway scenario: its ratios to bare echo (the whole gateway's cost,
+ * as earlier runs reported it) and, for the goal scenarios, to their same-SQL twin; and the verdict.
+ */
 export function evaluate(all: Scenario[], results: Map<string, RunFigures[]>) {
   const summaries = new Map(all.map((s) => [s.id, summarise(results.get(s.id)!)]));
-  const bareS = summaries.get('bare_echo')!;
-  const ratios = Object.fromEntries(
-    all
-      .filter((s) => s.server === 'gateway')
-      .map((s) => {
-        const g = summaries.get(s.id)!;
-        const perRound = results.get(s.id)!.map((run, k) => {
-          const b = results.get('bare_echo')![k]!;
-          return {
-            throughput: round1(run.throughput / b.throughput, 3),
-            p99: round1(run.latencyMs.p99 / b.latencyMs.p99, 3),
-          };
-        });
-        const throughput = g.throughput / bareS.throughput;
-        const p99 = g.p99 / bareS.p99;
-        return [
-          s.id,
-          {
-            throughput: round1(throughput, 3),
-            p99: round1(p99, 3),
-            countsTowardsGoal: s.goal,
-            meetsThroughputGoal: throughput >= GOAL.minThroughputRatio,
-            meetsP99Goal: p99 <= GOAL.maxP99Ratio,
-            perRound,
-          },
-        ];
-      }),
+  const gatewayScenarios = all.filter((s) => s.server === 'gateway');
+  const vsBareEcho = Object.fromEntries(
+    gatewayScenarios.map((s) => [s.id, ratioOf(s.id, 'bare_echo', summaries, results)]),
   ) as Record<string, Ratio>;
-  const goalEvaluated = ['gateway_todo_list', 'gateway_todo_create'].every((id) => ratios[id]);
+  const vsSameSql: Record<string, GoalRatio> = {};
+  for (const s of gatewayScenarios) {
+    if (!s.goal || !summaries.has(s.goal.twin)) continue;
+    const r = ratioOf(s.id, s.goal.twin, summaries, results);
+    vsSameSql[s.id] = {
+      ...r,
+      twin: s.goal.twin,
+      minThroughputRatio: s.goal.minThroughputRatio,
+      maxP99Ratio: s.goal.maxP99Ratio ?? null,
+      meetsThroughputGoal: (r.throughput ?? 0) >= s.goal.minThroughputRatio,
+      meetsP99Goal: s.goal.maxP99Ratio === undefined || (r.p99 ?? Infinity) <= s.goal.maxP99Ratio,
+    };
+  }
+  const goalEvaluated = ['gateway_todo_list', 'gateway_todo_create'].every((id) => vsSameSql[id]);
   const goalMet =
-    goalEvaluated &&
-    all.filter((s) => s.goal).every((s) => ratios[s.id]!.meetsThroughputGoal && ratios[s.id]!.meetsP99Goal);
+    goalEvaluated && Object.values(vsSameSql).every((r) => r.meetsThroughputGoal && r.meetsP99Goal);
   const anyErrors = [...summaries.values()].some((s) => s.errors > 0);
   const contended = [...summaries.values()].reduce((a, s) => a + s.contendedRuns, 0);
 
-  return { summaries, ratios, goalEvaluated, goalMet, anyErrors, contended };
+  return { summaries, vsBareEcho, vsSameSql, goalEvaluated, goalMet, anyErrors, contended };
 }
 
 export type Evaluation = ReturnType<typeof evaluate>;
@@ -103,7 +122,7 @@ export function report(
   e: Evaluation,
 ) {
   const { flags, load, quiet, maxRetries } = settings;
-  const { summaries, ratios, goalEvaluated, goalMet, anyErrors, contended } = e;
+  const { summaries, vsBareEcho, vsSameSql, goalEvaluated, goalMet, anyErrors, contended } = e;
   return {
     benchmark: 'gateway-latency',
     date: new Date().toISOString(),
@@ -122,11 +141,19 @@ export function report(
         usersPerRole: load.concurrency,
       },
       bare: { enableJsonResponse: true, tool: 'echo' },
+      sameSql: { enableJsonResponse: true, tools: ['todo_list', 'todo_create'], database: 'the gateway\'s' },
       statistic: 'median over rounds of each per-run figure; latency percentiles are nearest-rank',
       quiet: { ...quiet, maxRetries },
     },
-    goal: { ...GOAL, evaluated: goalEvaluated, met: goalMet, anyErrors, contendedRuns: contended },
-    ratios,
+    goal: {
+      against: 'same-SQL server',
+      scenarios: GOALS,
+      evaluated: goalEvaluated,
+      met: goalMet,
+      anyErrors,
+      contendedRuns: contended,
+    },
+    ratios: { vsSameSql, vsBareEcho },
     scenarios: Object.fromEntries(
       all.map((s) => {
         const x = summaries.get(s.id)!;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { Db } from '../../lib/db/client.ts';
+import type { Db, DbOrTx } from '../../lib/db/client.ts';
 import { isDatabaseUnavailable } from '../../lib/db/unavailable.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { PolicyMode } from '../config.ts';
@@ -14,14 +14,8 @@ import { assertMember } from '../tools/common.ts';
 import { ToolInputError } from '../tools/tool-errors.ts';
 import type { SessionUser, ToolSpec } from '../tools/tool-spec.ts';
 import { formatZodError } from './format-zod-error.ts';
-import {
-  claimIdempotencyKey,
-  openStoredResult,
-  readIdempotencyKey,
-  sealStoredResult,
-  stableHash,
-  storeIdempotentResult,
-} from './idempotency.ts';
+import { openStoredResult, readIdempotencyKey, sealStoredResult } from './idempotency.ts';
+import { runIdempotent } from './idempotent-call.ts';
 import { errorResult, okResult, type GatewayResultMeta } from './tool-result.ts';
 
 export interface CallDeps {
@@ -39,17 +33,11 @@ export interface CallSession {
   masterKey: Buffer | undefined;
 }
 
-/** Thrown inside the transaction to roll it back while carrying a ready tool result out. */
-class AbortWithResult extends Error {
-  constructor(readonly result: CallToolResult) {
-    super('aborted with result');
-  }
-}
-
 /**
- * The path of every tool call: policy gate → input validation → (idempotency claim → handler →
- * output check → stored result) in one transaction. Anything a caller can cause comes back as an
- * `isError` result naming the problem; a failure rolls the whole call back, so no partial write.
+ * The path of every tool call: policy gate → input validation → handler → output check; a call that
+ * may write runs in one transaction, with its idempotency key's claim and stored result when it has
+ * one (runIdempotent). Anything a caller can cause comes back as an `isError` result naming the
+ * problem; a failure rolls the whole call back, so no partial write.
  */
 export async function callTool(
   deps: CallDeps,
@@ -137,45 +125,46 @@ async function runCall(
   }
 
   const cipher = new FieldCipher(session.masterKey);
-  try {
-    return await deps.db.transaction(async (tx) => {
-      if (idem.key) {
-        const claim = await claimIdempotencyKey(tx, user.id, idem.key, spec.name, stableHash(parsed.data));
-        if (claim.kind === 'conflict')
-          throw new AbortWithResult(errorResult('persona', 'IDEMPOTENCY_KEY_REUSED', claim.message, meta));
-        if (claim.kind === 'replay') {
-          deps.metrics.idempotentReplays.inc({ tool: spec.name });
-          return okResult(openStoredResult(claim.result, session.masterKey), {
-            ...meta,
-            idempotentReplay: true,
-          });
-        }
-      }
-      const output = await spec.handler(parsed.data, {
-        tx,
-        user,
-        cipher,
-        resolveSpace: async (spaceId) => {
-          if (spaceId === undefined || spaceId === user.personalSpaceId) return user.personalSpaceId;
-          await assertMember(tx, user.id, spaceId);
-          return spaceId;
-        },
-      });
-      const checked = spec.output.safeParse(output);
-      if (!checked.success) {
-        throw new Error(
-          `output of ${spec.name} does not match its schema: ${formatZodError(checked.error, output)}`,
-        );
-      }
-      const out = checked.data as Record<string, unknown>;
-      if (idem.key) {
-        const stored = sealStoredResult(out, spec.encryptedFields, session.masterKey);
-        await storeIdempotentResult(tx, user.id, idem.key, stored);
-      }
-      return okResult(out, meta);
+  // The handler and the output check; a mismatch throws, which rolls a transaction back.
+  const invoke = async (tx: DbOrTx): Promise<Record<string, unknown>> => {
+    const output = await spec.handler(parsed.data, {
+      tx,
+      user,
+      cipher,
+      resolveSpace: async (spaceId) => {
+        if (spaceId === undefined || spaceId === user.personalSpaceId) return user.personalSpaceId;
+        await assertMember(tx, user.id, spaceId);
+        return spaceId;
+      },
     });
+    const checked = spec.output.safeParse(output);
+    if (!checked.success) {
+      throw new Error(
+        `output of ${spec.name} does not match its schema: ${formatZodError(checked.error, output)}`,
+      );
+    }
+    return checked.data as Record<string, unknown>;
+  };
+  try {
+    if (!idem.key) {
+      // A plain read needs no transaction (see ToolContext.tx); anything that may write gets one.
+      const out = spec.policyHint === 'read' ? await invoke(deps.db) : await deps.db.transaction(invoke);
+      return okResult(out, meta);
+    }
+    const outcome = await runIdempotent(
+      deps.db,
+      { userId: user.id, key: idem.key, tool: spec.name, input: parsed.data },
+      invoke,
+      (out) => sealStoredResult(out, spec.encryptedFields, session.masterKey),
+    );
+    if (outcome.kind === 'conflict')
+      return errorResult('persona', 'IDEMPOTENCY_KEY_REUSED', outcome.message, meta);
+    if (outcome.kind === 'replay') {
+      deps.metrics.idempotentReplays.inc({ tool: spec.name });
+      return okResult(openStoredResult(outcome.stored, session.masterKey), { ...meta, idempotentReplay: true });
+    }
+    return okResult(outcome.result, meta);
   } catch (err) {
-    if (err instanceof AbortWithResult) return err.result;
     if (err instanceof ToolInputError)
       return errorResult('persona', err.code, `${spec.name}: ${err.message}`, meta);
     if (err instanceof ZeroKnowledgeError) return errorResult('persona', err.code, err.message, meta);

@@ -9,6 +9,7 @@ import type { ToolSpec } from '../tools/tool-spec.ts';
 import type { Federation } from '../upstream/federation.ts';
 import type { CallDeps } from './call-tool.ts';
 import { createServer } from './create-server.ts';
+import { privilegeRecheck } from './privilege-recheck.ts';
 import { refreshSessionUser, resolveSessionUser, UnknownSubjectError } from './session-user.ts';
 import { SessionCapError, SessionTable, type SessionEntry } from './session-table.ts';
 
@@ -44,10 +45,13 @@ export function createMcpRouter(
     federation?: Federation;
     idleMs: number;
     maxSessionsPerUser: number;
+    /** Bound on the age of the privileges an unprivileged call may use (privilege-recheck.ts). */
+    privilegeMaxAgeMs: number;
     onSession(): void;
   },
 ) {
   const sessions = new SessionTable(deps.maxSessionsPerUser);
+  const recheck = privilegeRecheck(deps.registry, deps.federation, deps.privilegeMaxAgeMs);
   const router: Router = express.Router();
 
   const sweep = setInterval(
@@ -91,7 +95,11 @@ export function createMcpRouter(
       // In flight before the first await, so no eviction picks the session while its user is re-read.
       track(req, res, session);
       try {
-        await refreshSessionUser(deps.db, session.callSession);
+        if (recheck.due(req.body, session.privilegesCheckedAt)) {
+          const now = Date.now();
+          await refreshSessionUser(deps.db, session.callSession);
+          session.privilegesCheckedAt = now;
+        }
       } catch (err) {
         if (!(err instanceof UnknownSubjectError)) throw err;
         void session.close();
@@ -151,6 +159,7 @@ export function createMcpRouter(
       transport,
       subject: subjectOf(claims),
       callSession,
+      privilegesCheckedAt: Date.now(),
       lastSeen: Date.now(),
       inFlight: 0,
       close: async () => {

@@ -6,8 +6,10 @@ export interface SessionEntry {
   transport: StreamableHTTPServerTransport;
   /** The token subject that opened the session; only the same subject may use it. */
   subject: string;
-  /** The session's user; its privileges are re-read before every request (refreshSessionUser). */
+  /** The session's user; its privileges are re-read before requests that depend on them (privilege-recheck.ts). */
   callSession: CallSession;
+  /** When the privileges were last read (Date.now()). */
+  privilegesCheckedAt: number;
   lastSeen: number;
   /** POST requests of this session not yet answered; a session with any is busy, never evicted. */
   inFlight: number;

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { spaceMemberships } from '../../schema/index.ts';
-import type { Tx } from '../../lib/db/client.ts';
+import type { DbOrTx } from '../../lib/db/client.ts';
 import { ToolInputError } from './tool-errors.ts';
 
 export const spaceIdField = z
@@ -36,7 +36,7 @@ export const text = (max: number, what: string) =>
     .min(1, { error: `${what} must not be empty` })
     .max(max, { error: `${what} must be at most ${max} characters` });
 
-export async function assertMember(tx: Tx, userId: string, spaceId: string): Promise<void> {
+export async function assertMember(tx: DbOrTx, userId: string, spaceId: string): Promise<void> {
   const [m] = await tx
     .select({ role: spaceMemberships.role })
     .from(spaceMemberships)

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
-import type { Tx } from '../../lib/db/client.ts';
+import type { DbOrTx } from '../../lib/db/client.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { ModuleId } from '../../lib/vocabulary.ts';
 
@@ -18,8 +18,13 @@ export interface SessionUser {
 }
 
 export interface ToolContext {
-  /** The call's transaction: a thrown error rolls back every write of the call. */
-  tx: Tx;
+  /**
+   * Where the call's statements run. For a call that may write (policy hint write/destructive, or any
+   * call with an idempotency key), its transaction: a thrown error rolls back every write of the call.
+   * For a plain read, the database itself: each statement commits on its own (under READ COMMITTED a
+   * transaction gives a read no more consistency than that, and BEGIN/COMMIT would double its round trips).
+   */
+  tx: DbOrTx;
   user: SessionUser;
   cipher: FieldCipher;
   /** The space to act in: the given id if the user belongs to it, else the personal space. */

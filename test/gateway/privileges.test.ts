@@ -58,6 +58,35 @@ describe('privileges are re-checked per request', () => {
   });
 });
 
+// Issue 12: a call whose outcome does not depend on privileges skips the re-read while the last one is
+// younger than GATEWAY_PRIVILEGE_MAX_AGE_MS; tools/list, admin and destructive calls never skip it.
+describe('unprivileged calls and GATEWAY_PRIVILEGE_MAX_AGE_MS', () => {
+  const todoList = { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'todo_list', arguments: {} } };
+
+  test('within the max age a plain call uses the last read; the next tools/list re-reads (401)', async () => {
+    const lenient = await startTestGateway({ GATEWAY_PRIVILEGE_MAX_AGE_MS: '60000' });
+    const u = await lenient.tokenFor({ email: 'stale-ok@example.com' });
+    const sessionId = await openSession(lenient.mcpUrl, u.token);
+    await lenient.database.pool.query('DELETE FROM users WHERE id = $1', [u.userId]);
+    // Not re-read: the call runs (and finds nothing: the user's rows went with it).
+    const call = await postMcp(lenient.mcpUrl, todoList, { token: u.token, sessionId });
+    assert.equal(call.status, 200);
+    const body = (await call.json()) as { result: { structuredContent: { todos: unknown[] } } };
+    assert.deepEqual(body.result.structuredContent.todos, []);
+    const list = await postMcp(lenient.mcpUrl, toolsListRequest(), { token: u.token, sessionId });
+    assert.equal(list.status, 401, 'tools/list always re-reads');
+  });
+
+  test('past the max age (0 here) a plain call re-reads too: a deleted user gets 401', async () => {
+    const strict = await startTestGateway({ GATEWAY_PRIVILEGE_MAX_AGE_MS: '0' });
+    const u = await strict.tokenFor({ email: 'stale-no@example.com' });
+    const sessionId = await openSession(strict.mcpUrl, u.token);
+    await strict.database.pool.query('DELETE FROM users WHERE id = $1', [u.userId]);
+    const call = await postMcp(strict.mcpUrl, todoList, { token: u.token, sessionId });
+    assert.equal(call.status, 401);
+  });
+});
+
 describe('unknown subjects and WWW-Authenticate (item 16)', () => {
   test('a well-signed token for a user id that never existed → 401 with a bearer challenge', async () => {
     const { token } = await issueToken(gw.app.signingKey, gw.config.auth, {
