@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { GatewayMetrics } from './metrics.ts';
-import { errorResult } from './mcp/tool-result.ts';
+import { errorResult, productFailureMessage } from './mcp/tool-result.ts';
 
 const faultSchema = z
   .object({
@@ -63,12 +63,9 @@ export function createFaultInjector(
       }
       if (f.errorRate > 0 && random() < f.errorRate) {
         metrics.faultsInjected.inc({ tool, kind: 'error' });
-        return errorResult(
-          'product',
-          'INJECTED_FAULT',
-          `${tool} failed inside the product (injected fault); nothing was written. This is not caused by your input: try again later or use another tool.`,
-          { injectedFault: true },
-        );
+        return errorResult('product', 'INJECTED_FAULT', productFailureMessage(tool, 'injected fault'), {
+          injectedFault: true,
+        });
       }
       return undefined;
     },

@@ -16,7 +16,7 @@ import type { SessionUser, ToolSpec } from '../tools/tool-spec.ts';
 import { formatZodError } from './format-zod-error.ts';
 import { openStoredResult, readIdempotencyKey, sealStoredResult } from './idempotency.ts';
 import { runIdempotent } from './idempotent-call.ts';
-import { errorResult, okResult, type GatewayResultMeta } from './tool-result.ts';
+import { errorResult, okResult, productFailureMessage, type GatewayResultMeta } from './tool-result.ts';
 
 export interface CallDeps {
   db: Db;
@@ -161,7 +161,10 @@ async function runCall(
       return errorResult('persona', 'IDEMPOTENCY_KEY_REUSED', outcome.message, meta);
     if (outcome.kind === 'replay') {
       deps.metrics.idempotentReplays.inc({ tool: spec.name });
-      return okResult(openStoredResult(outcome.stored, session.masterKey), { ...meta, idempotentReplay: true });
+      return okResult(openStoredResult(outcome.stored, session.masterKey), {
+        ...meta,
+        idempotentReplay: true,
+      });
     }
     return okResult(outcome.result, meta);
   } catch (err) {
@@ -181,11 +184,6 @@ async function runCall(
     // A product failure: the details go to the log under a reference, the model gets a sentence it can act on.
     const ref = randomUUID().slice(0, 8);
     deps.logger.error({ err, tool: spec.name, ref }, 'tool handler failed');
-    return errorResult(
-      'product',
-      'HANDLER_FAILED',
-      `${spec.name} failed inside the product (ref ${ref}); nothing was written. This is not caused by your input: try again later or use another tool.`,
-      meta,
-    );
+    return errorResult('product', 'HANDLER_FAILED', productFailureMessage(spec.name, `ref ${ref}`), meta);
   }
 }

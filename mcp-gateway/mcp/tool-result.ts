@@ -35,3 +35,12 @@ export function errorResult(
     _meta: { ...meta, errorClass, errorCode: code },
   };
 }
+
+/**
+ * What a model reads when a tool failed on the product's side (a handler error, an injected fault):
+ * nothing was written, it was not the caller's input, and what to do next. `detail` says which failure
+ * (a log reference, or that it was injected). One sentence for both, so raters and readers see one form.
+ */
+export function productFailureMessage(tool: string, detail: string): string {
+  return `${tool} failed inside the product (${detail}); nothing was written. This is not caused by your input: try again later or use another tool.`;
+}
