@@ -65,6 +65,9 @@ const child = spawn(
   [
     '--import',
     'tsx',
+    // A file whose process exits while its tests still run fails instead of passing unrun.
+    '--import',
+    './test/helpers/exit-guard.ts',
     '--test',
     '--test-reporter=spec',
     `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
