@@ -49,7 +49,7 @@ const LAYOUTS: Record<'before' | 'after', CacheLayout> = {
   after: 'conversation',
 };
 
-/** One tick per persona with the breakpoints of `layout`, each on its own fresh stack pieces. */
+/** One tick per persona with the breakpoints of `layout`: its own database, gateway, worker, fake API and cache. */
 async function measure(stack: Stack, layout: CacheLayout, settings: Settings): Promise<TickTokens[]> {
   const cache = new PromptCacheEmulator();
   const fake = await startFakeMessagesApi({
