@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import { TICK_FAILURES } from '../../workflows/tick-contract.ts';
-import { cachedMessages, cachedSystem, cachedTools } from './cache-breakpoints.ts';
+import { cachedMessages, cachedSystem, cachedTools, type CacheLayout } from './cache-breakpoints.ts';
 import type { LlmProvider, LlmRequest, LlmResponse } from './types.ts';
 
 function retryAfterMs(headers: Headers | undefined): number | undefined {
@@ -58,11 +58,19 @@ export function toApplicationFailure(err: unknown): ApplicationFailure {
 export class AnthropicProvider implements LlmProvider {
   readonly kind = 'anthropic' as const;
   private readonly client: Anthropic;
+  private readonly cacheLayout: CacheLayout;
 
   constructor(
     readonly model: string,
-    opts: { apiKey: string; baseURL?: string; timeoutMs?: number },
+    opts: {
+      apiKey: string;
+      baseURL?: string;
+      timeoutMs?: number;
+      /** Only for measuring the difference (bench/prompt-cost.ts); production uses the default. */
+      cacheLayout?: CacheLayout;
+    },
   ) {
+    this.cacheLayout = opts.cacheLayout ?? 'conversation';
     this.client = new Anthropic({
       apiKey: opts.apiKey,
       baseURL: opts.baseURL,
@@ -80,7 +88,7 @@ export class AnthropicProvider implements LlmProvider {
         model: this.model,
         max_tokens: req.maxTokens,
         system: cachedSystem(req.system),
-        messages: cachedMessages(req.messages),
+        messages: cachedMessages(req.messages, this.cacheLayout),
         ...(tools?.length ? { tools } : {}),
         ...(tools?.length && req.toolChoice === 'none' && { tool_choice: { type: 'none' as const } }),
         ...(req.outputSchema && {

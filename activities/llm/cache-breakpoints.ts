@@ -9,6 +9,8 @@
 //   4. the newest user turn: written now, read by the next round and by the rating turn.
 // The rating turn sends the same tools and tool_choice as the main turn (a tool_choice change
 // invalidates cached message blocks), so it reads the conversation from the cache too.
+// The layout before this one ('tools-and-system': only 1 and 2) stays selectable so that the
+// benchmark (bench/prompt-cost.ts) and test/tick/prompt-cache.test.ts can measure what 3 and 4 buy.
 import type Anthropic from '@anthropic-ai/sdk';
 import type { ClaudeTool, MessageParam } from './types.ts';
 
@@ -23,8 +25,18 @@ export function cachedSystem(system: string): Anthropic.Messages.TextBlockParam[
   return [{ type: 'text', text: system, cache_control: EPHEMERAL }];
 }
 
-/** The messages with a breakpoint on the last block of each of the last two user turns. */
-export function cachedMessages(messages: readonly MessageParam[]): MessageParam[] {
+/** Where the breakpoints go: on the conversation too (the default), or on tools and system only. */
+export type CacheLayout = 'conversation' | 'tools-and-system';
+
+/**
+ * The messages with a breakpoint on the last block of each of the last two user turns ('conversation'),
+ * or as they are ('tools-and-system').
+ */
+export function cachedMessages(
+  messages: readonly MessageParam[],
+  layout: CacheLayout = 'conversation',
+): MessageParam[] {
+  if (layout === 'tools-and-system') return [...messages];
   const userTurns = messages.flatMap((m, i) => (m.role === 'user' ? [i] : [])).slice(-2);
   return messages.map((m, i) => (userTurns.includes(i) ? withBreakpoint(m) : m));
 }

@@ -24,8 +24,16 @@ interface RequestBody {
 const LOOKBACK_BLOCKS = 20;
 const MAX_BREAKPOINTS = 4;
 
+/** Share of a request's input read from the cache (0 for an empty request). */
+export function readShare(u: CacheUsage): number {
+  const total = u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens;
+  return total ? u.cache_read_input_tokens / total : 0;
+}
+
 export class PromptCacheEmulator {
   private readonly entries = new Map<string, number>();
+  /** Every usage reported, in request order (what tests and bench/prompt-cost.ts measure). */
+  readonly usages: CacheUsage[] = [];
 
   constructor(private readonly opts: { minTokens?: number; ttlMs?: number; now?: () => number } = {}) {}
 
@@ -67,11 +75,13 @@ export class PromptCacheEmulator {
       this.entries.set(ends[i]!.hash, now + ttl);
       if (i === lastBreakpoint) write = Math.max(0, ends[i]!.tokens - read);
     });
-    return {
+    const usage = {
       input_tokens: total - read - write,
       cache_creation_input_tokens: write,
       cache_read_input_tokens: read,
     };
+    this.usages.push(usage);
+    return usage;
   }
 }
 

@@ -1,9 +1,12 @@
 // Prompt caching that pays, measured through the real AnthropicProvider against the fake Messages API
-// with Anthropic's cache accounting emulated (test/helpers/prompt-cache.ts): from the second round on
+// with Anthropic's cache accounting emulated (test/support/prompt-cache.ts): from the second round on
 // nearly all input is read from the cache, and the rating turn reads the conversation it continues.
+// The same tick with the layout before (breakpoints on tools and system only) misses the goal, so the
+// goal rests on the conversation's breakpoints, not on the emulator.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
+import type { CacheLayout } from '../../activities/llm/cache-breakpoints.ts';
 import {
   endTurn,
   ratingTurn,
@@ -11,28 +14,22 @@ import {
   toolTurn,
   toolUse,
 } from '../helpers/fake-messages-api.ts';
-import { PromptCacheEmulator, type CacheUsage } from '../helpers/prompt-cache.ts';
+import { PromptCacheEmulator, readShare, type CacheUsage } from '../helpers/prompt-cache.ts';
 import { startTickEnv } from '../helpers/tick-env.ts';
 
-const usages: CacheUsage[] = [];
-class RecordingCache extends PromptCacheEmulator {
-  override usage(body: Parameters<PromptCacheEmulator['usage']>[0]): CacheUsage {
-    const u = super.usage(body);
-    usages.push(u);
-    return u;
-  }
-}
-const fake = await startFakeMessagesApi([], { promptCache: new RecordingCache() });
-const env = await startTickEnv({
-  overrides: {
-    llm: new AnthropicProvider('claude-sonnet-4-6', { apiKey: 'sk-ant-test-cache', baseURL: fake.url }),
-  },
-});
-
-const readShare = (u: CacheUsage) =>
-  u.cache_read_input_tokens / (u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens);
-
-test('a 6-round tick reads ≥ 90 % of its input from the cache from round 2 on; the rating turn ≥ 50 %', async () => {
+/** A 6-round tick (5 tool rounds, end_turn) and its rating turn, with the breakpoints of `layout`. */
+async function tick(layout: CacheLayout) {
+  const cache = new PromptCacheEmulator();
+  const fake = await startFakeMessagesApi([], { promptCache: cache });
+  const env = await startTickEnv({
+    overrides: {
+      llm: new AnthropicProvider('claude-sonnet-4-6', {
+        apiKey: 'sk-ant-test-cache',
+        baseURL: fake.url,
+        cacheLayout: layout,
+      }),
+    },
+  });
   const titles = ['Pay rent', 'Call the dentist', 'Book train tickets', 'Buy oat milk'];
   fake.push(
     ...titles.map((t, i) =>
@@ -46,18 +43,23 @@ test('a 6-round tick reads ≥ 90 % of its input from the cache from round 2 on;
   const result = await handle.result();
   assert.equal(result.status, 'completed');
   assert.equal(fake.exhausted, false);
+  const usages = cache.usages;
   assert.equal(usages.length, 7, '6 main-turn calls and the rating turn');
-
   const shares = usages.map(readShare);
   const report = shares
     .map((s, i) => `${i === 6 ? 'rating' : `round ${i}`}: ${(s * 100).toFixed(1)} %`)
     .join(', ');
-  assert.equal(shares[0], 0, `the first call has nothing to read (${report})`);
   // From the second call on, taken together (each round's own new turns are the part it must write).
   const later = usages.slice(1, 6);
   const laterShare =
     later.reduce((n, u) => n + u.cache_read_input_tokens, 0) /
     later.reduce((n, u) => n + u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens, 0);
+  return { env, handle, usages, shares, report, laterShare };
+}
+
+test('a 6-round tick reads ≥ 90 % of its input from the cache from round 2 on; the rating turn ≥ 50 %', async () => {
+  const { env, handle, usages, shares, report, laterShare } = await tick('conversation');
+  assert.equal(shares[0], 0, `the first call has nothing to read (${report})`);
   assert.ok(
     laterShare >= 0.9,
     `rounds 1–5 read ${(laterShare * 100).toFixed(1)} % from the cache (${report})`,
@@ -78,4 +80,10 @@ test('a 6-round tick reads ≥ 90 % of its input from the cache from round 2 on;
   assert.equal(row!.cache_read_tokens, sum('cache_read_input_tokens'));
   assert.equal(row!.cache_write_tokens, sum('cache_creation_input_tokens'));
   assert.equal(row!.input_tokens, sum('input_tokens'));
+});
+
+test('with breakpoints on tools and system only, the same tick reads less and less of its input from the cache', async () => {
+  const { shares, report, laterShare } = await tick('tools-and-system');
+  assert.ok(laterShare < 0.9, `rounds 1–5 read ${(laterShare * 100).toFixed(1)} % (${report})`);
+  assert.ok(shares[5]! < shares[1]!, `the share falls as the uncached conversation grows (${report})`);
 });
