@@ -67,7 +67,7 @@ const child = spawn(
     'tsx',
     // A file whose process exits while its tests still run fails instead of passing unrun.
     '--import',
-    './test/helpers/exit-guard.ts',
+    './test/helpers/exit-guard.mjs',
     '--test',
     '--test-reporter=spec',
     `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
