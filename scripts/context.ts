@@ -39,7 +39,7 @@ function lazy<T>(make: () => T): { get(): T; peek(): T | undefined } {
 export function openCliContext(name: string): CliContext {
   const config = loadWorkerConfig();
   // stdout is for results (tables, --json); logs go to stderr at warn unless asked for more.
-  const logger = createLogger(name, config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const logger = createLogger(name, config.logLevel === 'info' ? 'warn' : config.logLevel, { to: 'stderr' });
   let migrate = true;
   const database = lazy(() => openDatabase(config, logger, { poolSize: 16, migrate }));
   const kek = lazy(() => {

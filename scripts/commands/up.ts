@@ -53,7 +53,10 @@ export function registerUpCommand(program: Command): void {
         ...process.env,
         ...(opts.products ? { PERSONA_PRODUCTS: opts.products } : {}),
       });
-      const logger = createLogger('up', workerConfig.logLevel === 'info' ? 'warn' : workerConfig.logLevel);
+      // Logs on stderr: stdout carries the summary (--once, --json) and nothing else.
+      const logger = createLogger('up', workerConfig.logLevel === 'info' ? 'warn' : workerConfig.logLevel, {
+        to: 'stderr',
+      });
       const say = (m: string) => process.stderr.write(`${m}\n`);
       const stack = await startLocalStack({
         workerConfig,
