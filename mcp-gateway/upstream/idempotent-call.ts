@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../lib/db/client.ts';
 import { toolIdempotency } from '../../schema/index.ts';
 import { IDEMPOTENCY_META_KEY } from '../mcp/idempotency.ts';
@@ -52,23 +52,69 @@ const POLL_MS = { first: 20, max: 250 };
 type Claim =
   { kind: 'claimed' } | Exclude<IdempotentOutcome, { kind: 'called' }> | { kind: 'running'; stale: boolean };
 
+const p = {
+  userId: sql.placeholder('userId'),
+  key: sql.placeholder('key'),
+  leaseSeconds: sql.placeholder('leaseSeconds'),
+};
+const thisKey = and(eq(toolIdempotency.userId, p.userId), eq(toolIdempotency.key, p.key));
+const stale = sql<boolean>`${toolIdempotency.createdAt} < now() - make_interval(secs => ${p.leaseSeconds})`;
+
+/** The statements, built once per database: they run on every call with a key (named pg statements). */
+function prepare(db: Db) {
+  return {
+    claim: db
+      .insert(toolIdempotency)
+      .values({
+        userId: p.userId,
+        key: p.key,
+        toolName: sql.placeholder('toolName'),
+        inputHash: sql.placeholder('inputHash'),
+      })
+      .onConflictDoNothing()
+      .returning({ key: toolIdempotency.key })
+      .prepare('upstream_idem_claim'),
+    prior: db
+      .select({
+        toolName: toolIdempotency.toolName,
+        inputHash: toolIdempotency.inputHash,
+        result: toolIdempotency.result,
+        stale,
+      })
+      .from(toolIdempotency)
+      .where(thisKey)
+      .prepare('upstream_idem_prior'),
+    // The staleness condition again, so of two takers only one wins.
+    takeOver: db
+      .update(toolIdempotency)
+      .set({ createdAt: sql`now()` })
+      .where(and(thisKey, isNull(toolIdempotency.result), stale))
+      .returning({ key: toolIdempotency.key })
+      .prepare('upstream_idem_take_over'),
+    store: db
+      .update(toolIdempotency)
+      .set({ result: sql`${sql.placeholder('result')}::jsonb` })
+      .where(thisKey)
+      .prepare('upstream_idem_store'),
+    release: db
+      .delete(toolIdempotency)
+      .where(and(thisKey, isNull(toolIdempotency.result)))
+      .prepare('upstream_idem_release'),
+  };
+}
+const prepared = new WeakMap<Db, ReturnType<typeof prepare>>();
+function statements(db: Db): ReturnType<typeof prepare> {
+  let s = prepared.get(db);
+  if (!s) prepared.set(db, (s = prepare(db)));
+  return s;
+}
+
 async function claim(c: IdempotentCall): Promise<Claim> {
-  const where = and(eq(toolIdempotency.userId, c.userId), eq(toolIdempotency.key, c.key));
-  const inserted = await c.db
-    .insert(toolIdempotency)
-    .values({ userId: c.userId, key: c.key, toolName: c.toolName, inputHash: c.inputHash })
-    .onConflictDoNothing()
-    .returning({ key: toolIdempotency.key });
+  const q = statements(c.db);
+  const ids = { userId: c.userId, key: c.key };
+  const inserted = await q.claim.execute({ ...ids, toolName: c.toolName, inputHash: c.inputHash });
   if (inserted.length) return { kind: 'claimed' };
-  const [prior] = await c.db
-    .select({
-      toolName: toolIdempotency.toolName,
-      inputHash: toolIdempotency.inputHash,
-      result: toolIdempotency.result,
-      stale: sql<boolean>`${toolIdempotency.createdAt} < now() - make_interval(secs => ${c.leaseMs / 1000})`,
-    })
-    .from(toolIdempotency)
-    .where(where);
+  const [prior] = await q.prior.execute({ ...ids, leaseSeconds: c.leaseMs / 1000 });
   // Released between our insert and select: try again.
   if (!prior) return { kind: 'running', stale: false };
   if (prior.toolName !== c.toolName || prior.inputHash !== c.inputHash)
@@ -78,18 +124,8 @@ async function claim(c: IdempotentCall): Promise<Claim> {
     };
   if (prior.result !== null) return { kind: 'replay', stored: prior.result as Record<string, unknown> };
   if (!prior.stale) return { kind: 'running', stale: false };
-  // An abandoned claim: take it over (the condition again, so of two takers only one wins).
-  const taken = await c.db
-    .update(toolIdempotency)
-    .set({ createdAt: sql`now()` })
-    .where(
-      and(
-        where,
-        isNull(toolIdempotency.result),
-        lt(toolIdempotency.createdAt, sql`now() - make_interval(secs => ${c.leaseMs / 1000})`),
-      ),
-    )
-    .returning({ key: toolIdempotency.key });
+  // An abandoned claim: take it over.
+  const taken = await q.takeOver.execute({ ...ids, leaseSeconds: c.leaseMs / 1000 });
   return taken.length ? { kind: 'claimed' } : { kind: 'running', stale: false };
 }
 
@@ -114,8 +150,9 @@ export async function callIdempotently(c: IdempotentCall): Promise<IdempotentOut
     }
   }
 
-  const where = and(eq(toolIdempotency.userId, c.userId), eq(toolIdempotency.key, c.key));
-  const release = () => c.db.delete(toolIdempotency).where(and(where, isNull(toolIdempotency.result)));
+  const q = statements(c.db);
+  const ids = { userId: c.userId, key: c.key };
+  const release = () => q.release.execute(ids);
   const call = (async () => {
     let result: CallToolResult;
     try {
@@ -131,10 +168,7 @@ export async function callIdempotently(c: IdempotentCall): Promise<IdempotentOut
       return result;
     }
     try {
-      await c.db
-        .update(toolIdempotency)
-        .set({ result: c.seal(result) })
-        .where(where);
+      await q.store.execute({ ...ids, result: JSON.stringify(c.seal(result)) });
     } catch (err) {
       c.onStoreFailed(err);
     }
