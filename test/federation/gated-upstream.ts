@@ -1,6 +1,7 @@
 // An MCP server over Streamable HTTP inside the test process, for test/federation/idempotency.test.ts:
 // its tool `work` counts how often the upstream really ran and waits for a gate the test opens, so a
-// test can hold a call in flight and see whether a duplicate reached the upstream too.
+// test can hold a call in flight and see whether a duplicate reached the upstream too; `drop` answers
+// with an SSE stream that ends before the result.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +32,7 @@ const tools = [
     inputSchema: { type: 'object', properties: {} },
     outputSchema: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
   },
+  { name: 'drop', description: 'Its SSE answer ends before the result', inputSchema: { type: 'object' } },
 ];
 
 export async function startGatedUpstream(): Promise<GatedUpstream> {
@@ -64,6 +66,12 @@ export async function startGatedUpstream(): Promise<GatedUpstream> {
   const httpServer = http.createServer(async (req, res) => {
     let body = '';
     for await (const chunk of req) body += String(chunk);
+    const message = body ? (JSON.parse(body) as { method?: string; params?: { name?: string } }) : undefined;
+    if (message?.method === 'tools/call' && message.params?.name === 'drop') {
+      // An answer stream that closes before the result (a proxy timing out, a server crashing).
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      return void res.end();
+    }
     const id = req.headers['mcp-session-id'];
     let transport = typeof id === 'string' ? sessions.get(id) : undefined;
     if (!transport) {
@@ -75,7 +83,7 @@ export async function startGatedUpstream(): Promise<GatedUpstream> {
       });
       await mcpServer().connect(transport);
     }
-    await transport.handleRequest(req, res, body ? JSON.parse(body) : undefined);
+    await transport.handleRequest(req, res, message);
   });
   await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', () => r()));
   after(async () => {

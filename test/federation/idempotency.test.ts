@@ -134,4 +134,20 @@ describe('upstream answers', () => {
     assert.equal(res._meta?.errorCode, 'UPSTREAM_BAD_OUTPUT');
     assert.match(textOf(res), /n: must be number/);
   });
+
+  test('an answer stream that ends before the result: an infra error at once, the session is reopened', async () => {
+    const res = await client.callTool({ name: 'gated__drop', arguments: {} });
+    assert.equal(res.isError, true);
+    assert.equal(res._meta?.errorClass, 'infra');
+    assert.equal(res._meta?.retryable, true);
+    assert.equal(
+      res._meta?.errorCode,
+      'UPSTREAM_UNAVAILABLE',
+      'failed as a lost connection, not at the call timeout',
+    );
+    await waitUntil(async () => {
+      const again = await client.callTool({ name: 'gated__work', arguments: { label: 'after' } });
+      return again.isError === undefined;
+    }, 'calls succeed on a fresh session');
+  });
 });
