@@ -18,7 +18,7 @@ const LEASE_MARGIN_MS = 30_000;
  * A call of a federated tool: policy gate (annotations → policy hint) → the upstream's input schema
  * (ajv) → idempotency claim (idempotent-call.ts) → the upstream → its output schema → the stored
  * result. Error classes: invalid arguments or JSON-RPC invalid params → `persona`; the upstream's
- * `isError`, another JSON-RPC error or output that breaks its schema → `product`; unreachable, timed
+ * `isError`, another JSON-RPC error, a malformed result or output that breaks its schema → `product`; unreachable, timed
  * out or crashed → `infra` (retryable: the claim is released); policy → `policy`.
  */
 export async function callUpstreamTool(

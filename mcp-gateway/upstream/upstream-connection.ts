@@ -9,6 +9,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../lib/logger.ts';
+import { toCallToolResult } from './call-result.ts';
 import { DirectCalls } from './direct-calls.ts';
 import { UpstreamHttpTransport } from './http-transport.ts';
 
@@ -184,24 +185,6 @@ export class UpstreamConnection {
     this.direct = undefined;
     await c?.close().catch(() => {});
   }
-}
-
-/**
- * The SDK's result schema, reduced to what the gateway relies on: an object whose `content` is a list
- * (missing means empty, as in the SDK). The blocks themselves go on to the caller as they came; the
- * structured content is checked against the tool's output schema in upstream-call.ts.
- */
-function toCallToolResult(raw: unknown): CallToolResult {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new McpError(ErrorCode.InternalError, 'the upstream answered tools/call with a malformed result');
-  const result = raw as CallToolResult;
-  if (result.content === undefined) return { ...result, content: [] };
-  if (!Array.isArray(result.content))
-    throw new McpError(
-      ErrorCode.InternalError,
-      'the upstream answered tools/call with a malformed content list',
-    );
-  return result;
 }
 
 /** Not a JSON-RPC answer from the upstream: the connection itself failed (fetch, HTTP status, closed). */

@@ -1,7 +1,7 @@
 // An MCP server over Streamable HTTP inside the test process, for test/federation/idempotency.test.ts:
 // its tool `work` counts how often the upstream really ran and waits for a gate the test opens, so a
 // test can hold a call in flight and see whether a duplicate reached the upstream too; `drop` answers
-// with an SSE stream that ends before the result.
+// with an SSE stream that ends before the result, `malformed` with a broken content block.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +33,11 @@ const tools = [
     outputSchema: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
   },
   { name: 'drop', description: 'Its SSE answer ends before the result', inputSchema: { type: 'object' } },
+  {
+    name: 'malformed',
+    description: 'Answers with a text block without text',
+    inputSchema: { type: 'object' },
+  },
 ];
 
 export async function startGatedUpstream(): Promise<GatedUpstream> {
@@ -66,11 +71,19 @@ export async function startGatedUpstream(): Promise<GatedUpstream> {
   const httpServer = http.createServer(async (req, res) => {
     let body = '';
     for await (const chunk of req) body += String(chunk);
-    const message = body ? (JSON.parse(body) as { method?: string; params?: { name?: string } }) : undefined;
+    const message = body
+      ? (JSON.parse(body) as { id?: number | string; method?: string; params?: { name?: string } })
+      : undefined;
     if (message?.method === 'tools/call' && message.params?.name === 'drop') {
       // An answer stream that closes before the result (a proxy timing out, a server crashing).
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       return void res.end();
+    }
+    if (message?.method === 'tools/call' && message.params?.name === 'malformed') {
+      // What an SDK server would refuse to send: written by hand.
+      const result = { content: [{ type: 'text' }] };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, result }));
     }
     const id = req.headers['mcp-session-id'];
     let transport = typeof id === 'string' ? sessions.get(id) : undefined;

@@ -135,6 +135,13 @@ describe('upstream answers', () => {
     assert.match(textOf(res), /n: must be number/);
   });
 
+  test("a malformed result (a text block without text) is a product error, not the persona's", async () => {
+    const res = await client.callTool({ name: 'gated__malformed', arguments: {} });
+    assert.equal(res.isError, true);
+    assert.equal(res._meta?.errorClass, 'product');
+    assert.match(textOf(res), /malformed content block \(content\[0\]\)/);
+  });
+
   test('an answer stream that ends before the result: an infra error at once, the session is reopened', async () => {
     const res = await client.callTool({ name: 'gated__drop', arguments: {} });
     assert.equal(res.isError, true);
