@@ -18,6 +18,31 @@ export class UpstreamHttpError extends Error {
 
 type Id = string | number;
 const MAX_ERROR_BODY = 500;
+const MAX_REDIRECTS = 5;
+
+/**
+ * Where a redirect leads, when it may be followed: the same origin (a redirect elsewhere could carry
+ * the product's credentials away), no new userinfo, and the method kept (307/308; any for GET).
+ */
+function redirectTarget(res: http.IncomingMessage, from: URL, method: string): URL | undefined {
+  const status = res.statusCode ?? 0;
+  const location = res.headers.location;
+  if (status < 300 || status > 399 || !location) return undefined;
+  if (!(status === 307 || status === 308 || method === 'GET')) return undefined;
+  let target: URL;
+  try {
+    target = new URL(location, from);
+  } catch {
+    return undefined;
+  }
+  if (target.origin !== from.origin) return undefined;
+  if (
+    (target.username || target.password) &&
+    (target.username !== from.username || target.password !== from.password)
+  )
+    return undefined;
+  return target;
+}
 
 function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]!.trim().toLowerCase();
@@ -46,9 +71,10 @@ function readText(res: http.IncomingMessage, limit = Infinity): Promise<string> 
  * `notifications/initialized`. It replaces the SDK's StreamableHTTPClientTransport on the hot path:
  * that one goes through fetch and web streams (a Request, Headers, a TextDecoderStream and an SSE
  * parser stream per call, and an abort listener per call on one shared signal) — measured at more CPU
- * per call than the upstream spends answering it. Not supported (the gateway needs neither): OAuth,
- * redirects, resuming a broken SSE stream with Last-Event-ID — a POST stream that ends before its
- * answer fails the request at once as "connection closed" (infra, retryable) instead.
+ * per call than the upstream spends answering it. Redirects are followed within the origin, as the
+ * SDK does. Not supported (the gateway needs neither): OAuth, and resuming a broken SSE stream with
+ * Last-Event-ID — a POST stream that ends before its answer fails the request at once as "connection
+ * closed" (infra, retryable) instead.
  */
 export class UpstreamHttpTransport implements Transport {
   onclose?: () => void;
@@ -82,9 +108,20 @@ export class UpstreamHttpTransport implements Transport {
     }
     if (this.sessionId) headers['mcp-session-id'] = this.sessionId;
     if (this.protocolVersion) headers['mcp-protocol-version'] = this.protocolVersion;
-    const send = this.url.protocol === 'https:' ? https.request : http.request;
-    return new Promise((resolve, reject) => {
-      const req = send(this.url, { method, headers, agent: this.agent }, (res) => {
+    return this.follow(this.url, method, headers, body, 0);
+  }
+
+  /** One request; a redirect within the URL's origin that keeps the method is followed (as the SDK does). */
+  private follow(
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    hops: number,
+  ): Promise<http.IncomingMessage> {
+    const send = url.protocol === 'https:' ? https.request : http.request;
+    return new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = send(url, { method, headers, agent: this.agent }, (res) => {
         res.once('close', () => this.open.delete(req));
         resolve(res);
       });
@@ -95,6 +132,11 @@ export class UpstreamHttpTransport implements Transport {
         reject(new Error(`upstream request failed: ${err.message}`, { cause: err }));
       });
       req.end(body);
+    }).then((res) => {
+      const target = redirectTarget(res, url, method);
+      if (!target || hops === MAX_REDIRECTS) return res;
+      res.resume();
+      return this.follow(target, method, headers, body, hops + 1);
     });
   }
 

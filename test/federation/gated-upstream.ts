@@ -12,8 +12,8 @@ import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprot
 import { gate } from '../helpers/wait.ts';
 
 export interface GatedUpstream {
-  /** `/mcp` answers POSTs as SSE streams (the SDK's default), `/json` as plain JSON. */
-  url(mode: 'sse' | 'json'): string;
+  /** `/mcp` answers POSTs as SSE streams (the SDK's default), `/json` as plain JSON; `/moved` redirects to `/mcp`. */
+  url(mode: 'sse' | 'json' | 'moved'): string;
   /** Calls of `work` that reached this server. */
   calls: number;
   /** The next `n` calls of `work` answer with isError. */
@@ -44,7 +44,7 @@ export async function startGatedUpstream(): Promise<GatedUpstream> {
   let held: ReturnType<typeof gate> | undefined;
   const state: GatedUpstream = {
     url: (mode) =>
-      `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}/${mode === 'sse' ? 'mcp' : 'json'}`,
+      `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}/${mode === 'sse' ? 'mcp' : mode}`,
     calls: 0,
     failNext: 0,
     hold: () => void (held = gate()),
@@ -69,6 +69,7 @@ export async function startGatedUpstream(): Promise<GatedUpstream> {
 
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   const httpServer = http.createServer(async (req, res) => {
+    if (req.url === '/moved') return void res.writeHead(307, { location: '/mcp' }).end();
     let body = '';
     for await (const chunk of req) body += String(chunk);
     const message = body

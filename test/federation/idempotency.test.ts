@@ -18,6 +18,7 @@ const productsFile = await writeProducts(dir, {
   products: [
     { name: 'gated', transport: { type: 'http', url: up.url('sse') } },
     { name: 'plain', transport: { type: 'http', url: up.url('json') }, include: ['work'] },
+    { name: 'moved', transport: { type: 'http', url: up.url('moved') }, include: ['work'] },
   ],
 });
 const gw = await startTestGateway({ PERSONA_PRODUCTS: productsFile });
@@ -125,6 +126,12 @@ describe('upstream answers', () => {
     const res = await client.callTool({ name: 'plain__work', arguments: { label: 'json' } });
     assert.equal(res.isError, undefined, textOf(res));
     assert.match(textOf(res), /done \(json\)/);
+  });
+
+  test('an upstream URL that redirects (307) within its origin is followed', async () => {
+    const res = await client.callTool({ name: 'moved__work', arguments: { label: 'moved' } });
+    assert.equal(res.isError, undefined, textOf(res));
+    assert.match(textOf(res), /done \(moved\)/);
   });
 
   test("structured content that breaks the tool's output schema is a product error naming the field", async () => {
