@@ -1,5 +1,6 @@
 // Federated call vs the same upstream called directly: `npm run bench:federation` (`--quick` for a
-// smoke run, `--rounds N`, `--concurrency N`, `--verbose`).
+// smoke run, `--rounds N`, `--concurrency N`, `--duration S`, `--profile`, `--out FILE`, `--only a,b`,
+// `--verbose`).
 //
 // Upstream: server-everything (a real third-party MCP server from npm) in its Streamable HTTP mode, as
 // a child process. Gateway: bench/gateway-latency/gateway-server.ts (the real gateway, its own process and scratch
@@ -9,14 +10,21 @@
 //   direct     client → server-everything `echo`
 //   federated  client → gateway (JWT auth, session, policy gate, ajv input check, metrics) → `everything__echo`
 //   federated+key  the same with an idempotency key per call (a Postgres claim and a sealed stored result)
-// Results: bench/results/federation.json; the README quotes the medians.
+// Every run also reports CPU µs per call of each process (gateway, its embedded Postgres, upstream, load
+// client) from /proc: on a shared machine these move far less than calls/s. `--profile` runs the gateway
+// with --cpu-prof and prints where its CPU went (gateway-latency/cpu-profile-summary.ts).
+// Results: bench/results/federation.json (`--out FILE` for any other file; --quick writes nothing
+// unless --out is given); the README quotes the medians.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { freePort } from '../lib/net/free-port.ts';
+import { sampleTree, treeDelta, type TreeSample } from '../test/support/process-cpu.ts';
+import { printProfile } from './gateway-latency/print.ts';
 import { runLoad, type LoadResult, type LoadTarget } from './gateway-latency/load-client.ts';
 
 const { values: flags } = parseArgs({
@@ -24,13 +32,27 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     rounds: { type: 'string' },
     concurrency: { type: 'string', default: '16' },
+    duration: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    only: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
 const rounds = Number(flags.rounds ?? (flags.quick ? 1 : 5));
 const concurrency = Number(flags.concurrency);
 const phase = flags.quick ? { warmupMs: 500, durationMs: 1500 } : { warmupMs: 2000, durationMs: 8000 };
+if (flags.duration) phase.durationMs = Number(flags.duration) * 1000;
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const profileDir = path.join(root, '.data', 'bench', 'profiles');
+
+/** CPU µs per call of every process in the benchmark, over one measured phase. */
+interface CpuPerCall {
+  gateway: number;
+  postgres: number;
+  upstream: number;
+  client: number;
+}
 
 function spawnChild(name: string, args: string[], env: NodeJS.ProcessEnv, readyLine: (l: string) => boolean) {
   const proc = spawn(process.execPath, args, {
@@ -67,6 +89,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-federation-'));
   const children: ChildProcess[] = [];
+  const profileStart = Date.now();
   try {
     const port = await freePort();
     const upstream = await spawnChild(
@@ -85,9 +108,17 @@ async function main(): Promise<void> {
         products: [{ name: 'everything', transport: { type: 'http', url: directUrl }, include: ['echo'] }],
       }),
     );
+    if (flags.profile) mkdirSync(profileDir, { recursive: true });
     const gw = await spawnChild(
       'gateway',
-      ['--import', 'tsx', 'bench/gateway-latency/gateway-server.ts', '--users', String(concurrency)],
+      [
+        ...(flags.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+        '--import',
+        'tsx',
+        'bench/gateway-latency/gateway-server.ts',
+        '--users',
+        String(concurrency),
+      ],
       { PERSONA_PRODUCTS: products, LOG_LEVEL: 'warn' },
       (l) => l.startsWith('{"benchReady":true'),
     );
@@ -112,14 +143,42 @@ async function main(): Promise<void> {
         },
       },
     ];
-    const results: Record<string, LoadResult[]> = Object.fromEntries(scenarios.map((s) => [s.id, []]));
+    type Run = LoadResult & { cpuUsPerCall: CpuPerCall };
+    // `--only`: a subset of the scenarios (e.g. to profile one); `direct` stays, the ratios need it.
+    const wanted = flags.only?.split(',').map((x) => x.trim());
+    if (wanted)
+      scenarios.splice(
+        0,
+        scenarios.length,
+        ...scenarios.filter((s) => s.id === 'direct' || wanted.includes(s.id)),
+      );
+    const results: Record<string, Run[]> = Object.fromEntries(scenarios.map((s) => [s.id, []]));
     for (let r = 0; r < rounds; r++) {
       for (const s of scenarios) {
-        const res = await runLoad(s.target, { concurrency, ...phase, maxCalls: 500_000 });
+        let s0: [TreeSample | undefined, TreeSample | undefined] = [undefined, undefined];
+        let s1: typeof s0 = [undefined, undefined];
+        const sample = (): typeof s0 => [sampleTree(gw.proc.pid!), sampleTree(upstream.proc.pid!)];
+        const res = await runLoad(s.target, {
+          concurrency,
+          ...phase,
+          maxCalls: 500_000,
+          onMeasureStart: () => void (s0 = sample()),
+          onMeasureEnd: () => void (s1 = sample()),
+        });
         if (res.errors) throw new Error(`${s.id}: ${res.errors} errors, first: ${res.firstError}`);
-        results[s.id]!.push(res);
+        const g = treeDelta(s0[0], s1[0]);
+        const u = treeDelta(s0[1], s1[1]);
+        const us = (seconds: number) => Math.round((seconds * 1e6) / res.calls);
+        const cpu: CpuPerCall = {
+          gateway: us(g.rootSeconds),
+          postgres: us(g.descendantsSeconds),
+          upstream: us(u.rootSeconds + u.descendantsSeconds),
+          client: Math.round(res.clientCpuUsPerCall),
+        };
+        results[s.id]!.push({ ...res, cpuUsPerCall: cpu });
         process.stderr.write(
-          `round ${r + 1}/${rounds} ${s.id.padEnd(14)} ${res.throughput.toFixed(0).padStart(6)} calls/s  p50 ${res.latencyMs.p50.toFixed(1)} ms  p99 ${res.latencyMs.p99.toFixed(1)} ms\n`,
+          `round ${r + 1}/${rounds} ${s.id.padEnd(14)} ${res.throughput.toFixed(0).padStart(6)} calls/s  p50 ${res.latencyMs.p50.toFixed(1)} ms  p99 ${res.latencyMs.p99.toFixed(1)} ms` +
+            `  CPU µs/call: gateway ${cpu.gateway} postgres ${cpu.postgres} upstream ${cpu.upstream} client ${cpu.client}\n`,
         );
       }
     }
@@ -132,6 +191,12 @@ async function main(): Promise<void> {
             throughput: median(rs.map((x) => x.throughput)),
             p50: median(rs.map((x) => x.latencyMs.p50)),
             p99: median(rs.map((x) => x.latencyMs.p99)),
+            cpu: Object.fromEntries(
+              (['gateway', 'postgres', 'upstream', 'client'] as const).map((k) => [
+                k,
+                median(rs.map((x) => x.cpuUsPerCall[k])),
+              ]),
+            ) as unknown as CpuPerCall,
           },
         ];
       }),
@@ -144,6 +209,10 @@ async function main(): Promise<void> {
       p99Ms: +v.p99.toFixed(1),
       throughputVsDirect: +(v.throughput / direct.throughput).toFixed(2),
       p99VsDirect: +(v.p99 / direct.p99).toFixed(2),
+      gatewayCpuUs: v.cpu.gateway,
+      postgresCpuUs: v.cpu.postgres,
+      upstreamCpuUs: v.cpu.upstream,
+      clientCpuUs: v.cpu.client,
     }));
     const fed = table.find((t) => t.scenario === 'federated')!;
     const goal = { throughputVsDirect: 0.85, p99VsDirect: 1.3 };
@@ -152,9 +221,10 @@ async function main(): Promise<void> {
     process.stderr.write(
       `goal (federated ≥ ${goal.throughputVsDirect}× throughput, p99 ≤ ${goal.p99VsDirect}×): ${met ? 'met' : 'NOT met'}\n`,
     );
-    if (!flags.quick) {
+    const out = flags.out ?? (flags.quick ? undefined : 'bench/results/federation.json');
+    if (out) {
       await writeFile(
-        path.join(root, 'bench/results/federation.json'),
+        path.resolve(root, out),
         `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, concurrency, rounds, phase, goal, met, table, raw: results }, null, 2)}\n`,
       );
     }
@@ -162,6 +232,7 @@ async function main(): Promise<void> {
     for (const c of children.reverse()) await stop(c);
     await rm(dir, { recursive: true, force: true });
   }
+  if (flags.profile) process.stdout.write(printProfile(profileDir, profileStart));
 }
 
 await main();

@@ -5,9 +5,28 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 // keywords ajv does not know; formats are not checked (the upstream checks its own formats).
 const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
 const compiled = new WeakMap<Tool, ValidateFunction | string>();
+const compiledOutput = new WeakMap<Tool, ValidateFunction | string>();
+
+/** The tool's compiled validator of `schema`, once per listing; a message when ajv cannot compile it. */
+function validatorOf(
+  cache: WeakMap<Tool, ValidateFunction | string>,
+  tool: Tool,
+  schema: object,
+): ValidateFunction | string {
+  let v = cache.get(tool);
+  if (!v) {
+    try {
+      v = ajv.compile(schema);
+    } catch (err) {
+      v = (err as Error).message;
+    }
+    cache.set(tool, v);
+  }
+  return v;
+}
 
 /** `/entities/0/name` → `entities[0].name`. */
-function fieldPath(e: ErrorObject): string {
+function fieldPath(e: ErrorObject, root = '(arguments)'): string {
   const parts = e.instancePath
     .split('/')
     .slice(1)
@@ -15,10 +34,7 @@ function fieldPath(e: ErrorObject): string {
   if (e.keyword === 'required') parts.push(String((e.params as { missingProperty: string }).missingProperty));
   if (e.keyword === 'additionalProperties')
     parts.push(String((e.params as { additionalProperty: string }).additionalProperty));
-  return (
-    parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '') ||
-    '(arguments)'
-  );
+  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '') || root;
 }
 
 function describe(e: ErrorObject): string {
@@ -35,16 +51,24 @@ function describe(e: ErrorObject): string {
  * A schema ajv cannot compile is not the persona's fault: such arguments go through unchecked.
  */
 export function validateUpstreamInput(tool: Tool, args: unknown): string | undefined {
-  let v = compiled.get(tool);
-  if (!v) {
-    try {
-      v = ajv.compile(tool.inputSchema);
-    } catch (err) {
-      v = (err as Error).message;
-    }
-    compiled.set(tool, v);
-  }
+  const v = validatorOf(compiled, tool, tool.inputSchema);
   if (typeof v === 'string' || v(args)) return undefined;
   const first = v.errors?.[0];
   return first ? `${fieldPath(first)}: ${describe(first)}` : 'does not match the input schema';
+}
+
+/**
+ * Checks a successful result's structured content against the tool's output schema, as the SDK's
+ * Client.callTool did (the gateway calls past it, see direct-calls.ts): a tool with an output schema
+ * must return structured content that matches it. Undefined when fine, else what is wrong.
+ */
+export function validateUpstreamOutput(tool: Tool, structured: unknown): string | undefined {
+  if (!tool.outputSchema) return undefined;
+  if (structured === undefined) return 'no structured content';
+  const v = validatorOf(compiledOutput, tool, tool.outputSchema);
+  if (typeof v === 'string' || v(structured)) return undefined;
+  const first = v.errors?.[0];
+  return first
+    ? `${fieldPath(first, '(structured content)')}: ${describe(first)}`
+    : 'structured content does not match';
 }

@@ -2,30 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { decryptValue, encryptValue } from '../../lib/product/aes-gcm.ts';
 import type { CallDeps, CallSession } from '../mcp/call-tool.ts';
-import {
-  claimIdempotencyKey,
-  readIdempotencyKey,
-  stableHash,
-  storeIdempotentResult,
-} from '../mcp/idempotency.ts';
+import { isDatabaseUnavailable } from '../../lib/db/unavailable.ts';
+import { readIdempotencyKey, stableHash } from '../mcp/idempotency.ts';
 import { errorResult, type GatewayResultMeta } from '../mcp/tool-result.ts';
 import { evaluatePolicy } from '../policy/evaluate-policy.ts';
-import { validateUpstreamInput } from './input-validation.ts';
+import { callIdempotently } from './idempotent-call.ts';
+import { validateUpstreamInput, validateUpstreamOutput } from './input-validation.ts';
 import type { ProductUpstream } from './product-upstream.ts';
 import type { ExposedTool } from './tool-mapping.ts';
 
-/** Rolls the idempotency claim back while carrying a ready result out of the transaction. */
-class AbortWithResult extends Error {
-  constructor(readonly result: CallToolResult) {
-    super('aborted with result');
-  }
-}
+/** How long past the call timeout an unsettled idempotency claim is still a running call. */
+const LEASE_MARGIN_MS = 30_000;
 
 /**
  * A call of a federated tool: policy gate (annotations → policy hint) → the upstream's input schema
- * (ajv) → idempotency claim → the upstream → the stored result. Error classes: invalid arguments or
- * JSON-RPC invalid params → `persona`; the upstream's `isError` → `product`; unreachable, timed out
- * or crashed → `infra` (retryable: the claim is rolled back); policy → `policy`.
+ * (ajv) → idempotency claim (idempotent-call.ts) → the upstream → its output schema → the stored
+ * result. Error classes: invalid arguments or JSON-RPC invalid params → `persona`; the upstream's
+ * `isError`, another JSON-RPC error, a malformed result or output that breaks its schema → `product`; unreachable, timed
+ * out or crashed → `infra` (retryable: the claim is released); policy → `policy`.
  */
 export async function callUpstreamTool(
   deps: CallDeps,
@@ -89,24 +83,42 @@ async function run(
 
   const callOnce = () => callUpstream(deps, session, product, tool, args as Record<string, unknown>, meta);
   if (!idem.key) return callOnce();
+  let outcome;
   try {
-    return await deps.db.transaction(async (tx) => {
-      const claim = await claimIdempotencyKey(tx, user.id, idem.key!, tool.name, stableHash(args));
-      if (claim.kind === 'conflict')
-        throw new AbortWithResult(errorResult('persona', 'IDEMPOTENCY_KEY_REUSED', claim.message, meta));
-      if (claim.kind === 'replay') {
-        deps.metrics.idempotentReplays.inc({ tool: tool.name });
-        return withMeta(openResult(claim.result, session.masterKey), { ...meta, idempotentReplay: true });
-      }
-      const result = await callOnce();
-      // Only a success is kept: after an error the key stays free, so a retry calls the upstream again.
-      if (result.isError) throw new AbortWithResult(result);
-      await storeIdempotentResult(tx, user.id, idem.key!, sealResult(result, session.masterKey));
-      return result;
+    outcome = await callIdempotently({
+      db: deps.db,
+      userId: user.id,
+      key: idem.key,
+      toolName: tool.name,
+      inputHash: stableHash(args),
+      leaseMs: product.config.callTimeoutSeconds * 1000 + LEASE_MARGIN_MS,
+      call: callOnce,
+      seal: (result) => sealResult(result, session.masterKey),
+      onStoreFailed: (err) =>
+        deps.logger.warn(
+          { tool: tool.name, err: (err as Error).message },
+          'idempotent upstream call: the result could not be stored',
+        ),
     });
   } catch (err) {
-    if (err instanceof AbortWithResult) return err.result;
-    throw err;
+    // Postgres is down or restarting: nothing was called; a retry with the same key runs once.
+    if (!isDatabaseUnavailable(err)) throw err;
+    deps.logger.warn({ tool: tool.name, err: (err as Error).message }, 'upstream call: database unavailable');
+    throw new McpError(
+      ErrorCode.InternalError,
+      `${tool.name}: the gateway's database is unavailable right now; nothing was called, retry later`,
+    );
+  }
+  switch (outcome.kind) {
+    case 'called':
+      return outcome.result;
+    case 'replay':
+      deps.metrics.idempotentReplays.inc({ tool: tool.name });
+      return withMeta(openResult(outcome.stored, session.masterKey), { ...meta, idempotentReplay: true });
+    case 'conflict':
+      return errorResult('persona', 'IDEMPOTENCY_KEY_REUSED', outcome.message, meta);
+    case 'in-progress':
+      return errorResult('infra', 'IDEMPOTENCY_IN_PROGRESS', outcome.message, { ...meta, retryable: true });
   }
 }
 
@@ -123,6 +135,15 @@ async function callUpstream(
     const result = await conn.callTool(tool.upstreamName, args, product.config.callTimeoutSeconds * 1000);
     if (result.isError)
       return withMeta(result, { ...meta, errorClass: 'product', errorCode: 'UPSTREAM_TOOL_ERROR' });
+    const badOutput = validateUpstreamOutput(tool.listing, result.structuredContent);
+    if (badOutput) {
+      return errorResult(
+        'product',
+        'UPSTREAM_BAD_OUTPUT',
+        `${tool.name} failed inside ${tool.product}: its result does not match the tool's output schema (${badOutput})`,
+        meta,
+      );
+    }
     return Object.keys(meta).length ? withMeta(result, meta) : result;
   } catch (err) {
     if (err instanceof McpError && err.code === ErrorCode.InvalidParams) {

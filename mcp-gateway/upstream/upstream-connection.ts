@@ -1,6 +1,5 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   ErrorCode,
@@ -10,6 +9,9 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../lib/logger.ts';
+import { toCallToolResult } from './call-result.ts';
+import { DirectCalls } from './direct-calls.ts';
+import { UpstreamHttpTransport } from './http-transport.ts';
 
 /** A product's transport with every placeholder expanded (for one user, or shared). */
 export type ResolvedTransport =
@@ -47,6 +49,8 @@ export class UpstreamConnection {
   inFlight = 0;
   lastUsed = Date.now();
   private client: Client | undefined;
+  /** The per-call path of the current session (see DirectCalls). */
+  private direct: DirectCalls | undefined;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private firstAttempt: Promise<void>;
@@ -66,15 +70,7 @@ export class UpstreamConnection {
     const t = this.opts.transport;
     if (t.type === 'http') {
       // Only the product's own configured headers: the gateway's JWT is never forwarded upstream.
-      return new StreamableHTTPClientTransport(new URL(t.url), {
-        requestInit: { headers: t.headers },
-        reconnectionOptions: {
-          maxRetries: 0,
-          initialReconnectionDelay: 1000,
-          maxReconnectionDelay: 1000,
-          reconnectionDelayGrowFactor: 1,
-        },
-      });
+      return new UpstreamHttpTransport(new URL(t.url), t.headers);
     }
     const transport = new StdioClientTransport({
       command: t.command,
@@ -101,10 +97,13 @@ export class UpstreamConnection {
       void this.refreshTools(client);
     });
     try {
-      await client.connect(this.makeTransport());
+      const transport = this.makeTransport();
+      await client.connect(transport);
       if ((this.state as ConnectionState) === 'closed') return void (await client.close().catch(() => {}));
+      const direct = new DirectCalls(transport);
       const { tools } = await client.listTools();
       this.client = client;
+      this.direct = direct;
       // Set only after a good connect, so a failing first attempt does not trigger a second retry.
       client.onclose = () => this.lost(client, 'connection closed (the upstream exited or hung up)');
       this.state = 'up';
@@ -146,6 +145,7 @@ export class UpstreamConnection {
   private lost(client: Client, reason: string): void {
     if (this.client !== client) return;
     this.client = undefined;
+    this.direct = undefined;
     void client.close().catch(() => {});
     this.failed(reason);
   }
@@ -158,16 +158,15 @@ export class UpstreamConnection {
     try {
       if (this.state === 'connecting') await this.attemptInProgress;
       const client = this.client;
-      if (!client || this.state !== 'up') {
+      const direct = this.direct;
+      if (!client || !direct || this.state !== 'up') {
         const why = this.state === 'closed' ? 'closed' : 'not connected';
         throw new UpstreamUnavailableError(
           `${this.opts.product} is ${why}${this.lastError ? ` (${this.lastError})` : ''}`,
         );
       }
       try {
-        return (await client.callTool({ name, arguments: args }, undefined, {
-          timeout: timeoutMs,
-        })) as CallToolResult;
+        return toCallToolResult(await direct.request('tools/call', { name, arguments: args }, timeoutMs));
       } catch (err) {
         if (isTransportFailure(err)) this.lost(client, describe(err));
         throw err;
@@ -183,6 +182,7 @@ export class UpstreamConnection {
     clearTimeout(this.retryTimer);
     const c = this.client;
     this.client = undefined;
+    this.direct = undefined;
     await c?.close().catch(() => {});
   }
 }

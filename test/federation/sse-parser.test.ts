@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SseParser, type SseEvent } from '../../mcp-gateway/upstream/sse-lines.ts';
+
+// The gateway's own text/event-stream parser (upstream answers to POSTs): events must come out the
+// same however the stream is cut into chunks.
+const stream =
+  'id: 1\r\nevent: message\r\ndata: {"a":1}\r\n\r\n' +
+  ': a comment, then a two-line data field\ndata:x\ndata: y\n\n' +
+  'retry: 5\revent: ping\rdata: other\r\r' +
+  'data: ünïcödé\n\n' +
+  'data: no blank line yet';
+
+function parse(chunks: string[]): SseEvent[] {
+  const events: SseEvent[] = [];
+  const parser = new SseParser((e) => events.push(e));
+  for (const c of chunks) parser.push(c);
+  return events;
+}
+
+const expected: SseEvent[] = [
+  { event: 'message', data: '{"a":1}', id: '1' },
+  { event: 'message', data: 'x\ny', id: '1' },
+  { event: 'ping', data: 'other', id: '1' },
+  { event: 'message', data: 'ünïcödé', id: '1' },
+];
+
+test('SSE: fields, CRLF/CR/LF line breaks, comments, multi-line data; an unfinished event waits', () => {
+  assert.deepEqual(parse([stream]), expected);
+});
+
+test('SSE: the same events for every split into two chunks and for one character at a time', () => {
+  for (let i = 0; i <= stream.length; i++)
+    assert.deepEqual(parse([stream.slice(0, i), stream.slice(i)]), expected, `split at ${i}`);
+  assert.deepEqual(parse([...stream]), expected);
+});
