@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../lib/db/client.ts';
+import { preparedQuery } from '../../lib/db/prepared.ts';
 import { toolIdempotency } from '../../schema/index.ts';
 import { IDEMPOTENCY_META_KEY } from '../mcp/idempotency.ts';
 
@@ -102,12 +103,7 @@ function prepare(db: Db) {
       .prepare('upstream_idem_release'),
   };
 }
-const prepared = new WeakMap<Db, ReturnType<typeof prepare>>();
-function statements(db: Db): ReturnType<typeof prepare> {
-  let s = prepared.get(db);
-  if (!s) prepared.set(db, (s = prepare(db)));
-  return s;
-}
+const statements = (db: Db) => preparedQuery(db, 'upstream_idempotency', () => prepare(db));
 
 async function claim(c: IdempotentCall): Promise<Claim> {
   const q = statements(c.db);
