@@ -288,6 +288,20 @@ export interface ToolCallInput {
 
 export type ToolCallResult = Omit<ActionRecord, 'seq' | 'round'>;
 
+/** A round's tool calls in one activity (`callTools`; ticks started since the `tick-rounds` patch). */
+export interface ToolRoundInput {
+  tickId: string;
+  personaId: string;
+  round: number;
+  calls: Array<{ toolUseId: string; toolName: string }>;
+}
+
+/**
+ * Per call, in the input's order: its result, the non-retryable failure that ended it (as text), or
+ * null when the tick was cancelled before the call finished.
+ */
+export type ToolRoundResult = Array<ToolCallResult | { toolUseId: string; failure: string } | null>;
+
 export interface RatingInput {
   tickId: string;
   personaId: string;
