@@ -95,7 +95,7 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
         },
       ]),
     );
-    fewerTasks = patched(ROUNDS_PATCH);
+    fewerTasks = !input.beforeRoundsPatch && patched(ROUNDS_PATCH);
     upsertMemo({ provider: session.provider, model: session.model });
     // A tick that starts while its persona is paused (a manual trigger, a start racing the kill
     // switch) waits for `resume` like a signalled one, instead of running.

@@ -30,6 +30,11 @@ export interface TickInput {
   budgets?: Partial<TickBudgets>;
   /** Set when a campaign started the tick: recorded on its row, and its seed drives the scripted persona. */
   campaign?: TickCampaign;
+  /**
+   * Runs the tick as ticks ran before the `tick-rounds` patch (one activity per tool call, persist as
+   * an activity). Set only by bench/tick-efficiency.ts, as the baseline it measures against.
+   */
+  beforeRoundsPatch?: boolean;
 }
 
 /** A campaign trial: which campaign, which trial (1…K), and the trial's seed. */
