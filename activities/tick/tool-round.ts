@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ToolCallResult, ToolRoundInput, ToolRoundResult } from '../../workflows/tick-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
@@ -13,13 +13,23 @@ function failureText(err: unknown): string {
 
 const retryable = (err: unknown) => !(err instanceof ApplicationFailure && err.nonRetryable);
 
-/** Settles when Temporal delivers the activity's cancellation (through a heartbeat); never outside one. */
-function cancellation(): Promise<void> {
+/**
+ * Settles when the tick itself is cancelled (Temporal delivers it through a heartbeat); never outside
+ * an activity. Any other reason the SDK cancels an activity for — the worker shutting down, a timeout,
+ * a pause or reset — does not end the round early: its calls run to their end, as `callTool`'s always
+ * did, and Temporal retries the activity if it must (a partial answer then would look like a cancelled
+ * tick to the workflow).
+ */
+function tickCancellation(): Promise<void> {
+  let ctx: Context;
   try {
-    return Context.current().cancelled.catch(() => undefined);
+    ctx = Context.current();
   } catch {
     return new Promise(() => {});
   }
+  return ctx.cancelled.catch((err: unknown) =>
+    err instanceof CancelledFailure && err.message === 'CANCELLED' ? undefined : new Promise<void>(() => {}),
+  );
 }
 
 /**
@@ -47,7 +57,7 @@ export function createToolRound(deps: ActivityDeps) {
         ),
       );
       let cancelled = false;
-      await Promise.race([all, cancellation().then(() => void (cancelled = true))]);
+      await Promise.race([all, tickCancellation().then(() => void (cancelled = true))]);
       if (!cancelled) {
         const failed = settled.find((s) => s?.status === 'rejected' && retryable(s.reason));
         if (failed?.status === 'rejected') throw failed.reason;
