@@ -69,8 +69,14 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
   const startedAtMs = Date.now();
 
   setHandler(statusQuery, () => state.status());
-  setHandler(pauseSignal, () => void (state.paused = true));
-  setHandler(resumeSignal, () => void (state.paused = false));
+  // The Web UI's current details follow a pause at once, as the status query does (details are
+  // metadata, not a command: replay is unaffected).
+  const pausedTo = (paused: boolean) => {
+    state.paused = paused;
+    setCurrentDetails(state.details());
+  };
+  setHandler(pauseSignal, () => pausedTo(true));
+  setHandler(resumeSignal, () => pausedTo(false));
 
   /** Signals take effect between steps: a paused tick stops before its next step and waits. */
   const step = async <T>(run: () => Promise<T>): Promise<T> => {
