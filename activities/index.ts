@@ -7,6 +7,7 @@ import { createModelCall } from './tick/model-call.ts';
 import { createPersist } from './tick/persist.ts';
 import { createRating } from './tick/rating.ts';
 import { createToolCall } from './tick/tool-call.ts';
+import { createToolRound } from './tick/tool-round.ts';
 
 export type { ActivityDeps } from './deps.ts';
 
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     login: createLogin(deps),
     modelCall: createModelCall(deps),
     callTool: createToolCall(deps),
+    callTools: createToolRound(deps),
     rate: createRating(deps),
     persistTick: createPersist(deps),
     purgeTranscriptBatch: createPurgeTranscriptBatch(deps),

@@ -6,6 +6,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertMemo,
@@ -25,15 +26,23 @@ import {
   type TickInput,
   type TickResult,
 } from './tick-contract.ts';
-import { LOGIN_OPTIONS, MODEL_OPTIONS, PERSIST_OPTIONS, TOOL_OPTIONS } from './tick-retry.ts';
+import { LOGIN_OPTIONS, MODEL_OPTIONS, PERSIST_LOCAL_OPTIONS, PERSIST_OPTIONS } from './tick-retry.ts';
 import { TickState } from './tick-state.ts';
+import { runToolCalls } from './tool-calls.ts';
 
 export { pauseSignal, resumeSignal, statusQuery };
 
 const { login } = proxyActivities<TickActivities>(LOGIN_OPTIONS);
 const { modelCall, rate } = proxyActivities<TickActivities>(MODEL_OPTIONS);
-const { callTool } = proxyActivities<TickActivities>(TOOL_OPTIONS);
 const { persistTick } = proxyActivities<TickActivities>(PERSIST_OPTIONS);
+const localPersist = proxyLocalActivities<TickActivities>(PERSIST_LOCAL_OPTIONS).persistTick;
+
+/**
+ * Ticks started since this patch run a round's tool calls as one activity and persist as a local
+ * activity: fewer workflow tasks per tick (issue 12). Asked once, after login, so a history recorded
+ * before it (login, then the first model call) replays unchanged.
+ */
+export const ROUNDS_PATCH = 'tick-rounds';
 
 const END_REASONS: Record<string, string> = {
   end_turn: 'end_turn',
@@ -60,8 +69,14 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
   const startedAtMs = Date.now();
 
   setHandler(statusQuery, () => state.status());
-  setHandler(pauseSignal, () => void (state.paused = true));
-  setHandler(resumeSignal, () => void (state.paused = false));
+  // The Web UI's current details follow a pause at once, as the status query does (details are
+  // metadata, not a command: replay is unaffected).
+  const pausedTo = (paused: boolean) => {
+    state.paused = paused;
+    setCurrentDetails(state.details());
+  };
+  setHandler(pauseSignal, () => pausedTo(true));
+  setHandler(resumeSignal, () => pausedTo(false));
 
   /** Signals take effect between steps: a paused tick stops before its next step and waits. */
   const step = async <T>(run: () => Promise<T>): Promise<T> => {
@@ -73,6 +88,7 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
 
   let status: TickOutcome = 'completed';
   let failure: string | undefined;
+  let fewerTasks = false;
   try {
     state.phase = 'login';
     const session = await step(() =>
@@ -85,6 +101,7 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
         },
       ]),
     );
+    fewerTasks = !input.beforeRoundsPatch && patched(ROUNDS_PATCH);
     upsertMemo({ provider: session.provider, model: session.model });
     // A tick that starts while its persona is paused (a manual trigger, a start racing the kill
     // switch) waits for `resume` like a signalled one, instead of running.
@@ -123,22 +140,13 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
         state.endReason = END_REASONS[res.stopReason ?? ''] ?? `stop:${res.stopReason ?? 'none'}`;
         break;
       }
-      // Parallel tool calls run concurrently; each result is matched to its call by tool_use_id.
       const room = budgets.maxToolCalls - state.actions.length;
       const calls = res.toolUses.slice(0, room).map((use) => ({ use, seq: state.takeSeq() }));
       const results = await step(() =>
-        Promise.allSettled(
-          calls.map(({ use }) =>
-            callTool.executeWithOptions({ summary: use.name }, [
-              {
-                tickId: state.tickId,
-                personaId: input.personaId,
-                round,
-                toolUseId: use.id,
-                toolName: use.name,
-              },
-            ]),
-          ),
+        runToolCalls(
+          { tickId: state.tickId, personaId: input.personaId, round },
+          calls.map((c) => c.use),
+          fewerTasks,
         ),
       );
       const byId = new Map<string, ActionRecord>();
@@ -231,8 +239,9 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
   async function persist(s: TickOutcome, f: string | undefined): Promise<void> {
     state.phase = 'persist';
     const now = workflowInfo();
+    const run = fewerTasks ? localPersist : persistTick;
     await CancellationScope.nonCancellable(() =>
-      persistTick.executeWithOptions({ summary: `persist · ${state.actions.length} actions` }, [
+      run.executeWithOptions({ summary: `persist · ${state.actions.length} actions` }, [
         {
           tickId: state.tickId,
           personaId: input.personaId,

@@ -30,6 +30,11 @@ export interface TickInput {
   budgets?: Partial<TickBudgets>;
   /** Set when a campaign started the tick: recorded on its row, and its seed drives the scripted persona. */
   campaign?: TickCampaign;
+  /**
+   * Runs the tick as ticks ran before the `tick-rounds` patch (one activity per tool call, persist as
+   * an activity). Set only by bench/tick-efficiency.ts, as the baseline it measures against.
+   */
+  beforeRoundsPatch?: boolean;
 }
 
 /** A campaign trial: which campaign, which trial (1…K), and the trial's seed. */
@@ -287,6 +292,20 @@ export interface ToolCallInput {
 }
 
 export type ToolCallResult = Omit<ActionRecord, 'seq' | 'round'>;
+
+/** A round's tool calls in one activity (`callTools`; ticks started since the `tick-rounds` patch). */
+export interface ToolRoundInput {
+  tickId: string;
+  personaId: string;
+  round: number;
+  calls: Array<{ toolUseId: string; toolName: string }>;
+}
+
+/**
+ * Per call, in the input's order: its result, the non-retryable failure that ended it (as text), or
+ * null when the tick was cancelled before the call finished.
+ */
+export type ToolRoundResult = Array<ToolCallResult | { toolUseId: string; failure: string } | null>;
 
 export interface RatingInput {
   tickId: string;

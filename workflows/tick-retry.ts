@@ -4,7 +4,11 @@
 // Only when a budget is spent does the workflow record the failure (a tool call becomes an `infra`
 // action, any other step fails the tick). Changing these values changes no workflow command, so
 // running ticks replay unchanged (test/tick/replay.test.ts).
-import type { ActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  type ActivityOptions,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
 import { TICK_FAILURES } from './tick-contract.ts';
 
 /** Backoff shared by every step: 1 s, 2 s, 4 s … capped at 30 s between attempts. */
@@ -44,6 +48,23 @@ export const TOOL_OPTIONS: ActivityOptions = {
 };
 
 export const PERSIST_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '60s',
+  scheduleToCloseTimeout: '15m',
+  retry: INFRA_BACKOFF,
+};
+
+// Since the `tick-rounds` patch (persona-tick.ts): a round's tool calls in one activity, with the tool
+// call's budget. Cancellation waits for the activity's answer, which lists the calls that completed.
+export const TOOL_ROUND_OPTIONS: ActivityOptions = {
+  ...TOOL_OPTIONS,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+};
+
+// Since the same patch, persist is a local activity: it runs in the worker inside the workflow task
+// that completes the tick, saving a task round trip. Same budget; backoffs over a minute become
+// durable timers. A worker lost mid-persist re-runs it on the next workflow task: it is idempotent
+// (deterministic ids, ON CONFLICT DO NOTHING) and calls neither the model nor a tool.
+export const PERSIST_LOCAL_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: '60s',
   scheduleToCloseTimeout: '15m',
   retry: INFRA_BACKOFF,

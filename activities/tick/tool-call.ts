@@ -37,11 +37,15 @@ function gatewayUnavailable(toolName: string, err: unknown): ApplicationFailure 
  * (see call-error-class.ts for which side an error is on).
  */
 export function createToolCall(deps: ActivityDeps) {
+  const run = toolCallRunner(deps);
   return async function callTool(input: ToolCallInput): Promise<ToolCallResult> {
     return withHeartbeat(() => run(input));
   };
+}
 
-  async function run(input: ToolCallInput): Promise<ToolCallResult> {
+/** One tool call without the activity around it: `callTool` runs one, `callTools` a round's (tool-round.ts). */
+export function toolCallRunner(deps: ActivityDeps) {
+  return async function run(input: ToolCallInput): Promise<ToolCallResult> {
     const key = await deps.transcriptKeys.keyFor(input.personaId);
     const args = await loadToolInput(deps.db, key, input.tickId, input.round, input.toolUseId);
     if (!args) {
@@ -109,5 +113,5 @@ export function createToolCall(deps: ActivityDeps) {
       summary: actionSummary(catalog.tools, input.toolName, result, text),
       latencyMs,
     };
-  }
+  };
 }

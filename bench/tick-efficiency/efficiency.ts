@@ -1,7 +1,8 @@
 // Scenario (a), efficiency: the real AnthropicProvider against the fake Messages API answering every
 // call after exactly `delayMs`, one tick at a time; each tick's wall time set against its critical
 // path and attributed (tick-timeline.ts, instrumentation.ts). `warm`: the same persona tick after
-// tick; `cold`: a new persona every tick (login and MCP session set-up).
+// tick; `cold`: a new persona every tick (login and MCP session set-up). In each, ticks as they ran
+// before the `tick-rounds` patch (`warm before`, `cold before`: the baseline) alternate with patched ones.
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import { fmt, loadAverage } from '../bench-report.ts';
 import { startFakeMessagesApi } from '../../test/support/fake-messages-api.ts';
@@ -36,7 +37,13 @@ export interface TickMeasure {
   /** CPU cores other processes on the machine used on average during the tick. */
   otherCores: number;
   disturbed: boolean;
+  /** CPU the benchmark's processes (client, gateway, worker, Postgres, Temporal) used during the tick. */
+  cpuMs: number;
 }
+
+/** Scenario name suffixes: the baseline (ticks as before the `tick-rounds` patch) and the patched tick. */
+export const BEFORE = ' before' as const;
+export const AFTER = '' as const;
 
 export type ScenarioLoad = Record<string, { before: number[]; after: number[]; waited: number }>;
 
@@ -67,11 +74,12 @@ export async function efficiency(
     taskQueue: string,
     scenario: string,
     personaId: string,
+    baseline: boolean,
   ): Promise<TickMeasure> => {
     const served0 = fake.served.length;
     const busy0 = sampleMachine();
     const cpu0 = sum([...cpuByCommand().values()]);
-    const { handle, result, clientMs } = await rig.runTick(taskQueue, personaId);
+    const { handle, result, clientMs } = await rig.runTick(taskQueue, personaId, baseline);
     const ownCpu = sum([...cpuByCommand().values()]) - cpu0;
     const busy1 = sampleMachine();
     const otherCores =
@@ -104,6 +112,7 @@ export async function efficiency(
       inside: insideOf(handle.workflowId),
       status: result.status,
       otherCores: +otherCores.toFixed(2),
+      cpuMs: Math.round(ownCpu * 1000),
       disturbed: otherCores > s.maxOtherCores,
     };
   };
@@ -111,28 +120,39 @@ export async function efficiency(
   await rig.withWorker(llm, async (taskQueue) => {
     // Warm-up: the first tick of a worker pays for the workflow bundle's V8 context, the tool listing
     // (cached per worker), JIT; not part of either scenario.
-    say('(a) efficiency: warm-up tick…');
-    await rig.runTick(taskQueue, await rig.persona(0, 'warmup'));
+    say('(a) efficiency: warm-up ticks…');
+    for (const before of [true, false]) await rig.runTick(taskQueue, await rig.persona(0, 'warmup'), before);
     for (const scenario of ['warm', 'cold'] as const) {
       const q = await waitForQuietMachine({ ...s, say }); // its maxWaitMs, maxOtherCores, loadThreshold
       const before = loadAverage();
-      say(`(a) ${scenario}: ${s.ticks} ticks (load ${before.join(' ')})…`);
+      say(
+        `(a) ${scenario}: ${s.ticks} ticks as before the patch, ${s.ticks} with it, alternating (load ${before.join(' ')})…`,
+      );
       if (scenario === 'warm') await rig.runTick(taskQueue, await rig.persona(0, 'warm')); // its own warm-up
       const sdk0 = await scrapeSdk();
-      // The machine is shared: a disturbed tick is measured but set aside, and another one run in its
-      // place (bounded).
-      let clean = 0;
-      for (let i = 0; clean < s.ticks && i < s.ticks * 5; i++) {
-        const personaId = scenario === 'warm' ? await rig.persona(0, 'warm') : await rig.persona(i, 'cold');
-        const m = await measureTick(taskQueue, scenario, personaId);
-        if (!m.disturbed) clean++;
-        measures.push(m);
-        if (settings.verbose)
-          say(
-            `  · ${scenario} ${i + 1}${m.disturbed ? ` (disturbed: others used ${fmt(m.otherCores, 2)} cores)` : ''}: wall ${fmt(m.wallMs)} ms, critical ${fmt(m.criticalMs)} ms, efficiency ${fmt(m.efficiency, 3)}, ${m.toolCalls} tool calls, ${m.modelCalls} model calls, ${m.status}`,
-          );
+      // Baseline and patched ticks alternate, so both see the same machine. The machine is shared: a
+      // disturbed tick is measured but set aside, and another one run in its place (bounded).
+      const clean = { [BEFORE]: 0, [AFTER]: 0 };
+      for (let i = 0; Math.min(clean[BEFORE], clean[AFTER]) < s.ticks && i < s.ticks * 5; i++) {
+        for (const variant of [BEFORE, AFTER]) {
+          if (clean[variant] >= s.ticks) continue;
+          const name = `${scenario}${variant}`;
+          const personaId =
+            scenario === 'warm'
+              ? await rig.persona(0, 'warm')
+              : await rig.persona(i, variant === BEFORE ? 'cold-before' : 'cold');
+          const m = await measureTick(taskQueue, name, personaId, variant === BEFORE);
+          if (!m.disturbed) clean[variant]++;
+          measures.push(m);
+          if (settings.verbose)
+            say(
+              `  · ${name} ${i + 1}${m.disturbed ? ` (disturbed: others used ${fmt(m.otherCores, 2)} cores)` : ''}: wall ${fmt(m.wallMs)} ms, critical ${fmt(m.criticalMs)} ms, efficiency ${fmt(m.efficiency, 3)}, ${m.toolCalls} tool calls, ${m.modelCalls} model calls, ${m.timeline.workflowTasks.length} workflow tasks, ${m.status}`,
+            );
+        }
       }
-      scenarioLoad[scenario] = { before, after: loadAverage(), waited: q.waitedMs };
+      const after = loadAverage();
+      for (const variant of [BEFORE, AFTER])
+        scenarioLoad[`${scenario}${variant}`] = { before, after, waited: q.waitedMs };
       sdkByScenario[scenario] = sdkDelta(sdk0, await scrapeSdk());
     }
   });

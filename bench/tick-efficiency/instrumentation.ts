@@ -77,9 +77,9 @@ export function instrumentDeps(deps: ActivityDeps): void {
   const s = deps.sessions;
   const callTool = s.callTool.bind(s);
   s.callTool = (...a) => timed('gatewayMs', () => callTool(...a));
-  // The MCP session (initialize handshake) is opened lazily by the first call; time how long callers
-  // wait for it (a private method: bench-only instrumentation).
-  const priv = s as unknown as { client(personaId: string): Promise<unknown> };
-  const client = priv.client.bind(s);
-  priv.client = (personaId) => timed('sessionMs', () => client(personaId));
+  // The MCP session (initialize handshake) is opened lazily by the first call; time how long it takes
+  // (a private method: bench-only instrumentation).
+  const priv = s as unknown as { connect(personaId: string): Promise<unknown> };
+  const connect = priv.connect.bind(s);
+  priv.connect = (personaId) => timed('sessionMs', () => connect(personaId));
 }

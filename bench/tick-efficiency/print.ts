@@ -1,5 +1,6 @@
 // The plain-text tables bench/tick-efficiency.ts prints from its results.
 import { fmt, table } from '../bench-report.ts';
+import type { ThroughputRun } from './throughput.ts';
 
 type Row = Record<string, unknown>;
 
@@ -67,27 +68,43 @@ export function printEfficiency(
   return lines.join('\n');
 }
 
-export function printThroughput(thr: Row) {
-  const c = thr.cpuSeconds as Record<string, number>;
+export function printThroughput(thr: { runs: ThroughputRun[] }) {
+  const configs = [...new Set(thr.runs.map((r) => `${r.personas}/${r.workers}`))];
+  const rows = configs.map((k) => {
+    const [b, a] = (['before', 'after'] as const).map((v) =>
+      thr.runs.find((r) => `${r.personas}/${r.workers}` === k && r.variant === v),
+    );
+    const cell = (f: (r: ThroughputRun) => string) => `${b ? f(b) : '–'} → ${a ? f(a) : '–'}`;
+    const cpu = (r: ThroughputRun) =>
+      `${fmt(r.cpuSeconds.node ?? NaN, 0)}/${fmt(r.cpuSeconds.postgres ?? NaN, 0)}/${fmt(r.cpuSeconds.temporal ?? NaN, 0)}`;
+    return [
+      `${a?.personas ?? b?.personas} personas, ${a?.workers ?? b?.workers} worker${(a?.workers ?? 1) > 1 ? 's' : ''}`,
+      cell((r) => fmt(r.ticksPerMinute, 0)),
+      b && a ? fmt(a.ticksPerMinute / b.ticksPerMinute, 2) : '–',
+      cell((r) => `${r.completed}/${r.ticks}`),
+      cell((r) => `${fmt(r.tickMsP50)}/${fmt(r.tickMsP90)}`),
+      cell((r) => r.workerRssPeakMiB.map((m) => fmt(m)).join('+')),
+      cell((r) => `${fmt(r.machineBusy * 100)} %`),
+      cell((r) => fmt(r.cpuMsPerTick)),
+      cell(cpu),
+    ];
+  });
   return [
     '',
-    `(b) throughput — scripted provider, ${thr.lanes} personas × ${thr.ticksPerLane} ticks, all lanes at once`,
+    `(b) throughput — scripted provider, every lane one persona ticking ${thr.runs[0]?.ticksPerLane ?? '?'} times back to back, all lanes at once; before → after the patch`,
     table(
-      ['measure', 'value'],
       [
-        ['completed ticks', `${thr.completed} / ${thr.ticks}`],
-        ['elapsed (s)', fmt(thr.elapsedS as number, 1)],
-        ['ticks per minute', fmt(thr.ticksPerMinute as number, 1)],
-        ['tool calls', fmt(thr.toolCalls as number)],
-        ['tool calls per second', fmt(thr.toolCallsPerSecond as number, 1)],
-        ['model calls (main turn)', fmt(thr.modelCalls as number)],
-        ['tick time p50 / p90 (ms)', `${fmt(thr.tickMsP50 as number)} / ${fmt(thr.tickMsP90 as number)}`],
-        ['machine busy (all cores)', `${fmt((thr.machineBusy as number) * 100)} %`],
-        [
-          'CPU s: node / postgres / temporal',
-          `${fmt(c.node ?? NaN, 1)} / ${fmt(c.postgres ?? NaN, 1)} / ${fmt(c.temporal ?? NaN, 1)}`,
-        ],
+        'configuration',
+        'ticks per minute',
+        'after ÷ before',
+        'completed',
+        'tick ms p50/p90',
+        'worker RSS peak MiB',
+        'machine busy',
+        'CPU ms per tick',
+        'CPU s node/pg/temporal',
       ],
+      rows,
     ),
   ].join('\n');
 }

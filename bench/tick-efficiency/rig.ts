@@ -29,6 +29,9 @@ export async function startRig(stack: Stack, workerOptions?: Partial<WorkerOptio
   const seeded = new Map<string, string>();
 
   return {
+    gatewayUrl: gateway.url,
+    /** The stack's database, for worker processes of their own. */
+    databaseUrl: workerDb.url,
     /** Runs `fn` against a fresh worker on its own task queue with `llm`, stopping it afterwards. */
     async withWorker<T>(llm: LlmProvider, fn: (taskQueue: string) => Promise<T>): Promise<T> {
       const worker = await startTickWorker({
@@ -61,13 +64,16 @@ export async function startRig(stack: Stack, workerOptions?: Partial<WorkerOptio
       return id;
     },
 
-    /** Starts a tick and waits for its result; `clientMs` is what the client saw. */
-    async runTick(taskQueue: string, personaId: string) {
+    /**
+     * Starts a tick and waits for its result; `clientMs` is what the client saw. `before`: the tick
+     * runs as before the `tick-rounds` patch (the baseline).
+     */
+    async runTick(taskQueue: string, personaId: string, before = false) {
       const t0 = performance.now();
       const handle = await stack.client.workflow.start<typeof personaTick>(TICK_WORKFLOW, {
         taskQueue,
         workflowId: `bench-tick-${randomUUID()}`,
-        args: [{ personaId }],
+        args: [{ personaId, ...(before && { beforeRoundsPatch: true }) }],
       });
       const result = await handle.result();
       return { handle, result, clientMs: performance.now() - t0 };

@@ -13,6 +13,7 @@ export function parseSettings(argv = process.argv.slice(2)) {
       rounds: { type: 'string', default: '5' },
       parallel: { type: 'string', default: '2' },
       personas: { type: 'string' },
+      workers: { type: 'string' },
       'lane-ticks': { type: 'string' },
       only: { type: 'string' },
       'max-wait': { type: 'string', default: '300' },
@@ -42,13 +43,20 @@ export function parseSettings(argv = process.argv.slice(2)) {
       delayMs: intFlag(flags.delay, 200, 'delay', 0, 10_000),
       rounds: intFlag(flags.rounds, 5, 'rounds', 0, 11),
       parallel: intFlag(flags.parallel, 2, 'parallel', 1, 8),
-      personas: intFlag(flags.personas, quick ? 8 : 20, 'personas', 1, 200),
+      /** Throughput: persona counts (lanes) and worker process counts, every combination. */
+      personaCounts: list(flags.personas, quick ? '8' : '20,100', 'personas', 1, 200),
+      workerCounts: list(flags.workers, quick ? '1,2' : '1,2', 'workers', 1, 4),
       laneTicks: intFlag(flags['lane-ticks'], quick ? 2 : 5, 'lane-ticks', 1, 100),
       maxWaitMs: intFlag(flags['max-wait'], 300, 'max-wait', 0, 3600) * 1000,
       maxOtherCores: Number(flags['max-other-cores']),
       loadThreshold: Number(flags['load-threshold']),
     },
   };
+}
+
+/** A comma-separated list of integers, each within [min, max]. */
+function list(value: string | undefined, fallback: string, name: string, min: number, max: number): number[] {
+  return (value ?? fallback).split(',').map((v) => intFlag(v.trim(), min, name, min, max));
 }
 
 export type Settings = ReturnType<typeof parseSettings>;

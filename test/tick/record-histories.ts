@@ -9,6 +9,10 @@
 // Do not re-record a fixture to make test/tick/replay.test.ts pass: a failing replay means ticks
 // running at deploy time would fail too; change the workflow with patched() instead, and add a new
 // fixture for the new path.
+//
+// Today's code records under `tick-rounds-<scenario>.json` (ticks since the `tick-rounds` patch of
+// workflows/persona-tick.ts). The fixtures without the prefix were recorded before that patch and are
+// kept as they are: they prove that ticks started by older workers still replay. Never overwrite them.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -50,12 +54,15 @@ const claude = await startTickEnv({
   gatewayEnv: { POLICY_MODE: 'enforce' },
 });
 
+const FIXTURE_PREFIX = 'tick-rounds-';
+
 /** Runs `tick` to its end and writes its history, unless the fixture exists (and mode is not overwrite). */
 function record(
-  name: string,
+  scenario: string,
   env: TickEnv,
   tick: (start: (input?: Partial<TickInput>) => Promise<Handle>) => Promise<Handle>,
 ): void {
+  const name = `${FIXTURE_PREFIX}${scenario}`;
   const file = path.join(HISTORIES_DIR, `${name}.json`);
   test(name, { skip: mode !== 'overwrite' && existsSync(file) && `${file} exists` }, async () => {
     const handle = await tick((input = {}) => env.start(input, `replay-${name}`));

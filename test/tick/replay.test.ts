@@ -4,7 +4,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { DeterminismViolationError } from '@temporalio/workflow';
+import { ROUNDS_PATCH } from '../../workflows/persona-tick.ts';
 import { historyFromJson } from '../helpers/history-json.ts';
 import { sharedBundle } from '../helpers/tick-env.ts';
 
@@ -33,6 +35,33 @@ test('the fixtures cover the tick’s paths', () => {
   }
   const eventTypes = new Set(fixtures.flatMap((f) => f.history.events.map((e) => e.eventType)));
   assert.ok(eventTypes.size > 10, 'fixtures are real histories, not stubs');
+});
+
+/** The patch ids a history's workflow took (its `core_patch` markers). */
+const patchesOf = (history: (typeof fixtures)[number]['history']) =>
+  history.events.flatMap((e) => {
+    const m = e.markerRecordedEventAttributes;
+    const payload = m?.markerName === 'core_patch' ? m.details?.['patch-data']?.payloads?.[0] : undefined;
+    return payload ? [defaultPayloadConverter.fromPayload<{ id: string }>(payload as Payload).id] : [];
+  });
+
+test('the fixtures cover both sides of the tick-rounds patch: ticks recorded before it, and after', () => {
+  for (const { workflowId, history } of fixtures) {
+    const after = workflowId.startsWith('replay-tick-rounds-');
+    assert.equal(patchesOf(history).includes(ROUNDS_PATCH), after, workflowId);
+    const types = new Set(
+      history.events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name),
+    );
+    // Before: one callTool activity per tool call; after: one callTools activity per round.
+    if (types.has('callTool') || types.has('callTools'))
+      assert.deepEqual([types.has('callTool'), types.has('callTools')], [!after, after], workflowId);
+  }
+  const names = fixtures.map((f) => f.workflowId);
+  for (const expected of ['scripted-tick', 'parallel-tool-use-with-errors', 'cancelled'])
+    assert.ok(
+      names.includes(`replay-tick-rounds-${expected}`),
+      `missing fixture tick-rounds-${expected}.json`,
+    );
 });
 
 test('every committed history replays against the current workflow bundle', async () => {

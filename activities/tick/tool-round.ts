@@ -1,0 +1,72 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { ToolCallResult, ToolRoundInput, ToolRoundResult } from '../../workflows/tick-contract.ts';
+import type { ActivityDeps } from '../deps.ts';
+import { withHeartbeat } from '../heartbeat.ts';
+import { toolCallRunner } from './tool-call.ts';
+
+/** As the workflow words an activity failure: `Type: message`. */
+function failureText(err: unknown): string {
+  if (err instanceof ApplicationFailure) return `${err.type ?? 'ApplicationFailure'}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+const retryable = (err: unknown) => !(err instanceof ApplicationFailure && err.nonRetryable);
+
+/**
+ * Settles when the tick itself is cancelled (Temporal delivers it through a heartbeat); never outside
+ * an activity. Any other reason the SDK cancels an activity for — the worker shutting down, a timeout,
+ * a pause or reset — does not end the round early: its calls run to their end, as `callTool`'s always
+ * did, and Temporal retries the activity if it must (a partial answer then would look like a cancelled
+ * tick to the workflow).
+ */
+function tickCancellation(): Promise<void> {
+  let ctx: Context;
+  try {
+    ctx = Context.current();
+  } catch {
+    return new Promise(() => {});
+  }
+  return ctx.cancelled.catch((err: unknown) =>
+    err instanceof CancelledFailure && err.message === 'CANCELLED' ? undefined : new Promise<void>(() => {}),
+  );
+}
+
+/**
+ * A round's parallel tool calls in one activity: one activity and one workflow task per round instead
+ * of one per call. Each call is the same as `callTool` (its own idempotency key, transcript part and
+ * result). A retryable failure of any call fails the round and Temporal repeats it: the calls that had
+ * completed are sent again with the same keys, and the gateway answers them from its record instead of
+ * writing twice. A non-retryable failure is that call's result. When the tick is cancelled, the
+ * activity returns at once with what completed (the workflow waits for that, so completed calls —
+ * which may have written to the product — are recorded); unfinished calls are null.
+ */
+export function createToolRound(deps: ActivityDeps) {
+  const run = toolCallRunner(deps);
+  return async function callTools(input: ToolRoundInput): Promise<ToolRoundResult> {
+    return withHeartbeat(async () => {
+      const settled: Array<PromiseSettledResult<ToolCallResult> | undefined> = input.calls.map(
+        () => undefined,
+      );
+      const all = Promise.all(
+        input.calls.map((c, i) =>
+          run({ tickId: input.tickId, personaId: input.personaId, round: input.round, ...c }).then(
+            (value) => void (settled[i] = { status: 'fulfilled', value }),
+            (reason: unknown) => void (settled[i] = { status: 'rejected', reason }),
+          ),
+        ),
+      );
+      let cancelled = false;
+      await Promise.race([all, tickCancellation().then(() => void (cancelled = true))]);
+      if (!cancelled) {
+        const failed = settled.find((s) => s?.status === 'rejected' && retryable(s.reason));
+        if (failed?.status === 'rejected') throw failed.reason;
+      }
+      return settled.map((s, i) => {
+        if (!s) return null;
+        if (s.status === 'fulfilled') return s.value;
+        return { toolUseId: input.calls[i]!.toolUseId, failure: failureText(s.reason).slice(0, 300) };
+      });
+    });
+  };
+}
