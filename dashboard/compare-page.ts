@@ -34,7 +34,7 @@ ${c.tools.map(
     meta: c.paired ? 'paired by persona and trial seed' : 'independent samples (different seeds)',
     nav: h`<a href="/campaigns">campaigns</a>`,
     body: h`<section><ul>${side('baseline', c.baseline)}${side('candidate', c.candidate)}</ul>
-<p>Regressed = the ${(c.verdictLevel * 100).toFixed(2)} % interval (95 % family-wise) excludes zero on the bad side and the effect is at least ${c.minRatingEffect}★ / ${(c.minErrorRateEffect * 100).toFixed(0)} points.</p></section>
+<p>Regressed = the ${(c.verdictLevel * 100).toFixed(2)} % interval (95 % family-wise) excludes zero on the bad side and the effect is at least ${c.minRatingEffect}★ / ${(c.minErrorRateEffect * 100).toFixed(0)} points; a module rated by fewer than ${c.minPersonas} personas is insufficient.</p></section>
 <section><h2>Modules</h2>${modules}</section><section><h2>Tools</h2>${tools}</section>`,
   });
 }

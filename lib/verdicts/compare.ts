@@ -13,12 +13,20 @@ export interface CompareOptions extends ReportOptions {
   minRatingEffect: number;
   /** Smallest rise (or drop) of a tool's error rate that counts, as a fraction (0.05 = 5 points). */
   minErrorRateEffect: number;
+  /**
+   * Fewest personas (bootstrap clusters) with ratings of a module — on each side, or with pairs when
+   * paired — for a module verdict; fewer is `insufficient`. A percentile bootstrap over two or three
+   * clusters has almost no distinct resamples: two personas whose paired differences happen to be equal
+   * give a zero-width interval and a confident "regressed" from four ratings.
+   */
+  minPersonas: number;
 }
 
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
   ...DEFAULT_REPORT_OPTIONS,
   minRatingEffect: 0.3,
   minErrorRateEffect: 0.05,
+  minPersonas: 5,
 };
 
 export interface ModuleComparison {
@@ -101,6 +109,7 @@ export function compareCampaigns(
         : clusteredMeanDiff(a, b, rng, level, opts.resamples);
     const diff = diffAt(opts.level);
     const verdictInterval = diffAt(verdictLevel);
+    const clusters = usePaired ? pc.size : Math.min(a.size, b.size);
     return {
       module: m,
       baseline: { mean: baseline.modules[m]?.estimate ?? NaN, n: baseline.modules[m]?.n ?? 0 },
@@ -108,7 +117,8 @@ export function compareCampaigns(
       diff,
       verdictInterval,
       paired: usePaired,
-      verdict: judge(verdictInterval, -1, opts.minRatingEffect),
+      verdict:
+        clusters < opts.minPersonas ? 'insufficient' : judge(verdictInterval, -1, opts.minRatingEffect),
     };
   });
 
@@ -145,6 +155,7 @@ export function compareCampaigns(
     verdictLevel,
     minRatingEffect: opts.minRatingEffect,
     minErrorRateEffect: opts.minErrorRateEffect,
+    minPersonas: opts.minPersonas,
     modules: moduleResults,
     tools: toolResults,
     regressed: flagged('regressed'),

@@ -88,7 +88,7 @@ export function formatComparison(c: Comparison, markdown = false): string {
   const verdict = c.regressed.length
     ? `REGRESSED: ${c.regressed.join(', ')}`
     : `no regression${c.improved.length ? `; improved: ${c.improved.join(', ')}` : ''}`;
-  const rule = `regressed = the ${(c.verdictLevel * 100).toFixed(2)} % interval (95 % family-wise over ${c.modules.length + c.tools.length} tests) excludes zero on the bad side and the effect is at least ${c.minRatingEffect}★ / ${(c.minErrorRateEffect * 100).toFixed(0)} points`;
+  const rule = `regressed = the ${(c.verdictLevel * 100).toFixed(2)} % interval (95 % family-wise over ${c.modules.length + c.tools.length} tests) excludes zero on the bad side and the effect is at least ${c.minRatingEffect}★ / ${(c.minErrorRateEffect * 100).toFixed(0)} points; a module rated by fewer than ${c.minPersonas} personas is insufficient`;
   const h = markdown ? '### ' : '';
   return [
     `${h}${verdict}`,

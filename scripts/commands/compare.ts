@@ -12,6 +12,7 @@ interface CompareOptions {
   junit?: string;
   markdown?: string;
   minRating: number;
+  minPersonas: number;
   minErrorRate: number;
   passRating: number;
 }
@@ -41,6 +42,12 @@ export function registerCompareCommand(program: Command): void {
       DEFAULT_COMPARE_OPTIONS.minErrorRateEffect * 100,
     )
     .option(
+      '--min-personas <n>',
+      'fewest personas with ratings of a module for a module verdict (fewer: insufficient)',
+      wholeNumber(2, 10_000),
+      DEFAULT_COMPARE_OPTIONS.minPersonas,
+    )
+    .option(
       '--pass-rating <n>',
       'for pass^k: a trial passes only if no module is rated below this',
       wholeNumber(1, 5),
@@ -57,6 +64,7 @@ export function registerCompareCommand(program: Command): void {
           ...DEFAULT_COMPARE_OPTIONS,
           minRatingEffect: opts.minRating,
           minErrorRateEffect: opts.minErrorRate / 100,
+          minPersonas: opts.minPersonas,
           passRating: opts.passRating,
         });
         if (opts.junit) await writeFile(opts.junit, toJUnit(c));

@@ -133,3 +133,23 @@ test('report: completion, pass^k per persona and overall', () => {
   assert.ok(Math.abs(r.passK.byK['3']! - 8 / 11) < 1e-9);
   assert.equal(r.tools.todo_create!.byClass.product.errors, 1);
 });
+
+test('a module rated by fewer than minPersonas personas is insufficient, not a confident verdict', () => {
+  // Two personas (of 11) rate notes; each drops by exactly 0.5 in the candidate: a paired bootstrap
+  // over two clusters whose differences are equal has a zero-width interval, [-0.5, -0.5].
+  const shape =
+    (drop: number) =>
+    (p: number): Partial<TrialData> => ({ ratings: p < 2 ? { notes: 5 - drop } : {} });
+  const base = campaign('few-base', shape(0));
+  const cand = campaign('few-cand', shape(0.5));
+  const guarded = compareCampaigns(base, cand);
+  const notes = guarded.modules.find((m) => m.module === 'notes')!;
+  assert.equal(notes.verdict, 'insufficient');
+  assert.deepEqual(guarded.regressed, []);
+  // The fault the guard is for: without it, four ratings make a "regression".
+  const unguarded = compareCampaigns(base, cand, { ...DEFAULT_COMPARE_OPTIONS, minPersonas: 2 });
+  const n = unguarded.modules.find((m) => m.module === 'notes')!;
+  assert.equal(n.verdictInterval.lo, n.verdictInterval.hi);
+  assert.deepEqual(unguarded.regressed, ['module notes']);
+  assert.match(formatComparison(guarded), /fewer than 5 personas is insufficient/);
+});
