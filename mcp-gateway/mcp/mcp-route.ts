@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, Response, Router } from 'express';
-import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Db } from '../../lib/db/client.ts';
@@ -13,9 +12,16 @@ import { privilegeRecheck } from './privilege-recheck.ts';
 import { refreshSessionUser, resolveSessionUser, UnknownSubjectError } from './session-user.ts';
 import { SessionCapError, SessionTable, type SessionEntry } from './session-table.ts';
 
-/** Who a token speaks for: a subject is only unique within its issuer. */
+const subjects = new WeakMap<TokenClaims, string>();
+
+/**
+ * Who a token speaks for: a subject is only unique within its issuer. Memoised per claims object (the
+ * verifier returns the same one for every request with a cached token).
+ */
 function subjectOf(claims: TokenClaims): string {
-  return JSON.stringify([claims.iss, claims.sub]);
+  let s = subjects.get(claims);
+  if (s === undefined) subjects.set(claims, (s = JSON.stringify([claims.iss, claims.sub])));
+  return s;
 }
 
 function jsonRpcError(res: Response, status: number, code: number, message: string): void {
@@ -52,7 +58,6 @@ export function createMcpRouter(
 ) {
   const sessions = new SessionTable(deps.maxSessionsPerUser);
   const recheck = privilegeRecheck(deps.registry, deps.federation, deps.privilegeMaxAgeMs);
-  const router: Router = express.Router();
 
   const sweep = setInterval(
     () => {
@@ -183,12 +188,11 @@ export function createMcpRouter(
     }
   }
 
-  router.all('/', (req, res, next) => {
-    handle(req, res).catch(next);
-  });
-
   return {
-    router,
+    /** The /mcp endpoint's last handler (after auth and body parsing): mounted as a route, not a sub-router. */
+    handler: (req: Request, res: Response, next: NextFunction) => {
+      handle(req, res).catch(next);
+    },
     sessionCount: () => sessions.size,
     async closeAll() {
       clearInterval(sweep);
