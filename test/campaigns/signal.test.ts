@@ -31,10 +31,18 @@ test(`a candidate with ${BROKEN_TOOL} failing 100 %: compare flags module todos 
   const junit = path.join(dir.dir, 'junit.xml');
   const r = await runCli(['compare', 'baseline', 'broken', '--junit', junit, '--json'], cliEnv);
   assert.equal(r.code, 1, r.stderr);
-  const c = JSON.parse(r.stdout) as { regressed: string[]; paired: boolean; tools: Array<{ tool: string }> };
+  const c = JSON.parse(r.stdout) as {
+    regressed: string[];
+    paired: boolean;
+    tools: Array<{ tool: string }>;
+    modules: Array<{ module: string }>;
+  };
   const row = JSON.stringify(c.tools.find((t) => t.tool === BROKEN_TOOL));
   assert.equal(c.paired, true);
-  assert.ok(c.regressed.includes('module todos'), c.regressed.join(', '));
+  assert.ok(
+    c.regressed.includes('module todos'),
+    `${c.regressed.join(', ')}; ${JSON.stringify(c.modules.find((m) => m.module === 'todos'))}`,
+  );
   assert.ok(c.regressed.includes(`tool ${BROKEN_TOOL}`), `${c.regressed.join(', ')}; ${row}`);
   assert.deepEqual(
     c.regressed.filter((x) => x.startsWith('module ')),

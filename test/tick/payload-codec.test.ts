@@ -20,17 +20,21 @@ const text = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString(
 
 /**
  * Every payload in a JSON history, split by whether it is a search attribute (indexed, never
- * encoded) or the details of a `patched()` marker (written by the SDK's core without the codec).
+ * encoded), the details of a `patched()` marker, or the bookkeeping (`data`) of a local activity's
+ * marker — the last two written by the SDK's core without the codec. A local activity's result is in
+ * the same marker's `result` detail and goes through the codec like any other.
  */
 function payloadsOf(history: unknown): {
   encoded: JsonPayload[];
   searchAttributes: JsonPayload[];
   patchMarkers: JsonPayload[];
+  localActivityData: JsonPayload[];
 } {
   const out = {
     encoded: [] as JsonPayload[],
     searchAttributes: [] as JsonPayload[],
     patchMarkers: [] as JsonPayload[],
+    localActivityData: [] as JsonPayload[],
   };
   type Where = keyof typeof out;
   const visit = (v: unknown, where: Where): void => {
@@ -42,6 +46,14 @@ function payloadsOf(history: unknown): {
       return;
     }
     const marker = (o.markerRecordedEventAttributes as { markerName?: string } | undefined)?.markerName;
+    if (marker === 'core_local_activity') {
+      const { details, ...rest } = o.markerRecordedEventAttributes as { details?: Record<string, unknown> };
+      const { data, ...others } = details ?? {};
+      visit(data, 'localActivityData');
+      visit(others, where);
+      visit(rest, where);
+      return;
+    }
     for (const [k, x] of Object.entries(o))
       visit(
         x,
@@ -62,7 +74,26 @@ test('with the payload codec on, history holds only ciphertext; a client without
   const plain = new Client({ connection: env.client.connection });
   const stored = plain.workflow.getHandle(handle.workflowId);
   const history = JSON.parse(historyToJson(await stored.fetchHistory())) as { events: unknown[] };
-  const { encoded, searchAttributes, patchMarkers } = payloadsOf(history);
+  const { encoded, searchAttributes, patchMarkers, localActivityData } = payloadsOf(history);
+  // A local activity's bookkeeping: its sequence number, attempt, type and times — never tick data.
+  for (const p of localActivityData) {
+    const keys = Object.keys(JSON.parse(text(p.data)) as object);
+    assert.ok(
+      keys.every((k) =>
+        [
+          'seq',
+          'attempt',
+          'activity_id',
+          'activity_type',
+          'complete_time',
+          'backoff',
+          'original_schedule_time',
+        ].includes(k),
+      ),
+      text(p.data),
+    );
+    assert.equal(text(p.data).includes(env.personaId), false);
+  }
   // A patch marker carries only the patch id and a flag: constants of the code, never tick data.
   for (const p of patchMarkers)
     assert.deepEqual(
