@@ -10,7 +10,10 @@ import { runCli, tempDir } from '../helpers/cli.ts';
 import { freshDatabase, testLogger } from '../helpers/db.ts';
 import { BROKEN_TOOL, startSignalStack } from '../helpers/signal-stack.ts';
 
-// The proof that a seeded bug is caught (issue 10): the 11 catalog personas, K = 3, scripted.
+// The proof that a seeded bug is caught (issue 10): the 11 catalog personas, scripted, K = 5. At K = 3
+// (bench:signal's default) the seeded drop (≈ −0.6★) sits at the edge of the family-wise interval:
+// flagged on a quiet machine, but not always when the full suite loads it and slow calls add noise.
+const TRIALS = 5;
 const address = process.env.TEMPORAL_ADDRESS!;
 const database = await freshDatabase();
 const connection = await Connection.connect({ address });
@@ -22,9 +25,9 @@ after(async () => {
 });
 const cliEnv = { DATABASE_URL: database.url };
 
-const baseline = await stack.campaign('baseline', {});
-const broken = await stack.campaign('broken', { faulty: true });
-const again = await stack.campaign('baseline-again', { seedBase: 'another-day' });
+const baseline = await stack.campaign('baseline', { trials: TRIALS });
+const broken = await stack.campaign('broken', { faulty: true, trials: TRIALS });
+const again = await stack.campaign('baseline-again', { seedBase: 'another-day', trials: TRIALS });
 
 test(`a candidate with ${BROKEN_TOOL} failing 100 %: compare flags module todos and tool ${BROKEN_TOOL}, nothing else, exit 1`, async () => {
   const dir = await tempDir();
