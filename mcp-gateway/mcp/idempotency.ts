@@ -36,6 +36,11 @@ export function readIdempotencyKey(meta: Record<string, unknown> | undefined): {
   return { key: raw };
 }
 
+/** What a caller reads when it reuses a key for another call (another tool, or other arguments). */
+export function keyReusedMessage(key: string, priorTool: string | undefined): string {
+  return `_meta.${IDEMPOTENCY_META_KEY}: key "${key}" was already used for a different call (${priorTool ?? 'unknown'}); use a new key per distinct call`;
+}
+
 export type ClaimResult =
   | { kind: 'claimed' }
   | { kind: 'replay'; result: Record<string, unknown> }
@@ -65,7 +70,7 @@ export async function claimIdempotencyKey(
   if (!prior || prior.toolName !== toolName || prior.inputHash !== inputHash) {
     return {
       kind: 'conflict',
-      message: `_meta.${IDEMPOTENCY_META_KEY}: key "${key}" was already used for a different call (${prior?.toolName ?? 'unknown'}); use a new key per distinct call`,
+      message: keyReusedMessage(key, prior?.toolName),
     };
   }
   return { kind: 'replay', result: (prior.result ?? {}) as Record<string, unknown> };

@@ -181,20 +181,10 @@ export class UpstreamHttpTransport implements Transport {
    */
   private readEvents(res: http.IncomingMessage, ids: Id[]): void {
     const waiting = new Set(ids);
-    const parser = new SseParser((e) => {
-      if (e.event !== 'message') return;
-      let message: JSONRPCMessage;
-      try {
-        message = JSON.parse(e.data) as JSONRPCMessage;
-      } catch {
-        this.onerror?.(new Error('the upstream sent an SSE event that is not JSON'));
-        return;
-      }
+    this.readSse(res, (message) => {
       if ('id' in message && !('method' in message) && message.id !== undefined) waiting.delete(message.id);
       this.deliver(message);
     });
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => parser.push(chunk));
     res.once('close', () => {
       if (this.closed) return;
       for (const id of waiting)
@@ -207,6 +197,23 @@ export class UpstreamHttpTransport implements Transport {
           },
         });
     });
+  }
+
+  /** Feeds a text/event-stream response to `onMessage`, one JSON-RPC message per `message` event. */
+  private readSse(res: http.IncomingMessage, onMessage: (message: JSONRPCMessage) => void): void {
+    const parser = new SseParser((e) => {
+      if (e.event !== 'message') return;
+      let message: JSONRPCMessage;
+      try {
+        message = JSON.parse(e.data) as JSONRPCMessage;
+      } catch {
+        this.onerror?.(new Error('the upstream sent an SSE event that is not JSON'));
+        return;
+      }
+      onMessage(message);
+    });
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => parser.push(chunk));
   }
 
   /** The standalone GET stream for notifications the server sends outside any request (e.g. list_changed). */
@@ -222,16 +229,7 @@ export class UpstreamHttpTransport implements Transport {
             `HTTP ${res.statusCode} opening the upstream's SSE stream`,
           );
         }
-        const parser = new SseParser((e) => {
-          if (e.event !== 'message') return;
-          try {
-            this.deliver(JSON.parse(e.data) as JSONRPCMessage);
-          } catch {
-            this.onerror?.(new Error('the upstream sent an SSE event that is not JSON'));
-          }
-        });
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => parser.push(chunk));
+        this.readSse(res, (message) => this.deliver(message));
         res.once('close', () => {
           if (!this.closed) this.onerror?.(new Error("the upstream's SSE stream ended"));
         });

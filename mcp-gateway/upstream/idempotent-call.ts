@@ -4,7 +4,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../lib/db/client.ts';
 import { preparedQuery } from '../../lib/db/prepared.ts';
 import { toolIdempotency } from '../../schema/index.ts';
-import { IDEMPOTENCY_META_KEY } from '../mcp/idempotency.ts';
+import { IDEMPOTENCY_META_KEY, keyReusedMessage } from '../mcp/idempotency.ts';
 
 /**
  * An upstream call under an idempotency key, without a transaction held open around it: the upstream
@@ -116,7 +116,7 @@ async function claim(c: IdempotentCall): Promise<Claim> {
   if (prior.toolName !== c.toolName || prior.inputHash !== c.inputHash)
     return {
       kind: 'conflict',
-      message: `_meta.${IDEMPOTENCY_META_KEY}: key "${c.key}" was already used for a different call (${prior.toolName}); use a new key per distinct call`,
+      message: keyReusedMessage(c.key, prior.toolName),
     };
   if (prior.result !== null) return { kind: 'replay', stored: prior.result as Record<string, unknown> };
   if (!prior.stale) return { kind: 'running', stale: false };

@@ -26,7 +26,7 @@ function validatorOf(
 }
 
 /** `/entities/0/name` → `entities[0].name`. */
-function fieldPath(e: ErrorObject, root = '(arguments)'): string {
+function fieldPath(e: ErrorObject, root: string): string {
   const parts = e.instancePath
     .split('/')
     .slice(1)
@@ -51,10 +51,24 @@ function describe(e: ErrorObject): string {
  * A schema ajv cannot compile is not the persona's fault: such arguments go through unchecked.
  */
 export function validateUpstreamInput(tool: Tool, args: unknown): string | undefined {
-  const v = validatorOf(compiled, tool, tool.inputSchema);
-  if (typeof v === 'string' || v(args)) return undefined;
+  return firstProblem(
+    validatorOf(compiled, tool, tool.inputSchema),
+    args,
+    '(arguments)',
+    'does not match the input schema',
+  );
+}
+
+/** Undefined when `value` passes (or the schema could not be compiled), else its first problem. */
+function firstProblem(
+  v: ValidateFunction | string,
+  value: unknown,
+  root: string,
+  fallback: string,
+): string | undefined {
+  if (typeof v === 'string' || v(value)) return undefined;
   const first = v.errors?.[0];
-  return first ? `${fieldPath(first)}: ${describe(first)}` : 'does not match the input schema';
+  return first ? `${fieldPath(first, root)}: ${describe(first)}` : fallback;
 }
 
 /**
@@ -65,10 +79,10 @@ export function validateUpstreamInput(tool: Tool, args: unknown): string | undef
 export function validateUpstreamOutput(tool: Tool, structured: unknown): string | undefined {
   if (!tool.outputSchema) return undefined;
   if (structured === undefined) return 'no structured content';
-  const v = validatorOf(compiledOutput, tool, tool.outputSchema);
-  if (typeof v === 'string' || v(structured)) return undefined;
-  const first = v.errors?.[0];
-  return first
-    ? `${fieldPath(first, '(structured content)')}: ${describe(first)}`
-    : 'structured content does not match';
+  return firstProblem(
+    validatorOf(compiledOutput, tool, tool.outputSchema),
+    structured,
+    '(structured content)',
+    'structured content does not match',
+  );
 }
