@@ -65,7 +65,7 @@ export const TOOL_ROUND_OPTIONS: ActivityOptions = {
 // durable timers. A worker lost mid-persist re-runs it on the next workflow task: it is idempotent
 // (deterministic ids, ON CONFLICT DO NOTHING) and calls neither the model nor a tool.
 export const PERSIST_LOCAL_OPTIONS: LocalActivityOptions = {
-  startToCloseTimeout: '60s',
-  scheduleToCloseTimeout: '15m',
-  retry: INFRA_BACKOFF,
+  startToCloseTimeout: PERSIST_OPTIONS.startToCloseTimeout,
+  scheduleToCloseTimeout: PERSIST_OPTIONS.scheduleToCloseTimeout,
+  retry: PERSIST_OPTIONS.retry,
 };

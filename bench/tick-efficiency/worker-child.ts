@@ -1,5 +1,5 @@
 // One tick worker in a process of its own, for scenario (b): `personas worker` as it runs in
-// production (createTickWorker + buildActivityDeps, its own Postgres pool of 16), with the scripted
+// production (startTickWorker: createTickWorker + buildActivityDeps; its own Postgres pool of 16), with the scripted
 // provider. Started by worker-process.ts with its settings in PR_BENCH_WORKER (JSON); it samples its
 // resident memory and answers the parent over IPC: 'reset' (peak := now), 'sample' → { rssPeak, rss,
 // cpuS }, 'stop' (shut down and exit).
@@ -14,10 +14,7 @@ import { ScriptedProvider } from '../../activities/llm/scripted-provider.ts';
 import { openDatabase } from '../../lib/db/client.ts';
 import { loadBaseConfig } from '../../lib/config/base.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { TEST_SECRET_ENV } from '../../test/support/secrets.ts';
-import { buildActivityDeps } from '../../workers/build-deps.ts';
-import { loadWorkerConfig } from '../../workers/config.ts';
-import { createTickWorker } from '../../workers/tick-worker.ts';
+import { startTickWorker } from '../../test/support/tick-worker.ts';
 
 export interface ChildSettings {
   temporalAddress: string;
@@ -39,28 +36,21 @@ export interface ChildSample {
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const settings = JSON.parse(process.env.PR_BENCH_WORKER ?? '') as ChildSettings;
 const logger = createLogger('bench-worker', 'warn');
-const config = loadWorkerConfig({
-  ...TEST_SECRET_ENV,
-  GATEWAY_URL: settings.gatewayUrl,
-  LLM_PROVIDER: 'scripted',
-  LOG_LEVEL: 'silent',
-});
 const database = await openDatabase({ ...loadBaseConfig({}), databaseUrl: settings.databaseUrl }, logger, {
   poolSize: 16,
 });
-const deps = buildActivityDeps(config, database.db, logger, {
-  llm: new ScriptedProvider({ seed: 'bench' }),
-});
 const connection = await NativeConnection.connect({ address: settings.temporalAddress });
-const worker = await createTickWorker({
-  connection,
+// Built as `personas worker` builds it (test/support/tick-worker.ts), on the parent's workflow bundle.
+const worker = await startTickWorker({
+  native: connection,
   namespace: settings.namespace,
+  db: database.db,
+  gatewayUrl: settings.gatewayUrl,
   taskQueue: settings.taskQueue,
-  deps,
+  overrides: { llm: new ScriptedProvider({ seed: 'bench' }) },
+  logger,
   workflowBundle: JSON.parse(await readFile(settings.bundleFile, 'utf8')) as WorkflowBundleWithSourceMap,
-  maxConcurrentActivities: config.maxConcurrentActivities,
 });
-const running = worker.run();
 
 const mib = (bytes: number) => +(bytes / 2 ** 20).toFixed(1);
 let peak = process.memoryUsage.rss();
@@ -77,9 +67,8 @@ process.on('message', (msg: string) => {
   }
   if (msg === 'stop') {
     clearInterval(sampler);
-    worker.shutdown();
-    void running
-      .then(() => deps.sessions.close())
+    void worker
+      .stop()
       .then(() => database.close())
       .then(() => connection.close())
       .finally(() => process.exit(0));

@@ -46,6 +46,8 @@ export async function startTickWorker(opts: {
   prepareDeps?(deps: ActivityDeps): void;
   /** Experiments: Temporal WorkerOptions on top of the ones createTickWorker sets. */
   workerOptions?: Partial<WorkerOptions>;
+  /** Default: this process's shared bundle (a worker process of a benchmark is handed its parent's). */
+  workflowBundle?: WorkflowBundleWithSourceMap;
 }): Promise<RunningTickWorker> {
   const config = loadWorkerConfig({
     ...TEST_SECRET_ENV,
@@ -56,7 +58,7 @@ export async function startTickWorker(opts: {
   const deps = buildActivityDeps(config, opts.db, opts.logger ?? testLogger, opts.overrides);
   opts.prepareDeps?.(deps);
   const taskQueue = opts.taskQueue ?? `test-${randomUUID()}`;
-  const workflowBundle = await sharedBundle();
+  const workflowBundle = opts.workflowBundle ?? (await sharedBundle());
   const worker = opts.workerOptions
     ? // The options createTickWorker sets (workers/tick-worker.ts), plus the experiment's.
       await Worker.create({
