@@ -31,7 +31,7 @@ import {
 } from './gateway-latency/children.ts';
 import { runRounds } from './gateway-latency/measure.ts';
 import { printProfile, printSummary } from './gateway-latency/print.ts';
-import { GOALS, scenarios } from './gateway-latency/scenarios.ts';
+import { scenarios, type Scenario } from './gateway-latency/scenarios.ts';
 import { parseSettings, type Settings } from './gateway-latency/settings.ts';
 import { evaluate, report, round1 } from './gateway-latency/summary.ts';
 
@@ -77,12 +77,12 @@ async function startServers(settings: Settings) {
   return { bare, gateway, bareSql };
 }
 
-/** --only ids, plus the references their ratios need: bare echo always, and a goal scenario's twin. */
-function keptWith(only: string[]): Set<string> {
-  const twins = Object.values(GOALS)
-    .filter((g) => only.some((id) => id.endsWith(g.twin.replace('samesql_', ''))))
-    .map((g) => g.twin);
-  return new Set(['bare_echo', ...only, ...twins]);
+/** The --only scenarios, plus the references their ratios need: bare echo always, and a goal scenario's twin. */
+function selected(every: Scenario[], only: string[] | undefined): Scenario[] {
+  if (!only) return every;
+  const wanted = every.filter((s) => s.id === 'bare_echo' || only.includes(s.id));
+  const twins = new Set(wanted.flatMap((s) => (s.goal ? [s.goal.twin] : [])));
+  return every.filter((s) => wanted.includes(s) || twins.has(s.id));
 }
 
 async function main(): Promise<void> {
@@ -93,15 +93,17 @@ async function main(): Promise<void> {
       `concurrency ${settings.load.concurrency}, ${settings.load.rounds} round(s) of ` +
       `${settings.load.warmupMs / 1000}s warm-up + ${settings.load.durationMs / 1000}s measured per scenario\n`,
   );
-  let servers: { bare: Child<BareReady>; gateway: Child<GatewayReady>; bareSql: Child<BareReady> } | undefined;
+  let servers:
+    { bare: Child<BareReady>; gateway: Child<GatewayReady>; bareSql: Child<BareReady> } | undefined;
   const profileStart = Date.now();
   try {
     process.stderr.write('starting bare server, gateway (scratch database) and same-SQL server…\n');
     if (settings.flags.profile) mkdirSync(settings.profileDir, { recursive: true });
     servers = await startServers(settings);
     const { bare, gateway, bareSql } = servers;
-    const all = scenarios(bare.ready, bareSql.ready, gateway.ready, settings.flags.diagnose).filter(
-      (s) => !settings.only || keptWith(settings.only).has(s.id),
+    const all = selected(
+      scenarios(bare.ready, bareSql.ready, gateway.ready, settings.flags.diagnose),
+      settings.only,
     );
     const pids = { bare: bare.ready.pid, bareSql: bareSql.ready.pid, gateway: gateway.ready.pid };
     const results = await runRounds(settings, pids, all);
