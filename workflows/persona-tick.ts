@@ -26,13 +26,20 @@ import {
   type TickInput,
   type TickResult,
 } from './tick-contract.ts';
-import { LOGIN_OPTIONS, MODEL_OPTIONS, PERSIST_LOCAL_OPTIONS, PERSIST_OPTIONS } from './tick-retry.ts';
+import {
+  LOGIN_LOCAL_OPTIONS,
+  LOGIN_OPTIONS,
+  MODEL_OPTIONS,
+  PERSIST_LOCAL_OPTIONS,
+  PERSIST_OPTIONS,
+} from './tick-retry.ts';
 import { TickState } from './tick-state.ts';
-import { runToolCalls } from './tool-calls.ts';
+import { runToolCalls, type ToolCallMode } from './tool-calls.ts';
 
 export { pauseSignal, resumeSignal, statusQuery };
 
 const { login } = proxyActivities<TickActivities>(LOGIN_OPTIONS);
+const localLogin = proxyLocalActivities<TickActivities>(LOGIN_LOCAL_OPTIONS).login;
 const { modelCall, rate } = proxyActivities<TickActivities>(MODEL_OPTIONS);
 const { persistTick } = proxyActivities<TickActivities>(PERSIST_OPTIONS);
 const localPersist = proxyLocalActivities<TickActivities>(PERSIST_LOCAL_OPTIONS).persistTick;
@@ -43,6 +50,13 @@ const localPersist = proxyLocalActivities<TickActivities>(PERSIST_LOCAL_OPTIONS)
  * before it (login, then the first model call) replays unchanged.
  */
 export const ROUNDS_PATCH = 'tick-rounds';
+
+/**
+ * Ticks started since this patch run login and each tool call as local activities: a round costs one
+ * workflow task instead of two (issue 12). Asked first, before login, so histories recorded before it
+ * (login as an activity) replay on the earlier paths.
+ */
+export const LOCAL_STEPS_PATCH = 'tick-local-steps';
 
 const END_REASONS: Record<string, string> = {
   end_turn: 'end_turn',
@@ -88,11 +102,13 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
 
   let status: TickOutcome = 'completed';
   let failure: string | undefined;
-  let fewerTasks = false;
+  const localSteps = !input.beforeRoundsPatch && !input.beforeLocalSteps && patched(LOCAL_STEPS_PATCH);
+  let persistLocally = localSteps;
+  let toolCalls: ToolCallMode = localSteps ? 'local' : 'each';
   try {
     state.phase = 'login';
     const session = await step(() =>
-      login.executeWithOptions({ summary: 'login' }, [
+      (localSteps ? localLogin : login).executeWithOptions({ summary: 'login' }, [
         {
           personaId: input.personaId,
           tickId: info.workflowId,
@@ -101,7 +117,10 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
         },
       ]),
     );
-    fewerTasks = !input.beforeRoundsPatch && patched(ROUNDS_PATCH);
+    if (!localSteps && !input.beforeRoundsPatch && patched(ROUNDS_PATCH)) {
+      persistLocally = true;
+      toolCalls = 'round';
+    }
     upsertMemo({ provider: session.provider, model: session.model });
     // A tick that starts while its persona is paused (a manual trigger, a start racing the kill
     // switch) waits for `resume` like a signalled one, instead of running.
@@ -146,7 +165,7 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
         runToolCalls(
           { tickId: state.tickId, personaId: input.personaId, round },
           calls.map((c) => c.use),
-          fewerTasks,
+          toolCalls,
         ),
       );
       const byId = new Map<string, ActionRecord>();
@@ -239,7 +258,7 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
   async function persist(s: TickOutcome, f: string | undefined): Promise<void> {
     state.phase = 'persist';
     const now = workflowInfo();
-    const run = fewerTasks ? localPersist : persistTick;
+    const run = persistLocally ? localPersist : persistTick;
     await CancellationScope.nonCancellable(() =>
       run.executeWithOptions({ summary: `persist · ${state.actions.length} actions` }, [
         {

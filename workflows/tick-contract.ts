@@ -35,6 +35,12 @@ export interface TickInput {
    * an activity). Set only by bench/tick-efficiency.ts, as the baseline it measures against.
    */
   beforeRoundsPatch?: boolean;
+  /**
+   * Runs the tick as ticks ran between the `tick-rounds` and `tick-local-steps` patches (login and a
+   * round's tool calls as ordinary activities). Set only by bench/tick-efficiency.ts, to measure what
+   * the later patch adds.
+   */
+  beforeLocalSteps?: boolean;
 }
 
 /** A campaign trial: which campaign, which trial (1…K), and the trial's seed. */

@@ -64,8 +64,26 @@ export const TOOL_ROUND_OPTIONS: ActivityOptions = {
 // that completes the tick, saving a task round trip. Same budget; backoffs over a minute become
 // durable timers. A worker lost mid-persist re-runs it on the next workflow task: it is idempotent
 // (deterministic ids, ON CONFLICT DO NOTHING) and calls neither the model nor a tool.
-export const PERSIST_LOCAL_OPTIONS: LocalActivityOptions = {
-  startToCloseTimeout: PERSIST_OPTIONS.startToCloseTimeout,
-  scheduleToCloseTimeout: PERSIST_OPTIONS.scheduleToCloseTimeout,
-  retry: PERSIST_OPTIONS.retry,
+export const PERSIST_LOCAL_OPTIONS: LocalActivityOptions = asLocal(PERSIST_OPTIONS);
+
+// Since the `tick-local-steps` patch, login and each tool call are local activities too: short steps
+// (milliseconds) that run in the worker inside the workflow task that asks for them, so a round costs
+// one workflow task (the model's answer) instead of two. Same budgets and backoff: every backoff is
+// under a minute, so retries stay in the worker and keep the workflow task alive while an outage
+// lasts. A worker lost mid-step re-runs the step on the next workflow task: login is idempotent, a
+// tool call carries its idempotency key. A cancellation waits for the call's answer, which is a
+// cancellation unless the gateway had already answered (then the call is recorded).
+export const LOGIN_LOCAL_OPTIONS: LocalActivityOptions = asLocal(LOGIN_OPTIONS);
+export const TOOL_LOCAL_OPTIONS: LocalActivityOptions = {
+  ...asLocal(TOOL_OPTIONS),
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
+
+/** The same budget and retry policy for a step run as a local activity (no heartbeat there). */
+function asLocal(options: ActivityOptions): LocalActivityOptions {
+  return {
+    startToCloseTimeout: options.startToCloseTimeout,
+    scheduleToCloseTimeout: options.scheduleToCloseTimeout,
+    retry: options.retry,
+  };
+}

@@ -1,13 +1,18 @@
-// A round's tool calls, as the workflow dispatches them: one `callTool` activity per call (ticks
-// started before the `tick-rounds` patch, whose histories must replay), or one `callTools` activity
-// for the whole round. Either way the workflow gets one settled result per call, in the model's order.
-import { CancelledFailure, proxyActivities } from '@temporalio/workflow';
+// A round's tool calls, as the workflow dispatches them: one `callTool` activity per call (`each`:
+// ticks started before the `tick-rounds` patch, whose histories must replay), one `callTools`
+// activity for the whole round (`round`: ticks between that patch and `tick-local-steps`), or one
+// local `callTool` activity per call (`local`: since). Whichever, the workflow gets one settled
+// result per call, in the model's order.
+import { CancelledFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { TickActivities } from '../activities/index.ts';
 import type { ToolCallResult } from './tick-contract.ts';
-import { TOOL_OPTIONS, TOOL_ROUND_OPTIONS } from './tick-retry.ts';
+import { TOOL_LOCAL_OPTIONS, TOOL_OPTIONS, TOOL_ROUND_OPTIONS } from './tick-retry.ts';
 
 const { callTool } = proxyActivities<TickActivities>(TOOL_OPTIONS);
 const { callTools } = proxyActivities<TickActivities>(TOOL_ROUND_OPTIONS);
+const localCallTool = proxyLocalActivities<TickActivities>(TOOL_LOCAL_OPTIONS).callTool;
+
+export type ToolCallMode = 'each' | 'round' | 'local';
 
 export interface RoundTarget {
   tickId: string;
@@ -18,15 +23,14 @@ export interface RoundTarget {
 export async function runToolCalls(
   target: RoundTarget,
   uses: ReadonlyArray<{ id: string; name: string }>,
-  oneActivity: boolean,
+  mode: ToolCallMode,
 ): Promise<Array<PromiseSettledResult<ToolCallResult>>> {
-  if (!oneActivity) {
+  if (mode !== 'round') {
     // Parallel tool calls run concurrently; each result is matched to its call by tool_use_id.
+    const run = mode === 'local' ? localCallTool : callTool;
     return Promise.allSettled(
       uses.map((use) =>
-        callTool.executeWithOptions({ summary: use.name }, [
-          { ...target, toolUseId: use.id, toolName: use.name },
-        ]),
+        run.executeWithOptions({ summary: use.name }, [{ ...target, toolUseId: use.id, toolName: use.name }]),
       ),
     );
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { TICK_FAILURES, type ToolCallInput, type ToolCallResult } from '../../workflows/tick-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
@@ -8,6 +8,7 @@ import { loadToolInput, saveTranscriptPart } from '../transcript.ts';
 import { actionSummary } from './action-summary.ts';
 import { classifyCallError, classifyResult } from './call-error-class.ts';
 import { withLatencyNote } from './latency-note.ts';
+import { inLocalActivity, tickCancellation } from './tick-cancellation.ts';
 import { toolCatalog } from './tool-catalog.ts';
 
 function resultText(result: CallToolResult): string {
@@ -39,7 +40,15 @@ function gatewayUnavailable(toolName: string, err: unknown): ApplicationFailure 
 export function createToolCall(deps: ActivityDeps) {
   const run = toolCallRunner(deps);
   return async function callTool(input: ToolCallInput): Promise<ToolCallResult> {
-    return withHeartbeat(() => run(input));
+    if (!inLocalActivity()) return withHeartbeat(() => run(input));
+    // A local activity (since the `tick-local-steps` patch): the workflow waits for this answer when
+    // the tick is cancelled. A call the gateway has answered is returned (and recorded); one still on
+    // its way is a cancellation — it runs on in the background, its key making any rerun harmless.
+    const call = run(input);
+    const cancelled = tickCancellation().then(() => {
+      throw new CancelledFailure(`tick cancelled before ${input.toolUseId} answered`);
+    });
+    return Promise.race([call, cancelled]);
   };
 }
 

@@ -1,8 +1,8 @@
-import { Context } from '@temporalio/activity';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import type { ToolCallResult, ToolRoundInput, ToolRoundResult } from '../../workflows/tick-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
+import { tickCancellation } from './tick-cancellation.ts';
 import { toolCallRunner } from './tool-call.ts';
 
 /** As the workflow words an activity failure: `Type: message`. */
@@ -12,25 +12,6 @@ function failureText(err: unknown): string {
 }
 
 const retryable = (err: unknown) => !(err instanceof ApplicationFailure && err.nonRetryable);
-
-/**
- * Settles when the tick itself is cancelled (Temporal delivers it through a heartbeat); never outside
- * an activity. Any other reason the SDK cancels an activity for — the worker shutting down, a timeout,
- * a pause or reset — does not end the round early: its calls run to their end, as `callTool`'s always
- * did, and Temporal retries the activity if it must (a partial answer then would look like a cancelled
- * tick to the workflow).
- */
-function tickCancellation(): Promise<void> {
-  let ctx: Context;
-  try {
-    ctx = Context.current();
-  } catch {
-    return new Promise(() => {});
-  }
-  return ctx.cancelled.catch((err: unknown) =>
-    err instanceof CancelledFailure && err.message === 'CANCELLED' ? undefined : new Promise<void>(() => {}),
-  );
-}
 
 /**
  * A round's parallel tool calls in one activity: one activity and one workflow task per round instead

@@ -2,7 +2,8 @@
 // call after exactly `delayMs`, one tick at a time; each tick's wall time set against its critical
 // path and attributed (tick-timeline.ts, instrumentation.ts). `warm`: the same persona tick after
 // tick; `cold`: a new persona every tick (login and MCP session set-up). In each, ticks as they ran
-// before the `tick-rounds` patch (`warm before`, `cold before`: the baseline) alternate with patched ones.
+// before the `tick-rounds` patch (`warm before`, `cold before`: the baseline), ticks as between that
+// patch and `tick-local-steps` (`warm rounds`, `cold rounds`) and today's ticks take turns.
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import { fmt, loadAverage } from '../bench-report.ts';
 import { startFakeMessagesApi } from '../../test/support/fake-messages-api.ts';
@@ -12,7 +13,7 @@ import { waitForQuietMachine } from '../../test/support/quiet-machine.ts';
 import { sum } from '../../test/support/stats.ts';
 import type { Stack } from '../../test/support/stack.ts';
 import { insideOf, type Inside } from './instrumentation.ts';
-import type { Rig } from './rig.ts';
+import type { Rig, TickVariant } from './rig.ts';
 import { sdkDelta, type SdkDelta } from './sdk-metrics.ts';
 import type { Settings } from './settings.ts';
 import { summariseEfficiency } from './summary.ts';
@@ -41,9 +42,16 @@ export interface TickMeasure {
   cpuMs: number;
 }
 
-/** Scenario name suffixes: the baseline (ticks as before the `tick-rounds` patch) and the patched tick. */
-export const BEFORE = ' before' as const;
-export const AFTER = '' as const;
+/**
+ * Scenario name suffixes: the baseline (ticks as before the `tick-rounds` patch), ticks as between
+ * that patch and `tick-local-steps`, and today's tick.
+ */
+const VARIANTS = { ' before': 'before', ' rounds': 'rounds', '': 'after' } as const satisfies Record<
+  string,
+  TickVariant
+>;
+type Suffix = keyof typeof VARIANTS;
+const SUFFIXES = Object.keys(VARIANTS) as Suffix[];
 
 export type ScenarioLoad = Record<string, { before: number[]; after: number[]; waited: number }>;
 
@@ -74,12 +82,12 @@ export async function efficiency(
     taskQueue: string,
     scenario: string,
     personaId: string,
-    baseline: boolean,
+    variant: TickVariant,
   ): Promise<TickMeasure> => {
     const served0 = fake.served.length;
     const busy0 = sampleMachine();
     const cpu0 = sum([...cpuByCommand().values()]);
-    const { handle, result, clientMs } = await rig.runTick(taskQueue, personaId, baseline);
+    const { handle, result, clientMs } = await rig.runTick(taskQueue, personaId, variant);
     const ownCpu = sum([...cpuByCommand().values()]) - cpu0;
     const busy1 = sampleMachine();
     const otherCores =
@@ -121,28 +129,29 @@ export async function efficiency(
     // Warm-up: the first tick of a worker pays for the workflow bundle's V8 context, the tool listing
     // (cached per worker), JIT; not part of either scenario.
     say('(a) efficiency: warm-up ticks…');
-    for (const before of [true, false]) await rig.runTick(taskQueue, await rig.persona(0, 'warmup'), before);
+    for (const variant of Object.values(VARIANTS))
+      await rig.runTick(taskQueue, await rig.persona(0, 'warmup'), variant);
     for (const scenario of ['warm', 'cold'] as const) {
       const q = await waitForQuietMachine({ ...s, say }); // its maxWaitMs, maxOtherCores, loadThreshold
       const before = loadAverage();
       say(
-        `(a) ${scenario}: ${s.ticks} ticks as before the patch, ${s.ticks} with it, alternating (load ${before.join(' ')})…`,
+        `(a) ${scenario}: ${s.ticks} ticks each as before the patches, between them and today, in turn (load ${before.join(' ')})…`,
       );
       if (scenario === 'warm') await rig.runTick(taskQueue, await rig.persona(0, 'warm')); // its own warm-up
       const sdk0 = await scrapeSdk();
       // Baseline and patched ticks alternate, so both see the same machine. The machine is shared: a
       // disturbed tick is measured but set aside, and another one run in its place (bounded).
-      const clean = { [BEFORE]: 0, [AFTER]: 0 };
-      for (let i = 0; Math.min(clean[BEFORE], clean[AFTER]) < s.ticks && i < s.ticks * 5; i++) {
-        for (const variant of [BEFORE, AFTER]) {
-          if (clean[variant] >= s.ticks) continue;
-          const name = `${scenario}${variant}`;
+      const clean = Object.fromEntries(SUFFIXES.map((v) => [v, 0])) as Record<Suffix, number>;
+      for (let i = 0; Math.min(...Object.values(clean)) < s.ticks && i < s.ticks * 5; i++) {
+        for (const suffix of SUFFIXES) {
+          if (clean[suffix] >= s.ticks) continue;
+          const name = `${scenario}${suffix}`;
           const personaId =
             scenario === 'warm'
               ? await rig.persona(0, 'warm')
-              : await rig.persona(i, variant === BEFORE ? 'cold-before' : 'cold');
-          const m = await measureTick(taskQueue, name, personaId, variant === BEFORE);
-          if (!m.disturbed) clean[variant]++;
+              : await rig.persona(i, `cold-${VARIANTS[suffix]}`);
+          const m = await measureTick(taskQueue, name, personaId, VARIANTS[suffix]);
+          if (!m.disturbed) clean[suffix]++;
           measures.push(m);
           if (settings.verbose)
             say(
@@ -151,8 +160,8 @@ export async function efficiency(
         }
       }
       const after = loadAverage();
-      for (const variant of [BEFORE, AFTER])
-        scenarioLoad[`${scenario}${variant}`] = { before, after, waited: q.waitedMs };
+      for (const suffix of SUFFIXES)
+        scenarioLoad[`${scenario}${suffix}`] = { before, after, waited: q.waitedMs };
       sdkByScenario[scenario] = sdkDelta(sdk0, await scrapeSdk());
     }
   });

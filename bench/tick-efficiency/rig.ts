@@ -16,6 +16,9 @@ import { instrumentDeps, instrumentPool } from './instrumentation.ts';
 
 export type Rig = Awaited<ReturnType<typeof startRig>>;
 
+/** Which generation of the tick workflow a benchmark tick runs as (see `runTick`). */
+export type TickVariant = 'before' | 'rounds' | 'after';
+
 export async function startRig(stack: Stack, workerOptions?: Partial<WorkerOptions>) {
   // The rate limit raised: log-only mode would only flag, but flags are logged and counted — not
   // what is measured here; everything else is the gateway's default.
@@ -65,15 +68,22 @@ export async function startRig(stack: Stack, workerOptions?: Partial<WorkerOptio
     },
 
     /**
-     * Starts a tick and waits for its result; `clientMs` is what the client saw. `before`: the tick
-     * runs as before the `tick-rounds` patch (the baseline).
+     * Starts a tick and waits for its result; `clientMs` is what the client saw. `variant`: the tick
+     * runs as before the `tick-rounds` patch (`before`, the baseline), as between that patch and
+     * `tick-local-steps` (`rounds`), or as today (`after`).
      */
-    async runTick(taskQueue: string, personaId: string, before = false) {
+    async runTick(taskQueue: string, personaId: string, variant: TickVariant = 'after') {
       const t0 = performance.now();
       const handle = await stack.client.workflow.start<typeof personaTick>(TICK_WORKFLOW, {
         taskQueue,
         workflowId: `bench-tick-${randomUUID()}`,
-        args: [{ personaId, ...(before && { beforeRoundsPatch: true }) }],
+        args: [
+          {
+            personaId,
+            ...(variant === 'before' && { beforeRoundsPatch: true }),
+            ...(variant === 'rounds' && { beforeLocalSteps: true }),
+          },
+        ],
       });
       const result = await handle.result();
       return { handle, result, clientMs: performance.now() - t0 };

@@ -38,24 +38,24 @@ export function summariseEfficiency(
       'critical path': comp((m) => m.criticalMs),
       'tick wall time': comp((m) => m.wallMs),
       overhead: comp((m) => m.wallMs - m.criticalMs),
-      '  login activity': comp((m) => att(m, 'exec:login')),
+      '  login (activity, or local activity inside a workflow task)': comp((m) => att(m, 'exec:login')),
       '  modelCall activities − model latency': comp((m) => att(m, 'exec:modelCall') - servedFor(m, 'main')),
       '    of which worker Postgres': comp((m) => ins(m, 'modelCall', 'dbMs')),
       '    of which SDK + HTTP beyond the delay': comp(
         (m) => ins(m, 'modelCall', 'llmMs') - servedFor(m, 'main'),
       ),
-      '  tool activities − slowest tool': comp(
+      '  tool (local) activities − slowest tool': comp(
         (m) => att(m, 'exec:callTool') + att(m, 'exec:callTools') - m.toolMaxPerRoundMs,
       ),
       '    of which worker Postgres (Σ parallel)': comp(
         (m) => ins(m, 'callTool', 'dbMs') + ins(m, 'callTools', 'dbMs'),
       ),
       '  rate activity − model latency': comp((m) => att(m, 'exec:rate') - servedFor(m, 'rating')),
-      '  persistTick activity (a local activity: in a workflow task)': comp((m) =>
-        att(m, 'exec:persistTick'),
-      ),
+      '  persistTick (local activity, inside a workflow task)': comp((m) => att(m, 'exec:persistTick')),
       '  activity dispatch (scheduled → started)': comp((m) => att(m, 'dispatch')),
-      '  workflow tasks (scheduled → completed)': comp((m) => att(m, 'workflow-task')),
+      '  workflow tasks (scheduled → completed, outside local activities)': comp((m) =>
+        att(m, 'workflow-task'),
+      ),
       '  gaps between events': comp((m) => att(m, 'gap')),
       'client-observed tick time': comp((m) => m.clientMs),
       'MCP session set-up awaited (in tool latency)': comp(
@@ -73,7 +73,8 @@ export function summariseEfficiency(
       perTick: {
         modelCalls: median(ms.map((m) => m.modelCalls)),
         toolCalls: median(ms.map((m) => m.toolCalls)),
-        activities: median(ms.map((m) => m.timeline.activities.length)),
+        activities: median(ms.map((m) => m.timeline.activities.filter((a) => !a.local).length)),
+        'local activities': median(ms.map((m) => m.timeline.activities.filter((a) => a.local).length)),
         workflowTasks: median(ms.map((m) => m.timeline.workflowTasks.length)),
         'CPU ms (all processes of the benchmark)': median(ms.map((m) => m.cpuMs)),
         historyEvents: median(ms.map((m) => m.timeline.historyEvents)),
@@ -84,7 +85,9 @@ export function summariseEfficiency(
         workflowTaskQueue: comp((m) =>
           median(m.timeline.workflowTasks.map((w) => w.startedAt - w.scheduledAt)),
         ),
-        activityDispatch: comp((m) => median(m.timeline.activities.map((a) => a.startedAt - a.scheduledAt))),
+        activityDispatch: comp((m) =>
+          median(m.timeline.activities.filter((a) => !a.local).map((a) => a.startedAt - a.scheduledAt)),
+        ),
         toolLatency: comp((m) => median(m.toolLatencies)),
       },
       // Server-side execution (history: started → closed) against the worker's own execution time of
@@ -92,7 +95,7 @@ export function summariseEfficiency(
       // plumbing around each activity (task hand-over in the worker, completion RPC, persistence).
       activityPlumbingMs: Object.fromEntries(
         ['login', 'modelCall', 'callTool', 'callTools', 'rate', 'persistTick'].map((type) => {
-          const spans = ms.flatMap((m) => m.timeline.activities.filter((a) => a.type === type));
+          const spans = ms.flatMap((m) => m.timeline.activities.filter((a) => a.type === type && !a.local));
           const history = spans.length ? sum(spans.map((a) => a.closedAt - a.startedAt)) / spans.length : NaN;
           const worker = sdk[phase]?.[`temporal_activity_execution_latency{${type}}`]?.meanMs ?? Number.NaN;
           return [

@@ -31,7 +31,9 @@ export async function throughput(stack: Stack, rig: Rig, settings: Settings, say
       try {
         say(`(b) ${personas} personas, ${workers} worker(s): warm-up tick for each persona…`);
         // Half the lanes warm up the baseline's path, half the patched one.
-        await Promise.all(lanes.map((p, i) => rig.runTick(procs.taskQueue, p, i % 2 === 0)));
+        await Promise.all(
+          lanes.map((p, i) => rig.runTick(procs.taskQueue, p, i % 2 === 0 ? 'before' : 'after')),
+        );
         flip = !flip;
         const order = flip ? [true, false] : [false, true];
         for (const before of order) runs.push(await phase(stack, rig, s, say, procs, lanes, workers, before));
@@ -68,7 +70,11 @@ async function phase(
   await Promise.all(
     lanes.map(async (p) => {
       for (let i = 0; i < s.laneTicks; i++) {
-        const { handle, result, clientMs } = await rig.runTick(procs.taskQueue, p, before);
+        const { handle, result, clientMs } = await rig.runTick(
+          procs.taskQueue,
+          p,
+          before ? 'before' : 'after',
+        );
         ticks.push({ id: handle.workflowId, ms: clientMs, status: result.status });
       }
     }),

@@ -1,7 +1,8 @@
 // Where a tick's wall time goes, from its Temporal history. Every instant between the workflow's start
 // and its close is attributed to exactly one thing, by priority:
 //
-//   activity execution (started → completed, per activity type)            highest
+//   activity execution (started → completed, per activity type; a local activity: from when the
+//                       worker scheduled it, or its workflow task started, to when it completed) highest
 //   activity dispatch  (scheduled → started: matching, poll, worker slot)
 //   workflow task      (scheduled → completed: queueing + the worker replaying/advancing the workflow)
 //   gap                (nothing in flight: event processing between the above)  lowest
@@ -23,6 +24,8 @@ export interface ActivitySpan {
   startedAt: number;
   closedAt: number;
   attempt: number;
+  /** A local activity: its span is inside a workflow task. */
+  local?: boolean;
 }
 
 export interface TickTimeline {
@@ -65,6 +68,34 @@ export function tickTimeline(events: readonly HistoryEvent[]): TickTimeline {
       startedAt: start ? toMs(start.eventTime) : toMs(e.eventTime),
       closedAt: toMs(e.eventTime),
       attempt: start?.activityTaskStartedEventAttributes?.attempt ?? 1,
+    });
+  }
+
+  // Local activities run inside a workflow task; their marker's bookkeeping (written by the SDK's
+  // core, never encoded) has the worker's schedule and completion times. A first attempt's schedule
+  // time can read later than its completion: then the span starts with the task that ran it.
+  let taskStartedAt = startedAt;
+  for (const e of events) {
+    if (e.workflowTaskStartedEventAttributes) taskStartedAt = toMs(e.eventTime);
+    const m = e.markerRecordedEventAttributes;
+    const data = m?.markerName === 'core_local_activity' ? m.details?.data?.payloads?.[0]?.data : undefined;
+    if (!data) continue;
+    const la = JSON.parse(Buffer.from(data).toString()) as {
+      activity_type: string;
+      attempt: number;
+      complete_time?: { seconds: number; nanos: number };
+      original_schedule_time?: { seconds: number; nanos: number };
+    };
+    const closedAt = toMs(la.complete_time as HistoryEvent['eventTime']);
+    const scheduled = toMs(la.original_schedule_time as HistoryEvent['eventTime']);
+    const from = scheduled <= closedAt ? Math.max(scheduled, taskStartedAt) : taskStartedAt;
+    activities.push({
+      type: la.activity_type,
+      scheduledAt: from,
+      startedAt: from,
+      closedAt,
+      attempt: la.attempt,
+      local: true,
     });
   }
 

@@ -10,9 +10,11 @@
 // running at deploy time would fail too; change the workflow with patched() instead, and add a new
 // fixture for the new path.
 //
-// Today's code records under `tick-rounds-<scenario>.json` (ticks since the `tick-rounds` patch of
-// workflows/persona-tick.ts). The fixtures without the prefix were recorded before that patch and are
-// kept as they are: they prove that ticks started by older workers still replay. Never overwrite them.
+// Today's code records under `tick-local-<scenario>.json` (ticks since the `tick-local-steps` patch of
+// workflows/persona-tick.ts). The fixtures without a prefix were recorded before the `tick-rounds`
+// patch, the `tick-rounds-` ones between the two; they are kept as they are: they prove that ticks
+// started by older workers still replay. Never overwrite them (`overwrite` re-records only the
+// current prefix).
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -54,7 +56,7 @@ const claude = await startTickEnv({
   gatewayEnv: { POLICY_MODE: 'enforce' },
 });
 
-const FIXTURE_PREFIX = 'tick-rounds-';
+const FIXTURE_PREFIX = 'tick-local-';
 
 /** Runs `tick` to its end and writes its history, unless the fixture exists (and mode is not overwrite). */
 function record(

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { ROUNDS_PATCH } from '../../workflows/persona-tick.ts';
+import { LOCAL_STEPS_PATCH, ROUNDS_PATCH } from '../../workflows/persona-tick.ts';
 import { historyFromJson } from '../helpers/history-json.ts';
 import { sharedBundle } from '../helpers/tick-env.ts';
 
@@ -45,23 +45,42 @@ const patchesOf = (history: (typeof fixtures)[number]['history']) =>
     return payload ? [defaultPayloadConverter.fromPayload<{ id: string }>(payload as Payload).id] : [];
   });
 
-test('the fixtures cover both sides of the tick-rounds patch: ticks recorded before it, and after', () => {
+/** Which generation of the tick recorded a fixture, by its name's prefix. */
+const generationOf = (workflowId: string) =>
+  workflowId.startsWith('replay-tick-local-')
+    ? 'local-steps'
+    : workflowId.startsWith('replay-tick-rounds-')
+      ? 'rounds'
+      : 'before';
+
+test('the fixtures cover every side of the tick patches: before tick-rounds, between, since tick-local-steps', () => {
   for (const { workflowId, history } of fixtures) {
-    const after = workflowId.startsWith('replay-tick-rounds-');
-    assert.equal(patchesOf(history).includes(ROUNDS_PATCH), after, workflowId);
+    const generation = generationOf(workflowId);
+    const patches = patchesOf(history);
+    assert.deepEqual(
+      [patches.includes(ROUNDS_PATCH), patches.includes(LOCAL_STEPS_PATCH)],
+      [generation === 'rounds', generation === 'local-steps'],
+      workflowId,
+    );
     const types = new Set(
       history.events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name),
     );
-    // Before: one callTool activity per tool call; after: one callTools activity per round.
-    if (types.has('callTool') || types.has('callTools'))
-      assert.deepEqual([types.has('callTool'), types.has('callTools')], [!after, after], workflowId);
+    // Before: one callTool activity per tool call; between: one callTools activity per round; since:
+    // login and the tool calls are local activities (markers), not activities.
+    assert.deepEqual(
+      [types.has('callTool'), types.has('callTools'), types.has('login')],
+      [
+        generation === 'before' && types.has('callTool'),
+        generation === 'rounds' && types.has('callTools'),
+        generation !== 'local-steps',
+      ],
+      workflowId,
+    );
   }
   const names = fixtures.map((f) => f.workflowId);
-  for (const expected of ['scripted-tick', 'parallel-tool-use-with-errors', 'cancelled'])
-    assert.ok(
-      names.includes(`replay-tick-rounds-${expected}`),
-      `missing fixture tick-rounds-${expected}.json`,
-    );
+  for (const prefix of ['tick-rounds-', 'tick-local-'])
+    for (const expected of ['scripted-tick', 'parallel-tool-use-with-errors', 'cancelled'])
+      assert.ok(names.includes(`replay-${prefix}${expected}`), `missing fixture ${prefix}${expected}.json`);
 });
 
 test('every committed history replays against the current workflow bundle', async () => {
@@ -82,6 +101,13 @@ const nondeterministicBundle = () =>
   }));
 
 test('a non-deterministic change (an extra activity before login) is caught on every history', async () => {
+  // Before tick-local-steps the recorded first command is `login`'s activity; since, the patch marker
+  // the new code never asks for.
+  const expected = {
+    before: /scheduled event 'login' does not match .*'modelCall'/,
+    rounds: /scheduled event 'login' does not match .*'modelCall'/,
+    'local-steps': new RegExp(`patch marker encountered for change ${LOCAL_STEPS_PATCH}`),
+  };
   const workflowBundle = await nondeterministicBundle();
   for (const { workflowId, history } of fixtures) {
     await assert.rejects(
@@ -91,7 +117,7 @@ test('a non-deterministic change (an extra activity before login) is caught on e
           err instanceof DeterminismViolationError,
           `${workflowId}: expected a determinism violation, got ${String(err)}`,
         );
-        assert.match(err.message, /scheduled event 'login' does not match .*'modelCall'/);
+        assert.match(err.message, expected[generationOf(workflowId)]);
         return true;
       },
     );

@@ -1,0 +1,30 @@
+import { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
+
+/**
+ * Settles when the tick itself is cancelled (Temporal delivers it through a heartbeat, or to a local
+ * activity directly); never outside an activity. Any other reason the SDK cancels an activity for —
+ * the worker shutting down, a timeout, a pause or reset — does not end a tool call early: it runs to
+ * its end, and Temporal retries the activity if it must (a partial answer then would look like a
+ * cancelled tick to the workflow).
+ */
+export function tickCancellation(): Promise<void> {
+  let ctx: Context;
+  try {
+    ctx = Context.current();
+  } catch {
+    return new Promise(() => {});
+  }
+  return ctx.cancelled.catch((err: unknown) =>
+    err instanceof CancelledFailure && err.message === 'CANCELLED' ? undefined : new Promise<void>(() => {}),
+  );
+}
+
+/** True inside a local activity (no heartbeats there: the worker delivers cancellation itself). */
+export function inLocalActivity(): boolean {
+  try {
+    return Context.current().info.isLocal;
+  } catch {
+    return false;
+  }
+}
