@@ -12,7 +12,7 @@ import { clockTicks, cpuByCommand, sampleMachine } from '../../test/support/proc
 import { waitForQuietMachine } from '../../test/support/quiet-machine.ts';
 import { sum } from '../../test/support/stats.ts';
 import type { Stack } from '../../test/support/stack.ts';
-import { insideOf, type Inside } from './instrumentation.ts';
+import { insideOf, localSpansOf, type Inside } from './instrumentation.ts';
 import type { Rig, TickVariant } from './rig.ts';
 import { sdkDelta, type SdkDelta } from './sdk-metrics.ts';
 import type { Settings } from './settings.ts';
@@ -93,7 +93,10 @@ export async function efficiency(
     const otherCores =
       busy0 && busy1 ? Math.max(0, (busy1.busy - busy0.busy) / clockTicks() - ownCpu) / (clientMs / 1000) : 0;
     const served = fake.served.slice(served0);
-    const timeline = tickTimeline((await handle.fetchHistory()).events ?? []);
+    const timeline = tickTimeline(
+      (await handle.fetchHistory()).events ?? [],
+      localSpansOf(handle.workflowId),
+    );
     const actions = await stack.database.pool.query<{ round: number; latency_ms: number }>(
       'SELECT round, latency_ms FROM persona_actions WHERE tick_id = $1',
       [handle.workflowId],

@@ -1,6 +1,7 @@
 // Time spent inside activities, attributed with Temporal's activity context: the worker pool's
 // Postgres queries, the model HTTP call, the gateway call and the MCP session set-up.
 import { Context } from '@temporalio/activity';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type pg from 'pg';
 import type { ActivityDeps } from '../../activities/index.ts';
 
@@ -83,3 +84,38 @@ export function instrumentDeps(deps: ActivityDeps): void {
   const connect = priv.connect.bind(s);
   priv.connect = (personaId) => timed('sessionMs', () => connect(personaId));
 }
+
+/** A local activity as the worker ran it (epoch ms, this machine's clock — the dev server's too). */
+export interface LocalSpan {
+  type: string;
+  attempt: number;
+  from: number;
+  to: number;
+}
+
+const localSpans = new Map<string, LocalSpan[]>(); // workflowId → local activities, in start order
+
+/** The local activities one tick ran, timed in the worker (their markers carry no start time). */
+export const localSpansOf = (workflowId: string): LocalSpan[] => localSpans.get(workflowId) ?? [];
+
+const epochMs = () => performance.timeOrigin + performance.now();
+
+/** Times every local activity's execution in the worker (an activity interceptor). */
+export const timeLocalActivities: ActivityInterceptorsFactory = (ctx) => ({
+  inbound: {
+    async execute(input, next) {
+      const { info } = ctx;
+      if (!info.isLocal) return next(input);
+      const from = epochMs();
+      try {
+        return await next(input);
+      } finally {
+        const id = info.workflowExecution?.workflowId ?? '?';
+        localSpans.set(id, [
+          ...(localSpans.get(id) ?? []),
+          { type: info.activityType, attempt: info.attempt, from, to: epochMs() },
+        ]);
+      }
+    },
+  },
+});

@@ -12,7 +12,7 @@ import { numberedPersona } from '../../test/support/fixtures.ts';
 import { startSupportGateway, UNLIMITED_GATEWAY_ENV } from '../../test/support/gateway.ts';
 import type { Stack } from '../../test/support/stack.ts';
 import { startTickWorker } from '../../test/support/tick-worker.ts';
-import { instrumentDeps, instrumentPool } from './instrumentation.ts';
+import { instrumentDeps, instrumentPool, timeLocalActivities } from './instrumentation.ts';
 
 export type Rig = Awaited<ReturnType<typeof startRig>>;
 
@@ -46,7 +46,11 @@ export async function startRig(stack: Stack, workerOptions?: Partial<WorkerOptio
         overrides: { llm },
         logger: stack.logger,
         prepareDeps: instrumentDeps,
-        workerOptions,
+        // Local activities leave no start time in history: the worker times them.
+        workerOptions: {
+          ...workerOptions,
+          interceptors: { ...workerOptions?.interceptors, activity: [timeLocalActivities] },
+        },
       });
       try {
         return await fn(worker.taskQueue);

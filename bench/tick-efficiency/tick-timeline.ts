@@ -1,8 +1,8 @@
 // Where a tick's wall time goes, from its Temporal history. Every instant between the workflow's start
 // and its close is attributed to exactly one thing, by priority:
 //
-//   activity execution (started → completed, per activity type; a local activity: from when the
-//                       worker scheduled it, or its workflow task started, to when it completed) highest
+//   activity execution (started → completed, per activity type; a local activity: as the worker
+//                       timed it, inside its workflow task)                                  highest
 //   activity dispatch  (scheduled → started: matching, poll, worker slot)
 //   workflow task      (scheduled → completed: queueing + the worker replaying/advancing the workflow)
 //   gap                (nothing in flight: event processing between the above)  lowest
@@ -11,6 +11,7 @@
 // still executing) is counted once, on the tick's critical path. Event times are the server's, with
 // sub-millisecond resolution.
 import type { WorkflowHandle } from '@temporalio/client';
+import type { LocalSpan } from './instrumentation.ts';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 type HistoryEvent = NonNullable<History['events']>[number];
@@ -39,7 +40,10 @@ export interface TickTimeline {
   historyEvents: number;
 }
 
-export function tickTimeline(events: readonly HistoryEvent[]): TickTimeline {
+export function tickTimeline(
+  events: readonly HistoryEvent[],
+  localSpans: readonly LocalSpan[] = [],
+): TickTimeline {
   const byId = new Map<number, HistoryEvent>();
   for (const e of events) byId.set(Number(e.eventId), e);
   const first = events[0]!;
@@ -71,33 +75,16 @@ export function tickTimeline(events: readonly HistoryEvent[]): TickTimeline {
     });
   }
 
-  // Local activities run inside a workflow task; their marker's bookkeeping (written by the SDK's
-  // core, never encoded) has the worker's schedule and completion times. A first attempt's schedule
-  // time can read later than its completion: then the span starts with the task that ran it.
-  let taskStartedAt = startedAt;
-  for (const e of events) {
-    if (e.workflowTaskStartedEventAttributes) taskStartedAt = toMs(e.eventTime);
-    const m = e.markerRecordedEventAttributes;
-    const data = m?.markerName === 'core_local_activity' ? m.details?.data?.payloads?.[0]?.data : undefined;
-    if (!data) continue;
-    const la = JSON.parse(Buffer.from(data).toString()) as {
-      activity_type: string;
-      attempt: number;
-      complete_time?: { seconds: number; nanos: number };
-      original_schedule_time?: { seconds: number; nanos: number };
-    };
-    const closedAt = toMs(la.complete_time as HistoryEvent['eventTime']);
-    const scheduled = toMs(la.original_schedule_time as HistoryEvent['eventTime']);
-    const from = scheduled <= closedAt ? Math.max(scheduled, taskStartedAt) : taskStartedAt;
+  // Local activities run inside a workflow task, timed by the worker (their markers carry no start).
+  for (const la of localSpans)
     activities.push({
-      type: la.activity_type,
-      scheduledAt: from,
-      startedAt: from,
-      closedAt,
+      type: la.type,
+      scheduledAt: la.from,
+      startedAt: la.from,
+      closedAt: la.to,
       attempt: la.attempt,
       local: true,
     });
-  }
 
   const workflowTasks: TickTimeline['workflowTasks'] = [];
   for (const e of events) {
