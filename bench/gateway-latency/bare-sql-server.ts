@@ -31,11 +31,10 @@ import type { SessionUser, ToolContext, ToolSpec } from '../../mcp-gateway/tools
 const { values } = parseArgs({ options: { 'database-url': { type: 'string' } } });
 if (!values['database-url']) throw new Error('--database-url is required');
 const logger = createLogger('bench-bare-sql', process.env.LOG_LEVEL ?? 'info');
-const database = await openDatabase(
-  { ...loadBaseConfig({}), databaseUrl: values['database-url'] },
-  logger,
-  { migrate: false, poolSize: 32 },
-);
+const database = await openDatabase({ ...loadBaseConfig({}), databaseUrl: values['database-url'] }, logger, {
+  migrate: false,
+  poolSize: 32,
+});
 
 function sessionUser(authorization: string | undefined): SessionUser {
   const [id, personalSpaceId] = (authorization ?? '').replace(/^Bearer /, '').split(':');
@@ -54,8 +53,10 @@ async function run(db: Db, spec: ToolSpec, user: SessionUser, args: unknown, met
   const input = args as never;
   const key = readIdempotencyKey(meta as Record<string, unknown> | undefined).key;
   if (!key) return okResult((await spec.handler(input, context(db, user))) as Record<string, unknown>, {});
-  const outcome = await runIdempotent(db, { userId: user.id, key, tool: spec.name, input }, (tx) =>
-    spec.handler(input, context(tx, user)) as Promise<Record<string, unknown>>,
+  const outcome = await runIdempotent(
+    db,
+    { userId: user.id, key, tool: spec.name, input },
+    (tx) => spec.handler(input, context(tx, user)) as Promise<Record<string, unknown>>,
   );
   if (outcome.kind === 'conflict') throw new Error(outcome.message);
   return okResult(outcome.kind === 'ran' ? outcome.result : outcome.stored, {});
@@ -69,8 +70,7 @@ serveBareMcp(
       server.registerTool(
         spec.name,
         { description: spec.description, inputSchema: spec.input },
-        async (args, extra): Promise<CallToolResult> =>
-          run(database.db, spec, user, args, extra._meta),
+        async (args, extra): Promise<CallToolResult> => run(database.db, spec, user, args, extra._meta),
       );
     }
     return server;

@@ -32,6 +32,8 @@ export interface Scenario {
   server: ServerId;
   /** Set on the scenarios the goal is judged on. */
   goal?: SameSqlGoal;
+  /** It inserts rows: the database is vacuumed and analysed after it, before the next measured run. */
+  writes?: true;
   target(runTag: string): LoadTarget;
 }
 
@@ -59,7 +61,7 @@ export function scenarios(
           id: 'gateway_bench_echo',
           label: 'gateway bench_echo (diagnostic)',
           server: 'gateway',
-                    target: () => ({
+          target: () => ({
             mcpUrl: gw.mcpUrl,
             tokens: gw.readers,
             tool: 'bench_echo',
@@ -70,7 +72,7 @@ export function scenarios(
           id: 'gateway_todo_list_1',
           label: 'gateway todo_list limit 1 (diagnostic)',
           server: 'gateway',
-                    target: () => ({
+          target: () => ({
             mcpUrl: gw.mcpUrl,
             tokens: gw.readers,
             tool: 'todo_list',
@@ -84,7 +86,7 @@ export function scenarios(
       id: 'bare_echo',
       label: 'bare SDK echo',
       server: 'bare',
-            target: () => ({
+      target: () => ({
         mcpUrl: bare.mcpUrl,
         tokens: [],
         tool: 'echo',
@@ -104,6 +106,7 @@ export function scenarios(
     },
     {
       id: 'samesql_todo_create',
+      writes: true,
       label: 'same-SQL todo_create',
       server: 'bareSql',
       target: (runTag) => ({
@@ -123,6 +126,7 @@ export function scenarios(
     },
     {
       id: 'gateway_todo_create',
+      writes: true,
       label: 'gateway todo_create',
       server: 'gateway',
       goal: GOALS.todoCreate,
@@ -136,9 +140,10 @@ export function scenarios(
     },
     {
       id: 'gateway_todo_create_nokey',
+      writes: true,
       label: 'gateway todo_create (no idem. key)',
       server: 'gateway',
-            target: () => ({ mcpUrl: gw.mcpUrl, tokens: gw.writers, tool: 'todo_create', args: createArgs }),
+      target: () => ({ mcpUrl: gw.mcpUrl, tokens: gw.writers, tool: 'todo_create', args: createArgs }),
     },
     ...diagnostic,
   ];

@@ -141,7 +141,7 @@ export function report(
         usersPerRole: load.concurrency,
       },
       bare: { enableJsonResponse: true, tool: 'echo' },
-      sameSql: { enableJsonResponse: true, tools: ['todo_list', 'todo_create'], database: 'the gateway\'s' },
+      sameSql: { enableJsonResponse: true, tools: ['todo_list', 'todo_create'], database: "the gateway's" },
       statistic: 'median over rounds of each per-run figure; latency percentiles are nearest-rank',
       quiet: { ...quiet, maxRetries },
     },
