@@ -24,14 +24,27 @@ export interface DevServerHandle {
   stop(): Promise<void>;
 }
 
+/**
+ * A Temporal server answers on `address`. Bounded: something else listening there (accepting the
+ * connection, never answering gRPC) is "not reachable" after 2 s, not a hang.
+ */
 async function reachable(address: string): Promise<boolean> {
+  let c: Connection | undefined;
   try {
-    const c = await Connection.connect({ address, connectTimeout: 1000 });
-    await c.workflowService.getSystemInfo({});
-    await c.close();
+    // A channel of its own: grpc-js otherwise shares one per address across connections, and a try
+    // against something that is not a Temporal server leaves it backing off for minutes.
+    c = await Connection.connect({
+      address,
+      connectTimeout: 1000,
+      channelArgs: { 'grpc.use_local_subchannel_pool': 1 },
+    });
+    const conn = c;
+    await conn.withDeadline(Date.now() + 2000, () => conn.workflowService.getSystemInfo({}));
     return true;
   } catch {
     return false;
+  } finally {
+    await c?.close().catch(() => {});
   }
 }
 
@@ -87,37 +100,78 @@ export async function startDevServer(opts: {
     ...SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]),
   ];
   const logFile = path.join(opts.dataDir, `temporal-dev-server-${opts.port}.log`);
-  const log = createWriteStream(logFile, { flags: 'a' });
-  const child: ChildProcess = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  let exited = false;
-  child.once('exit', () => (exited = true));
-
-  const deadline = Date.now() + 60_000;
-  while (!(await reachable(address))) {
-    if (exited || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new TemporalDevServerError(
-        `the Temporal dev server did not start on ${address} (${exited ? 'it exited' : 'timed out'}); see ${logFile}. ` +
-          'Is the port taken? Set TEMPORAL_DEV_PORT, or TEMPORAL_ADDRESS to use a running server.',
-      );
+  // A port the server wants can be taken for a moment: the front-end port by a client's outgoing
+  // connection (ephemeral ports share the range free ports are picked from), or one of the ports it
+  // picks at random for its HTTP API and metrics. Such a start is tried again, a few times; a port
+  // that stays taken ends in the error below.
+  let child: ChildProcess | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const started = await spawnDevServer(opts.cliPath, args, logFile, address);
+    if (started.ok) {
+      child = started.child;
+      break;
     }
-    await new Promise((r) => setTimeout(r, 250));
+    if (started.portTaken && attempt < PORT_TAKEN_ATTEMPTS) {
+      opts.logger.warn({ address, attempt }, 'Temporal dev server: a port it needs is taken; trying again');
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+      continue;
+    }
+    throw new TemporalDevServerError(
+      `the Temporal dev server did not start on ${address} (${started.reason}); see ${logFile}. ` +
+        'Is the port taken? Set TEMPORAL_DEV_PORT, or TEMPORAL_ADDRESS to use a running server.',
+    );
   }
+  const running = child;
   opts.logger.info({ address, uiUrl, db: opts.dbFile ?? 'in-memory' }, 'Temporal dev server started');
   return {
     address,
     uiUrl,
     owned: true,
     async stop() {
-      if (exited) return;
-      const done = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      if (running.exitCode !== null || running.signalCode !== null) return;
+      const done = new Promise((r) => running.once('exit', r));
+      running.kill('SIGTERM');
+      const timer = setTimeout(() => running.kill('SIGKILL'), 10_000);
       await done;
       clearTimeout(timer);
-      log.end();
     },
   };
+}
+
+/** How often a start that found a port taken is tried (with 0.5 s, 1 s … between). */
+const PORT_TAKEN_ATTEMPTS = 4;
+
+type SpawnOutcome = { ok: true; child: ChildProcess } | { ok: false; reason: string; portTaken: boolean };
+
+/** One start of the dev server, its output appended to `logFile`; settles once it serves or gave up. */
+async function spawnDevServer(
+  cliPath: string,
+  args: string[],
+  logFile: string,
+  address: string,
+): Promise<SpawnOutcome> {
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child: ChildProcess = spawn(cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      if (output.length < 64_000) output += chunk.toString();
+    });
+  }
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  child.once('exit', () => void closed.then(() => log.end()));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const deadline = Date.now() + 60_000;
+  while (!(await reachable(address))) {
+    if (exited || Date.now() > deadline) {
+      const reason = exited ? 'it exited' : 'timed out';
+      child.kill('SIGKILL');
+      await closed; // all of its output is in `output` (and the log)
+      return { ok: false, reason, portTaken: /address already in use/i.test(output) };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { ok: true, child };
 }
