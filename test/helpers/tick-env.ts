@@ -4,10 +4,15 @@ import { after } from 'node:test';
 import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities/index.ts';
+import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
+import type { CacheLayout } from '../../activities/llm/cache-breakpoints.ts';
 import type { PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
 import { adminDatabaseUrl } from '../support/database.ts';
 import { requireTemporalAddress } from '../support/temporal.ts';
 import { startTickStack, type TickStack } from '../support/tick-stack.ts';
+import type { ScriptItem } from '../support/fake-messages-api.ts';
+import type { PromptCacheEmulator } from '../support/prompt-cache.ts';
+import { startFakeMessagesApi } from './fake-messages-api.ts';
 
 export { DEFAULT_PERSONA } from '../support/fixtures.ts';
 export { sharedBundle } from '../support/tick-worker.ts';
@@ -22,23 +27,48 @@ export type TickEnv = Omit<TickStack, 'close'>;
  * A real gateway + Postgres + Temporal worker on a unique task queue, with one seeded persona.
  * `overrides` replaces activity dependencies (e.g. an Anthropic provider pointed at the fake API).
  */
-export async function startTickEnv(
-  opts: {
-    overrides?: Partial<ActivityDeps>;
-    persona?: Partial<PersonaDefinition>;
-    gatewayEnv?: Record<string, string>;
-    /** Leave the task queue without an in-process worker (the test runs one in a child process). */
-    noWorker?: boolean;
-    /** Data converter (e.g. a payload codec) for both the worker and `client`. */
-    dataConverter?: DataConverter;
-    /** The gateway's and the worker's Postgres connections go through this address (a cuttable proxy). */
-    connectVia?: (url: string) => Promise<string>;
-  } = {},
-): Promise<TickEnv> {
+export interface TickEnvOptions {
+  overrides?: Partial<ActivityDeps>;
+  persona?: Partial<PersonaDefinition>;
+  gatewayEnv?: Record<string, string>;
+  /** Leave the task queue without an in-process worker (the test runs one in a child process). */
+  noWorker?: boolean;
+  /** Data converter (e.g. a payload codec) for both the worker and `client`. */
+  dataConverter?: DataConverter;
+  /** The gateway's and the worker's Postgres connections go through this address (a cuttable proxy). */
+  connectVia?: (url: string) => Promise<string>;
+}
+
+export async function startTickEnv(opts: TickEnvOptions = {}): Promise<TickEnv> {
   const temporalAddress = requireTemporalAddress();
   const adminUrl = adminDatabaseUrl();
   if (!adminUrl) throw new Error('run tests with `npm test` (it starts Postgres) or set DATABASE_URL');
   const stack = await startTickStack({ ...opts, adminDatabaseUrl: adminUrl, temporalAddress });
   after(() => stack.close());
   return stack;
+}
+
+/**
+ * A tick env whose worker asks the real AnthropicProvider (the @anthropic-ai/sdk code path) against a
+ * fake Messages API of its own (test/helpers/fake-messages-api.ts); both end with the test file.
+ */
+export async function startClaudeTickEnv(
+  opts: TickEnvOptions & {
+    apiKey?: string;
+    /** The fake's first answers (more can be pushed later). */
+    script?: ScriptItem[];
+    promptCache?: PromptCacheEmulator;
+    /** Only to measure the old prompt-cache layout (AnthropicProvider's `cacheLayout`). */
+    cacheLayout?: CacheLayout;
+  } = {},
+) {
+  const { apiKey = 'sk-ant-test', script = [], promptCache, cacheLayout, ...envOpts } = opts;
+  const fake = await startFakeMessagesApi(script, promptCache ? { promptCache } : {});
+  const llm = new AnthropicProvider('claude-sonnet-4-6', {
+    apiKey,
+    baseURL: fake.url,
+    ...(cacheLayout && { cacheLayout }),
+  });
+  const env = await startTickEnv({ ...envOpts, overrides: { ...envOpts.overrides, llm } });
+  return { fake, env, llm };
 }

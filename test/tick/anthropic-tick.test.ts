@@ -2,24 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import { derivePersonaPassword } from '../../lib/personas/password.ts';
-import {
-  endTurn,
-  ratingTurn,
-  startFakeMessagesApi,
-  textBlock,
-  toolTurn,
-  toolUse,
-} from '../helpers/fake-messages-api.ts';
-import { DEFAULT_PERSONA, startTickEnv } from '../helpers/tick-env.ts';
+import { endTurn, ratingTurn, textBlock, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
+import { DEFAULT_PERSONA, startClaudeTickEnv } from '../helpers/tick-env.ts';
 import { TEST_SEED_SECRET } from '../helpers/secrets.ts';
 
 const API_KEY = 'sk-ant-test-0123456789-SECRET';
-const fake = await startFakeMessagesApi();
-const env = await startTickEnv({
-  overrides: { llm: new AnthropicProvider('claude-sonnet-4-6', { apiKey: API_KEY, baseURL: fake.url }) },
-});
+const { fake, env } = await startClaudeTickEnv({ apiKey: API_KEY });
 
 type Row = Record<string, unknown>;
 const tickRow = async (id: string) =>

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import {
   endTurn,
   ratingTurn,
-  startFakeMessagesApi,
   toolTurn,
   toolUse,
   type RecordedRequest,
 } from '../helpers/fake-messages-api.ts';
 import { isRatingRequest } from '../helpers/fake-messages-api.ts';
 import { historyToJson } from '../helpers/history-json.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
+import { startClaudeTickEnv } from '../helpers/tick-env.ts';
 
 const ROUNDS = 10;
 const PER_ROUND = 2;
@@ -35,11 +33,9 @@ function answer(req: RecordedRequest) {
 }
 
 test(`a tick with ${TOOL_CALLS} tool calls keeps its history under 100 KB`, async (t) => {
-  const fake = await startFakeMessagesApi(Array.from({ length: ROUNDS + 2 }, () => answer));
-  const env = await startTickEnv({
-    overrides: {
-      llm: new AnthropicProvider('claude-sonnet-4-6', { apiKey: 'sk-ant-test-size', baseURL: fake.url }),
-    },
+  const { fake, env } = await startClaudeTickEnv({
+    apiKey: 'sk-ant-test-size',
+    script: Array.from({ length: ROUNDS + 2 }, () => answer),
   });
   const handle = await env.start();
   const result = await handle.result();

@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
-import {
-  endTurn,
-  ratingTurn,
-  startFakeMessagesApi,
-  toolTurn,
-  toolUse,
-  type FakeStep,
-} from '../helpers/fake-messages-api.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse, type FakeStep } from '../helpers/fake-messages-api.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
+import { startClaudeTickEnv } from '../helpers/tick-env.ts';
 
 // Postgres (behind a TCP proxy this test cuts) goes away while a model answer is on its way: storing
 // the answer fails for a few seconds. The activity retries its own write, so the model is asked once
 // per turn — a database blip never bills a model call twice.
-const fake = await startFakeMessagesApi();
 let pg: Awaited<ReturnType<typeof startTcpProxy>> | undefined;
-const env = await startTickEnv({
-  overrides: {
-    llm: new AnthropicProvider('claude-sonnet-4-6', { apiKey: 'sk-ant-test', baseURL: fake.url }),
-  },
+const { fake, env } = await startClaudeTickEnv({
   connectVia: async (url) => {
     const u = new URL(url);
     pg = await startTcpProxy(u.hostname, Number(u.port || 5432));

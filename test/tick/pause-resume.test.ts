@@ -3,26 +3,13 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
-import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import type { personaTick } from '../../workflows/persona-tick.ts';
 import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/tick-contract.ts';
-import {
-  endTurn,
-  ratingTurn,
-  startFakeMessagesApi,
-  toolTurn,
-  toolUse,
-  type FakeStep,
-} from '../helpers/fake-messages-api.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse, type FakeStep } from '../helpers/fake-messages-api.ts';
+import { startClaudeTickEnv } from '../helpers/tick-env.ts';
 import { gate, waitUntil } from '../helpers/wait.ts';
 
-const fake = await startFakeMessagesApi();
-const env = await startTickEnv({
-  overrides: {
-    llm: new AnthropicProvider('claude-sonnet-4-6', { apiKey: 'sk-ant-test-pause', baseURL: fake.url }),
-  },
-});
+const { fake, env } = await startClaudeTickEnv({ apiKey: 'sk-ant-test-pause' });
 
 type Handle = WorkflowHandle<typeof personaTick>;
 /** How long "nothing happens while paused" is watched. Unpaused, the next step starts within milliseconds. */

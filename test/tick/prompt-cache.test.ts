@@ -5,30 +5,18 @@
 // goal rests on the conversation's breakpoints, not on the emulator.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import type { CacheLayout } from '../../activities/llm/cache-breakpoints.ts';
-import {
-  endTurn,
-  ratingTurn,
-  startFakeMessagesApi,
-  toolTurn,
-  toolUse,
-} from '../helpers/fake-messages-api.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
 import { PromptCacheEmulator, readShare, type CacheUsage } from '../helpers/prompt-cache.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
+import { startClaudeTickEnv } from '../helpers/tick-env.ts';
 
 /** A 6-round tick (5 tool rounds, end_turn) and its rating turn, with the breakpoints of `layout`. */
 async function tick(layout: CacheLayout) {
   const cache = new PromptCacheEmulator();
-  const fake = await startFakeMessagesApi([], { promptCache: cache });
-  const env = await startTickEnv({
-    overrides: {
-      llm: new AnthropicProvider('claude-sonnet-4-6', {
-        apiKey: 'sk-ant-test-cache',
-        baseURL: fake.url,
-        cacheLayout: layout,
-      }),
-    },
+  const { fake, env } = await startClaudeTickEnv({
+    apiKey: 'sk-ant-test-cache',
+    promptCache: cache,
+    cacheLayout: layout,
   });
   const titles = ['Pay rent', 'Call the dentist', 'Book train tickets', 'Buy oat milk'];
   fake.push(

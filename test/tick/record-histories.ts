@@ -23,17 +23,10 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TickInput } from '../../workflows/tick-contract.ts';
-import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import type { personaTick } from '../../workflows/persona-tick.ts';
 import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/tick-contract.ts';
-import {
-  endTurn,
-  ratingTurn,
-  startFakeMessagesApi,
-  toolTurn,
-  toolUse,
-} from '../helpers/fake-messages-api.ts';
-import { startTickEnv, type TickEnv } from '../helpers/tick-env.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
+import { startTickEnv, type TickEnv, startClaudeTickEnv } from '../helpers/tick-env.ts';
 import { historyToJson } from '../helpers/history-json.ts';
 import { gate, waitUntil } from '../helpers/wait.ts';
 
@@ -46,12 +39,9 @@ if (mode !== '1' && mode !== 'overwrite') {
 const HISTORIES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/histories');
 type Handle = WorkflowHandle<typeof personaTick>;
 
-const fake = await startFakeMessagesApi();
 const scripted = await startTickEnv();
-const claude = await startTickEnv({
-  overrides: {
-    llm: new AnthropicProvider('claude-sonnet-4-6', { apiKey: 'sk-ant-record', baseURL: fake.url }),
-  },
+const { fake, env: claude } = await startClaudeTickEnv({
+  apiKey: 'sk-ant-record',
   // Destructive tools are denied, so a policy error can be recorded.
   gatewayEnv: { POLICY_MODE: 'enforce' },
 });

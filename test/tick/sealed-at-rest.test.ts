@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
-import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import { decryptValue } from '../../lib/product/aes-gcm.ts';
 import { loadMasterKey } from '../../lib/product/vault.ts';
 import { upsertPersona } from '../../lib/personas/upsert-persona.ts';
@@ -17,25 +16,13 @@ import {
   vaultTranscriptKey,
 } from '../../lib/ticks/transcript-seal.ts';
 import { TICK_WORKFLOW } from '../../workflows/tick-contract.ts';
-import {
-  endTurn,
-  ratingTurn,
-  startFakeMessagesApi,
-  textBlock,
-  toolTurn,
-  toolUse,
-} from '../helpers/fake-messages-api.ts';
+import { endTurn, ratingTurn, textBlock, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
 import { plaintextHits, searchableHistory } from '../helpers/plaintext-scan.ts';
-import { DEFAULT_PERSONA, startTickEnv } from '../helpers/tick-env.ts';
+import { DEFAULT_PERSONA, startClaudeTickEnv } from '../helpers/tick-env.ts';
 import { structuredOf, textOf } from '../helpers/tool-results.ts';
 import { TEST_SEED_SECRET, TEST_KEK } from '../helpers/secrets.ts';
 
-const fake = await startFakeMessagesApi();
-const anthropic = new AnthropicProvider('claude-sonnet-4-6', { apiKey: 'sk-ant-test', baseURL: fake.url });
-const env = await startTickEnv({
-  overrides: { llm: anthropic },
-  persona: { moduleMix: { notes: 0.5, journal: 0.5 } },
-});
+const { fake, env } = await startClaudeTickEnv({ persona: { moduleMix: { notes: 0.5, journal: 0.5 } } });
 const pool = env.gw.database.pool;
 const kek = TEST_KEK;
 /** A word that appears nowhere but in the body written with it. */

@@ -7,26 +7,14 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
-import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import { findTemporalCli } from '../../lib/temporal/cli-binary.ts';
 import type { TickStatus } from '../../workflows/tick-contract.ts';
 import { testLogger } from '../helpers/db.ts';
-import {
-  endTurn,
-  ratingTurn,
-  startFakeMessagesApi,
-  toolTurn,
-  toolUse,
-} from '../helpers/fake-messages-api.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
+import { startClaudeTickEnv } from '../helpers/tick-env.ts';
 import { gate, waitUntil } from '../helpers/wait.ts';
 
-const fake = await startFakeMessagesApi();
-const env = await startTickEnv({
-  overrides: {
-    llm: new AnthropicProvider('claude-sonnet-4-6', { apiKey: 'sk-ant-test-cli', baseURL: fake.url }),
-  },
-});
+const { fake, env } = await startClaudeTickEnv({ apiKey: 'sk-ant-test-cli' });
 const temporalBin = await findTemporalCli({
   explicitPath: process.env.TEMPORAL_CLI_PATH,
   logger: testLogger,

@@ -6,17 +6,9 @@
 // written once.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
-import {
-  endTurn,
-  ratingTurn,
-  startFakeMessagesApi,
-  toolTurn,
-  toolUse,
-} from '../helpers/fake-messages-api.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
+import { startClaudeTickEnv } from '../helpers/tick-env.ts';
 
-const fake = await startFakeMessagesApi();
 type HistoryEvent = NonNullable<
   Awaited<ReturnType<Awaited<ReturnType<typeof env.start>>['fetchHistory']>>['events']
 >[number];
@@ -32,11 +24,7 @@ function localActivities(events: readonly HistoryEvent[]): Array<{ type: string;
   });
 }
 
-const env = await startTickEnv({
-  overrides: {
-    llm: new AnthropicProvider('claude-sonnet-4-6', { apiKey: 'sk-ant-test-round', baseURL: fake.url }),
-  },
-});
+const { fake, env } = await startClaudeTickEnv({ apiKey: 'sk-ant-test-round' });
 
 /** Makes the first attempt of the tool call `toolUseId` find the gateway unreachable (a failed fetch: infra). */
 function failFirstAttemptOf(toolUseId: string) {
