@@ -1,12 +1,9 @@
 // node:test wrapper of test/support/tick-stack.ts on the servers `npm test` started: everything
 // stopped and dropped when the test file ends.
 import { after } from 'node:test';
-import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { ActivityDeps } from '../../activities/index.ts';
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import type { CacheLayout } from '../../activities/llm/cache-breakpoints.ts';
-import type { PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
 import { adminDatabaseUrl } from '../support/database.ts';
 import { requireTemporalAddress } from '../support/temporal.ts';
 import { startTickStack, type TickStack } from '../support/tick-stack.ts';
@@ -23,22 +20,16 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 
 export type TickEnv = Omit<TickStack, 'close'>;
 
+/** What a test may set of the tick stack (test/support/tick-stack.ts); the servers come from `npm test`. */
+export type TickEnvOptions = Omit<
+  Parameters<typeof startTickStack>[0],
+  'adminDatabaseUrl' | 'temporalAddress'
+>;
+
 /**
  * A real gateway + Postgres + Temporal worker on a unique task queue, with one seeded persona.
  * `overrides` replaces activity dependencies (e.g. an Anthropic provider pointed at the fake API).
  */
-export interface TickEnvOptions {
-  overrides?: Partial<ActivityDeps>;
-  persona?: Partial<PersonaDefinition>;
-  gatewayEnv?: Record<string, string>;
-  /** Leave the task queue without an in-process worker (the test runs one in a child process). */
-  noWorker?: boolean;
-  /** Data converter (e.g. a payload codec) for both the worker and `client`. */
-  dataConverter?: DataConverter;
-  /** The gateway's and the worker's Postgres connections go through this address (a cuttable proxy). */
-  connectVia?: (url: string) => Promise<string>;
-}
-
 export async function startTickEnv(opts: TickEnvOptions = {}): Promise<TickEnv> {
   const temporalAddress = requireTemporalAddress();
   const adminUrl = adminDatabaseUrl();
