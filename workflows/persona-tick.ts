@@ -1,5 +1,4 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -17,6 +16,7 @@ import type { TickActivities } from '../activities/index.ts';
 import { isRatedModule, type TickOutcome } from '../lib/vocabulary.ts';
 import {
   DEFAULT_BUDGETS,
+  failureText,
   pauseSignal,
   resumeSignal,
   statusQuery,
@@ -64,12 +64,6 @@ const END_REASONS: Record<string, string> = {
   refusal: 'refusal',
   stop_sequence: 'end_turn',
 };
-
-function failureText(err: unknown): string {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'ApplicationFailure'}: ${cause.message}`;
-  return cause instanceof Error ? cause.message : String(cause);
-}
 
 /**
  * One persona tick: login → main turn → rating turn → persist. The loop lives here; transcripts

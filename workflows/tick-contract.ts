@@ -2,7 +2,13 @@
 // result, the activity inputs/results it exchanges, its signals and query, its search attributes,
 // every failure type, and the start options every starter uses (CLI, `up`, schedules, campaigns).
 // Bundled into the workflow sandbox: it imports only pure definitions.
-import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  type SearchAttributePair,
+} from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ActionOutcome, ErrorClass, TickOutcome, TickPhase } from '../lib/vocabulary.ts';
 
@@ -214,6 +220,16 @@ export const TICK_FAILURES = {
   toolResultMismatch: { type: 'ToolResultMismatch', retryable: false },
 } as const;
 export type TickFailureType = (typeof TICK_FAILURES)[keyof typeof TICK_FAILURES]['type'];
+
+/**
+ * A failure as the tick records it (a failed tick's reason, an action's summary): `Type: message` for
+ * an ApplicationFailure, the message otherwise; an activity's failure is read through to its cause.
+ */
+export function failureText(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'ApplicationFailure'}: ${cause.message}`;
+  return cause instanceof Error ? cause.message : String(cause);
+}
 
 // ---- activity inputs and results --------------------------------------------------------------
 

@@ -1,15 +1,14 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { ToolCallResult, ToolRoundInput, ToolRoundResult } from '../../workflows/tick-contract.ts';
+import {
+  failureText,
+  type ToolCallResult,
+  type ToolRoundInput,
+  type ToolRoundResult,
+} from '../../workflows/tick-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 import { tickCancellation } from './tick-cancellation.ts';
 import { toolCallRunner } from './tool-call.ts';
-
-/** As the workflow words an activity failure: `Type: message`. */
-function failureText(err: unknown): string {
-  if (err instanceof ApplicationFailure) return `${err.type ?? 'ApplicationFailure'}: ${err.message}`;
-  return err instanceof Error ? err.message : String(err);
-}
 
 const retryable = (err: unknown) => !(err instanceof ApplicationFailure && err.nonRetryable);
 
