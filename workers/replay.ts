@@ -3,7 +3,7 @@
 // caught before it reaches running ticks — next to patched() in README "Changing the workflow".
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter, type DataConverter, type Payload } from '@temporalio/common';
+import type { DataConverter } from '@temporalio/common';
 import {
   bundleWorkflowCode,
   DefaultLogger,
@@ -14,6 +14,7 @@ import {
 } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import { DeterminismViolationError } from '@temporalio/workflow';
+import { localActivityOf, patchIdOf } from '../lib/temporal/markers.ts';
 import { TICK_WORKFLOW } from '../workflows/tick-contract.ts';
 import { ENCODING as ENCRYPTED } from './payload-codec.ts';
 import { WORKFLOWS_PATH } from './tick-worker.ts';
@@ -97,31 +98,13 @@ function describeEvent(e: HistoryEvent): { id: number; type: string; detail?: st
   return { id: Number(e.eventId ?? 0), type: eventType(e), ...(detail && { detail }) };
 }
 
-/**
- * A marker as a person reads it: `patch <id>` for a `patched()` marker, `local activity <type>` for a
- * local activity's (both written by the SDK's core as plain JSON, never through the payload codec).
- */
+/** A marker as a person reads it: `patch <id>`, `local activity <type>`, or its name. */
 function markerDetail(m: HistoryEvent['markerRecordedEventAttributes']): string | undefined {
-  if (!m) return undefined;
-  const read = (key: string): Record<string, unknown> | undefined => {
-    const payload = m.details?.[key]?.payloads?.[0];
-    try {
-      return payload
-        ? defaultPayloadConverter.fromPayload<Record<string, unknown>>(payload as Payload)
-        : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  if (m.markerName === 'core_patch') {
-    const id = read('patch-data')?.id;
-    if (typeof id === 'string') return `patch ${id}`;
-  }
-  if (m.markerName === 'core_local_activity') {
-    const type = read('data')?.activity_type;
-    if (typeof type === 'string') return `local activity ${type}`;
-  }
-  return m.markerName ?? undefined;
+  const patch = patchIdOf(m);
+  if (patch) return `patch ${patch}`;
+  const local = localActivityOf(m);
+  if (local) return `local activity ${local.type}`;
+  return m?.markerName ?? undefined;
 }
 
 /**

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { DeterminismViolationError } from '@temporalio/workflow';
+import { patchIdOf } from '../../lib/temporal/markers.ts';
 import { LOCAL_STEPS_PATCH, ROUNDS_PATCH } from '../../workflows/persona-tick.ts';
 import { historyFromJson } from '../helpers/history-json.ts';
 import { sharedBundle } from '../helpers/tick-env.ts';
@@ -39,11 +39,7 @@ test('the fixtures cover the tick’s paths', () => {
 
 /** The patch ids a history's workflow took (its `core_patch` markers). */
 const patchesOf = (history: (typeof fixtures)[number]['history']) =>
-  history.events.flatMap((e) => {
-    const m = e.markerRecordedEventAttributes;
-    const payload = m?.markerName === 'core_patch' ? m.details?.['patch-data']?.payloads?.[0] : undefined;
-    return payload ? [defaultPayloadConverter.fromPayload<{ id: string }>(payload as Payload).id] : [];
-  });
+  history.events.flatMap((e) => patchIdOf(e.markerRecordedEventAttributes) ?? []);
 
 /** Which generation of the tick recorded a fixture, by its name's prefix. */
 const generationOf = (workflowId: string) =>

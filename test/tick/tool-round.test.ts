@@ -7,24 +7,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { endTurn, ratingTurn, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
+import type { temporal } from '@temporalio/proto';
+import { localActivityOf } from '../../lib/temporal/markers.ts';
 import { startClaudeTickEnv } from '../helpers/tick-env.ts';
 
-type HistoryEvent = NonNullable<
-  Awaited<ReturnType<Awaited<ReturnType<typeof env.start>>['fetchHistory']>>['events']
->[number];
+const { fake, env } = await startClaudeTickEnv({ apiKey: 'sk-ant-test-round' });
 
 /** Each local activity's type and attempt, from the bookkeeping its marker carries. */
-function localActivities(events: readonly HistoryEvent[]): Array<{ type: string; attempt: number }> {
-  return events.flatMap((e) => {
-    const m = e.markerRecordedEventAttributes;
-    if (m?.markerName !== 'core_local_activity') return [];
-    const data = m.details?.data?.payloads?.[0]?.data;
-    const parsed = JSON.parse(Buffer.from(data!).toString()) as { activity_type: string; attempt: number };
-    return [{ type: parsed.activity_type, attempt: parsed.attempt }];
-  });
-}
-
-const { fake, env } = await startClaudeTickEnv({ apiKey: 'sk-ant-test-round' });
+const localActivities = (history: temporal.api.history.v1.IHistory) =>
+  (history.events ?? []).flatMap((e) => localActivityOf(e.markerRecordedEventAttributes) ?? []);
 
 /** Makes the first attempt of the tool call `toolUseId` find the gateway unreachable (a failed fetch: infra). */
 function failFirstAttemptOf(toolUseId: string) {
@@ -43,6 +34,18 @@ function failFirstAttemptOf(toolUseId: string) {
   };
 }
 
+/** Scripts a round of two parallel todo_create calls (`toolu_<tag>_a`, `_b`), the end and a rating. */
+function scriptTwoCreates(tag: string) {
+  const ids = [`toolu_${tag}_a`, `toolu_${tag}_b`];
+  const titles = [`${tag} retry a`, `${tag} retry b`];
+  fake.push(
+    toolTurn(...ids.map((id, i) => toolUse(id, 'todo_create', { title: titles[i] }))),
+    endTurn(),
+    ratingTurn({ todos: 4 }),
+  );
+  return { ids, titles };
+}
+
 async function assertWrittenOnce(handle: { workflowId: string }, ids: string[], titles: string[]) {
   const actions = await env.query<{ tool_use_id: string; outcome: string; error_class: string | null }>(
     'SELECT tool_use_id, outcome, error_class FROM persona_actions WHERE tick_id = $1 ORDER BY seq',
@@ -57,45 +60,29 @@ async function assertWrittenOnce(handle: { workflowId: string }, ids: string[], 
 }
 
 test('one call of a round fails retryably: only that call is repeated, each is written once', async () => {
-  const faults = failFirstAttemptOf('toolu_local_b');
+  const { ids, titles } = scriptTwoCreates('local');
+  const faults = failFirstAttemptOf(ids[1]!);
   try {
-    fake.push(
-      toolTurn(
-        toolUse('toolu_local_a', 'todo_create', { title: 'local retry a' }),
-        toolUse('toolu_local_b', 'todo_create', { title: 'local retry b' }),
-      ),
-      endTurn(),
-      ratingTurn({ todos: 4 }),
-    );
     const handle = await env.start();
     assert.equal((await handle.result()).status, 'completed');
-    const calls = localActivities((await handle.fetchHistory()).events ?? []).filter(
-      (l) => l.type === 'callTool',
-    );
+    const calls = localActivities(await handle.fetchHistory()).filter((l) => l.type === 'callTool');
     assert.deepEqual(
       calls.map((c) => c.attempt).sort(),
       [1, 2],
       'two local callTool activities, the failed one completed on its second attempt',
     );
-    assert.equal(faults.attemptsOf('toolu_local_a'), 1, 'the call that completed was not sent again');
-    assert.equal(faults.attemptsOf('toolu_local_b'), 2);
-    await assertWrittenOnce(handle, ['toolu_local_a', 'toolu_local_b'], ['local retry a', 'local retry b']);
+    assert.equal(faults.attemptsOf(ids[0]!), 1, 'the call that completed was not sent again');
+    assert.equal(faults.attemptsOf(ids[1]!), 2);
+    await assertWrittenOnce(handle, ids, titles);
   } finally {
     faults.restore();
   }
 });
 
 test('between the patches (one callTools activity per round): the round is repeated, the completed call is written once', async () => {
-  const faults = failFirstAttemptOf('toolu_round_b');
+  const { ids, titles } = scriptTwoCreates('round');
+  const faults = failFirstAttemptOf(ids[1]!);
   try {
-    fake.push(
-      toolTurn(
-        toolUse('toolu_round_a', 'todo_create', { title: 'round retry a' }),
-        toolUse('toolu_round_b', 'todo_create', { title: 'round retry b' }),
-      ),
-      endTurn(),
-      ratingTurn({ todos: 4 }),
-    );
     const handle = await env.start({ beforeLocalSteps: true });
     const result = await handle.result();
     assert.equal(result.status, 'completed');
@@ -110,8 +97,8 @@ test('between the patches (one callTools activity per round): the round is repea
       started.some((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) === 2),
       'the round ran a second attempt',
     );
-    assert.equal(faults.attemptsOf('toolu_round_a'), 2, 'the completed call was sent again');
-    await assertWrittenOnce(handle, ['toolu_round_a', 'toolu_round_b'], ['round retry a', 'round retry b']);
+    assert.equal(faults.attemptsOf(ids[0]!), 2, 'the completed call was sent again');
+    await assertWrittenOnce(handle, ids, titles);
   } finally {
     faults.restore();
   }
@@ -135,7 +122,7 @@ test('the benchmark’s baselines run as ticks ran before each patch', async () 
     return {
       activities: events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []),
       markers: events.flatMap((e) => e.markerRecordedEventAttributes?.markerName ?? []),
-      local: localActivities(events).map((l) => l.type),
+      local: localActivities({ events }).map((l) => l.type),
     };
   };
   const before = await shape({ beforeRoundsPatch: true });
