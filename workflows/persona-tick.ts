@@ -23,6 +23,8 @@ import {
   TICK_FAILURES,
   tickSearchAttributes,
   type ActionRecord,
+  type RatingInput,
+  type RatingResult,
   type TickInput,
   type TickResult,
 } from './tick-contract.ts';
@@ -57,6 +59,13 @@ export const ROUNDS_PATCH = 'tick-rounds';
  * (login as an activity) replay on the earlier paths.
  */
 export const LOCAL_STEPS_PATCH = 'tick-local-steps';
+
+/**
+ * Ticks started since this patch ask the rating turn inside the model call that ends the main turn
+ * (when the tick used a rated module): one activity and one workflow task fewer (issue 12). Asked
+ * right after `tick-local-steps`, before login, so earlier histories replay on their paths.
+ */
+export const RATE_IN_LAST_CALL_PATCH = 'tick-rate-in-last-call';
 
 const END_REASONS: Record<string, string> = {
   end_turn: 'end_turn',
@@ -103,6 +112,7 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
   let status: TickOutcome = 'completed';
   let failure: string | undefined;
   const localSteps = !input.beforeRoundsPatch && !input.beforeLocalSteps && patched(LOCAL_STEPS_PATCH);
+  const rateInLastCall = localSteps && !input.beforeRateInLastCall && patched(RATE_IN_LAST_CALL_PATCH);
   let persistLocally = localSteps;
   let toolCalls: ToolCallMode = localSteps ? 'local' : 'each';
   try {
@@ -136,6 +146,8 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
     }
 
     state.phase = 'main';
+    /** The rating the last model call asked at once (`tick-rate-in-last-call`), if it did. */
+    let ratedInCall: RatingResult | undefined;
     for (;;) {
       const exhausted = state.exhaustedBudget(budgets);
       if (exhausted) {
@@ -143,6 +155,7 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
         break;
       }
       const round = state.round;
+      const rateOnEnd = rateInLastCall && state.actions.some((a) => isRatedModule(a.module));
       const res = await step(() =>
         modelCall.executeWithOptions({ summary: `model · round ${round + 1}` }, [
           {
@@ -150,11 +163,13 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
             personaId: input.personaId,
             round,
             ...(input.campaign && { seed: input.campaign.trialSeed }),
+            ...(rateOnEnd && { rateOnEnd: ratingActions(state.actions) }),
           },
         ]),
       );
       state.addUsage(res.usage, res.costUsd);
       state.round++;
+      ratedInCall = res.rating;
       if (res.stopReason !== 'tool_use' || res.toolUses.length === 0) {
         state.endReason = END_REASONS[res.stopReason ?? ''] ?? `stop:${res.stopReason ?? 'none'}`;
         break;
@@ -214,20 +229,13 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
     if (state.actions.some((a) => isRatedModule(a.module))) {
       state.phase = 'rating';
       const rated = [...new Set(state.actions.flatMap((a) => (isRatedModule(a.module) ? [a.module] : [])))];
-      const rating = await step(() =>
-        rate.executeWithOptions({ summary: `rating · ${rated.sort().join(', ')}` }, [
-          {
-            tickId: state.tickId,
-            personaId: input.personaId,
-            actions: state.actions.map(({ module, toolName, outcome, errorClass }) => ({
-              module,
-              toolName,
-              outcome,
-              errorClass,
-            })),
-          },
-        ]),
-      );
+      const rating =
+        ratedInCall ??
+        (await step(() =>
+          rate.executeWithOptions({ summary: `rating · ${rated.sort().join(', ')}` }, [
+            { tickId: state.tickId, personaId: input.personaId, actions: ratingActions(state.actions) },
+          ]),
+        ));
       state.addUsage(rating.usage, rating.costUsd);
       state.feedback = rating.feedback;
       state.ratingError = rating.ratingError;
@@ -253,6 +261,16 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
     endReason: state.endReason ?? 'end_turn',
     actions: state.actions.length,
   };
+
+  /** What the rating turn is told of each action. */
+  function ratingActions(actions: readonly ActionRecord[]): RatingInput['actions'] {
+    return actions.map(({ module, toolName, outcome, errorClass }) => ({
+      module,
+      toolName,
+      outcome,
+      errorClass,
+    }));
+  }
 
   /** Persists what was done; runs even when the tick was cancelled. */
   async function persist(s: TickOutcome, f: string | undefined): Promise<void> {

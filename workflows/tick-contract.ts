@@ -47,6 +47,11 @@ export interface TickInput {
    * the later patch adds.
    */
   beforeLocalSteps?: boolean;
+  /**
+   * Runs the tick as ticks ran between the `tick-local-steps` and `tick-rate-in-last-call` patches
+   * (the rating turn always its own `rate` activity). Set by bench/tick-efficiency.ts and tests.
+   */
+  beforeRateInLastCall?: boolean;
 }
 
 /** A campaign trial: which campaign, which trial (1…K), and the trial's seed. */
@@ -295,6 +300,12 @@ export interface ModelCallInput {
   maxTokens?: number;
   /** The scripted persona's seed (a campaign's trial seed); the tick id when absent. */
   seed?: string;
+  /**
+   * The tick's actions so far, when one of them used a rated module (since the
+   * `tick-rate-in-last-call` patch): if the model ends its turn, the same activity asks the rating
+   * turn at once, and the workflow needs no `rate` activity.
+   */
+  rateOnEnd?: RatingInput['actions'];
 }
 
 export interface ModelCallResult {
@@ -303,6 +314,12 @@ export interface ModelCallResult {
   toolUses: Array<{ id: string; name: string }>;
   usage: TokenUsage;
   costUsd: number;
+  /**
+   * The rating turn, asked in the same activity (`rateOnEnd`) when the model ended its turn. Absent
+   * when it was not asked, or when it failed: then the workflow runs the `rate` activity, whose
+   * retries never repeat the main turn's paid call.
+   */
+  rating?: RatingResult;
 }
 
 export interface ToolCallInput {

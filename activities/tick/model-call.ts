@@ -1,4 +1,11 @@
-import type { ModelCallInput, ModelCallResult } from '../../workflows/tick-contract.ts';
+import {
+  failureText,
+  type ModelCallInput,
+  type ModelCallResult,
+  type RatingInput,
+  type RatingResult,
+} from '../../workflows/tick-contract.ts';
+import type { MessageParam } from '../llm/types.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 import { retryWrite } from '../retry-write.ts';
@@ -12,6 +19,8 @@ import {
   storedOpening,
   transcriptMessages,
 } from '../transcript.ts';
+import { rateConversation, type RatingContext } from './rating.ts';
+import { activityCancelled, tickEnded } from './tick-cancellation.ts';
 import { toolCatalog } from './tool-catalog.ts';
 
 /**
@@ -73,11 +82,44 @@ export function createModelCall(deps: ActivityDeps) {
     const toolUses = response.content.flatMap((b) =>
       b.type === 'tool_use' ? [{ id: b.id, name: catalog.names.mcpName(b.name) ?? b.name }] : [],
     );
+    const ended = response.stopReason !== 'tool_use' || toolUses.length === 0;
+    // A cancelled tick wants no rating: the workflow no longer waits for this answer.
+    const rating =
+      ended && input.rateOnEnd && !activityCancelled() && !(await tickEnded(deps.db, input.tickId))
+        ? await rateRightAway(
+            { tickId: input.tickId, persona, catalog, key },
+            [...messages, { role: 'assistant', content: response.content }],
+            input.rateOnEnd,
+          )
+        : undefined;
     return {
       stopReason: response.stopReason,
       toolUses,
       usage: response.usage,
       costUsd: costUsd(priceFor(deps.config.prices, deps.llm.model), response.usage),
+      ...(rating && { rating }),
     };
+  }
+
+  /**
+   * The rating turn in the same activity as the answer that ended the main turn: one activity and
+   * one workflow task fewer per tick. A failure is not this activity's: it would make Temporal retry
+   * the main turn and pay for it again. The workflow then runs the `rate` activity, with its own
+   * retries.
+   */
+  async function rateRightAway(
+    ctx: RatingContext,
+    conversation: MessageParam[],
+    actions: RatingInput['actions'],
+  ): Promise<RatingResult | undefined> {
+    try {
+      return await rateConversation(deps, ctx, conversation, actions);
+    } catch (err) {
+      deps.logger.warn(
+        { tickId: ctx.tickId, err: failureText(err) },
+        'rating turn failed inside the last model call; the workflow rates in an activity of its own',
+      );
+      return undefined;
+    }
   }
 }

@@ -1,5 +1,7 @@
 import { addTokenUsage, type RatingInput, type RatingResult } from '../../workflows/tick-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
+import type { PersonaRow } from '../persona-context.ts';
+import type { TranscriptKey } from '../../lib/ticks/transcript-seal.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 import { retryWrite } from '../retry-write.ts';
 import { costUsd, priceFor } from '../llm/prices.ts';
@@ -53,6 +55,14 @@ export function ratingMessages(conversation: MessageParam[], prompt: string): Me
 
 const usedTools = (r: LlmResponse) => r.content.some((b) => b.type === 'tool_use');
 
+/** What a rating turn reuses of the tick it ends: the persona, the tool list and the transcript key. */
+export interface RatingContext {
+  tickId: string;
+  persona: PersonaRow;
+  catalog: Awaited<ReturnType<typeof toolCatalog>>;
+  key: TranscriptKey;
+}
+
 /**
  * The rating turn continues the tick's own conversation — same system prompt, same tools, the
  * cached prefix reused — so the persona rates what it actually saw: the answers, errors, empty
@@ -61,7 +71,73 @@ const usedTools = (r: LlmResponse) => r.content.some((b) => b.type === 'tool_use
  * conversation) but are never executed here: an answer that calls a tool is asked again with tool
  * use disabled. Unparseable output becomes one `__parse` row (raw text kept in notes); a module
  * left out is reported as the tick's rating error, and the ratings given are kept.
+ *
+ * Runs as the `rate` activity (the conversation read back from Postgres) and, since the
+ * `tick-rate-in-last-call` patch, inside the main turn's last `modelCall` (the conversation it has
+ * just sent and answered).
  */
+export async function rateConversation(
+  deps: ActivityDeps,
+  ctx: RatingContext,
+  conversation: MessageParam[],
+  actions: RatingInput['actions'],
+): Promise<RatingResult> {
+  const { persona, catalog } = ctx;
+  const modules = [...new Set(actions.flatMap((a) => (isRatedModule(a.module) ? [a.module] : [])))].sort();
+  const request: LlmRequest = {
+    system: persona.systemPrompt,
+    messages: ratingMessages(conversation, ratingPrompt(modules, actions)),
+    tools: catalog.claudeTools,
+    maxTokens: 1024,
+    outputSchema: ratingSchema(modules),
+    purpose: 'rating',
+    persona: {
+      personaId: persona.id,
+      archetype: persona.archetype,
+      moduleMix: persona.moduleMix,
+      toolModules: catalog.modules,
+    },
+    seed: ctx.tickId,
+  };
+  let response = await deps.llm.createMessage(request);
+  if (usedTools(response)) {
+    const again = await deps.llm.createMessage({ ...request, toolChoice: 'none' });
+    response = { ...again, usage: addTokenUsage(response.usage, again.usage) };
+  }
+  const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
+  // As in the main turn: a paid answer is stored with retries rather than requested again.
+  await retryWrite(() =>
+    saveTranscriptPart(deps.db, ctx.key, ctx.tickId, RATING_ROUND, 'rating', {
+      text,
+      stopReason: response.stopReason,
+    }),
+  );
+  const usage = response.usage;
+  const cost = costUsd(priceFor(deps.config.prices, deps.llm.model), usage);
+  const parsed = parseRatings(text, modules);
+  if (parsed.kind === 'unparseable') {
+    return {
+      feedback: [
+        { module: PARSE_MODULE, rating: null, notes: `${parsed.reason} | raw: ${text.slice(0, 1500)}` },
+      ],
+      ratingError: `rating output unparseable: ${parsed.reason}`,
+      usage,
+      costUsd: cost,
+    };
+  }
+  return {
+    feedback: Object.entries(parsed.ratings).map(([module, r]) => ({
+      module,
+      rating: r.rating,
+      notes: r.notes ?? '',
+    })),
+    ratingError: parsed.missing.length ? `rating missing module(s): ${parsed.missing.join(', ')}` : undefined,
+    usage,
+    costUsd: cost,
+  };
+}
+
+/** The `rate` activity: the rating turn over the conversation stored in Postgres. */
 export function createRating(deps: ActivityDeps) {
   return async function rate(input: RatingInput): Promise<RatingResult> {
     return withHeartbeat(() => run(input));
@@ -69,9 +145,6 @@ export function createRating(deps: ActivityDeps) {
 
   async function run(input: RatingInput): Promise<RatingResult> {
     const persona = await deps.personas.get(input.personaId);
-    const modules = [
-      ...new Set(input.actions.flatMap((a) => (isRatedModule(a.module) ? [a.module] : []))),
-    ].sort();
     const [rows, catalog, key] = await Promise.all([
       loadTranscript(deps.db, input.tickId),
       toolCatalog(deps, persona.id),
@@ -83,58 +156,11 @@ export function createRating(deps: ActivityDeps) {
       storedOpening(opened, () => dayPrompt(persona)),
       roundsAnswered(opened),
     );
-    const request: LlmRequest = {
-      system: persona.systemPrompt,
-      messages: ratingMessages(conversation, ratingPrompt(modules, input.actions)),
-      tools: catalog.claudeTools,
-      maxTokens: 1024,
-      outputSchema: ratingSchema(modules),
-      purpose: 'rating',
-      persona: {
-        personaId: persona.id,
-        archetype: persona.archetype,
-        moduleMix: persona.moduleMix,
-        toolModules: catalog.modules,
-      },
-      seed: input.tickId,
-    };
-    let response = await deps.llm.createMessage(request);
-    if (usedTools(response)) {
-      const again = await deps.llm.createMessage({ ...request, toolChoice: 'none' });
-      response = { ...again, usage: addTokenUsage(response.usage, again.usage) };
-    }
-    const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
-    // As in the main turn: a paid answer is stored with retries rather than requested again.
-    await retryWrite(() =>
-      saveTranscriptPart(deps.db, key, input.tickId, RATING_ROUND, 'rating', {
-        text,
-        stopReason: response.stopReason,
-      }),
+    return rateConversation(
+      deps,
+      { tickId: input.tickId, persona, catalog, key },
+      conversation,
+      input.actions,
     );
-    const usage = response.usage;
-    const cost = costUsd(priceFor(deps.config.prices, deps.llm.model), usage);
-    const parsed = parseRatings(text, modules);
-    if (parsed.kind === 'unparseable') {
-      return {
-        feedback: [
-          { module: PARSE_MODULE, rating: null, notes: `${parsed.reason} | raw: ${text.slice(0, 1500)}` },
-        ],
-        ratingError: `rating output unparseable: ${parsed.reason}`,
-        usage,
-        costUsd: cost,
-      };
-    }
-    return {
-      feedback: Object.entries(parsed.ratings).map(([module, r]) => ({
-        module,
-        rating: r.rating,
-        notes: r.notes ?? '',
-      })),
-      ratingError: parsed.missing.length
-        ? `rating missing module(s): ${parsed.missing.join(', ')}`
-        : undefined,
-      usage,
-      costUsd: cost,
-    };
   }
 }

@@ -1,5 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../lib/db/client.ts';
+import { personaTicks } from '../../schema/index.ts';
 
 /**
  * Settles when the tick itself is cancelled (Temporal delivers it through a heartbeat, or to a local
@@ -27,4 +30,26 @@ export function inLocalActivity(): boolean {
   } catch {
     return false;
   }
+}
+
+/** True once the SDK has asked the running activity to stop, for any reason; false outside one. */
+export function activityCancelled(): boolean {
+  try {
+    return Context.current().cancellationSignal.aborted;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True once the tick's row is no longer `running`: its workflow has ended (a cancelled tick persists
+ * and completes without waiting for the activity it cancelled). Asked before a step nobody would
+ * wait for — heartbeats bring the cancellation only every few seconds.
+ */
+export async function tickEnded(db: Db, tickId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ status: personaTicks.status })
+    .from(personaTicks)
+    .where(eq(personaTicks.id, tickId));
+  return row !== undefined && row.status !== 'running';
 }

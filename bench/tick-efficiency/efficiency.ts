@@ -3,7 +3,8 @@
 // path and attributed (tick-timeline.ts, instrumentation.ts). `warm`: the same persona tick after
 // tick; `cold`: a new persona every tick (login and MCP session set-up). In each, ticks as they ran
 // before the `tick-rounds` patch (`warm before`, `cold before`: the baseline), ticks as between that
-// patch and `tick-local-steps` (`warm rounds`, `cold rounds`) and today's ticks take turns.
+// patch and `tick-local-steps` (`warm rounds`, `cold rounds`), ticks as between that patch and
+// `tick-rate-in-last-call` (`warm local`, `cold local`) and today's ticks take turns.
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import { fmt, loadAverage } from '../bench-report.ts';
 import { startFakeMessagesApi } from '../../test/support/fake-messages-api.ts';
@@ -44,12 +45,14 @@ export interface TickMeasure {
 
 /**
  * Scenario name suffixes: the baseline (ticks as before the `tick-rounds` patch), ticks as between
- * that patch and `tick-local-steps`, and today's tick.
+ * that patch and `tick-local-steps`, as between that and `tick-rate-in-last-call`, and today's tick.
  */
-const VARIANTS = { ' before': 'before', ' rounds': 'rounds', '': 'after' } as const satisfies Record<
-  string,
-  TickVariant
->;
+const VARIANTS = {
+  ' before': 'before',
+  ' rounds': 'rounds',
+  ' local': 'local',
+  '': 'after',
+} as const satisfies Record<string, TickVariant>;
 type Suffix = keyof typeof VARIANTS;
 const SUFFIXES = Object.keys(VARIANTS) as Suffix[];
 
@@ -138,7 +141,7 @@ export async function efficiency(
       const q = await waitForQuietMachine({ ...s, say }); // its maxWaitMs, maxOtherCores, loadThreshold
       const before = loadAverage();
       say(
-        `(a) ${scenario}: ${s.ticks} ticks each as before the patches, between them and today, in turn (load ${before.join(' ')})…`,
+        `(a) ${scenario}: ${s.ticks} ticks each as before the patches, between each two and today, in turn (load ${before.join(' ')})…`,
       );
       if (scenario === 'warm') await rig.runTick(taskQueue, await rig.persona(0, 'warm')); // its own warm-up
       const sdk0 = await scrapeSdk();

@@ -11,6 +11,9 @@ export interface Inside {
   llmMs: number;
   gatewayMs: number;
   sessionMs: number;
+  /** The activity functions' own execution (the interceptor's span), Σ over executions, and their count. */
+  execMs: number;
+  execs: number;
 }
 
 // Module-level: the wrapped pool and deps report into it from inside activities, which know only
@@ -21,10 +24,10 @@ const inside = new Map<string, Map<string, Inside>>(); // workflowId → activit
 export const insideOf = (workflowId: string): Record<string, Inside> =>
   Object.fromEntries(inside.get(workflowId) ?? []);
 
-function bucket(): Inside | undefined {
-  let info;
+function bucket(known?: Context['info']): Inside | undefined {
+  let info = known;
   try {
-    info = Context.current().info;
+    info ??= Context.current().info;
   } catch {
     return undefined;
   }
@@ -33,7 +36,10 @@ function bucket(): Inside | undefined {
   inside.set(workflowId, perTick);
   let b = perTick.get(info.activityType);
   if (!b)
-    perTick.set(info.activityType, (b = { dbMs: 0, dbQueries: 0, llmMs: 0, gatewayMs: 0, sessionMs: 0 }));
+    perTick.set(
+      info.activityType,
+      (b = { dbMs: 0, dbQueries: 0, llmMs: 0, gatewayMs: 0, sessionMs: 0, execMs: 0, execs: 0 }),
+    );
   return b;
 }
 
@@ -100,21 +106,32 @@ export const localSpansOf = (workflowId: string): LocalSpan[] => localSpans.get(
 
 const epochMs = () => performance.timeOrigin + performance.now();
 
-/** Times every local activity's execution in the worker (an activity interceptor). */
-export const timeLocalActivities: ActivityInterceptorsFactory = (ctx) => ({
+/**
+ * Times every activity's execution in the worker (an activity interceptor): into its tick's totals
+ * (set against the history's span: Temporal's plumbing per activity, per variant of the tick), and
+ * for local activities as spans (their markers carry no start time).
+ */
+export const timeActivities: ActivityInterceptorsFactory = (ctx) => ({
   inbound: {
     async execute(input, next) {
       const { info } = ctx;
-      if (!info.isLocal) return next(input);
       const from = epochMs();
       try {
         return await next(input);
       } finally {
-        const id = info.workflowExecution?.workflowId ?? '?';
-        localSpans.set(id, [
-          ...(localSpans.get(id) ?? []),
-          { type: info.activityType, attempt: info.attempt, from, to: epochMs() },
-        ]);
+        const to = epochMs();
+        const b = bucket(info);
+        if (b) {
+          b.execMs += to - from;
+          b.execs++;
+        }
+        if (info.isLocal) {
+          const id = info.workflowExecution?.workflowId ?? '?';
+          localSpans.set(id, [
+            ...(localSpans.get(id) ?? []),
+            { type: info.activityType, attempt: info.attempt, from, to },
+          ]);
+        }
       }
     },
   },

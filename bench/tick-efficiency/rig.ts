@@ -12,12 +12,12 @@ import { numberedPersona } from '../../test/support/fixtures.ts';
 import { startSupportGateway, UNLIMITED_GATEWAY_ENV } from '../../test/support/gateway.ts';
 import type { Stack } from '../../test/support/stack.ts';
 import { startTickWorker } from '../../test/support/tick-worker.ts';
-import { instrumentDeps, instrumentPool, timeLocalActivities } from './instrumentation.ts';
+import { instrumentDeps, instrumentPool, timeActivities } from './instrumentation.ts';
 
 export type Rig = Awaited<ReturnType<typeof startRig>>;
 
 /** Which generation of the tick workflow a benchmark tick runs as (see `runTick`). */
-export type TickVariant = 'before' | 'rounds' | 'after';
+export type TickVariant = 'before' | 'rounds' | 'local' | 'after';
 
 export async function startRig(stack: Stack, workerOptions?: Partial<WorkerOptions>) {
   // The rate limit raised: log-only mode would only flag, but flags are logged and counted — not
@@ -49,7 +49,7 @@ export async function startRig(stack: Stack, workerOptions?: Partial<WorkerOptio
         // Local activities leave no start time in history: the worker times them.
         workerOptions: {
           ...workerOptions,
-          interceptors: { ...workerOptions?.interceptors, activity: [timeLocalActivities] },
+          interceptors: { ...workerOptions?.interceptors, activity: [timeActivities] },
         },
       });
       try {
@@ -74,7 +74,8 @@ export async function startRig(stack: Stack, workerOptions?: Partial<WorkerOptio
     /**
      * Starts a tick and waits for its result; `clientMs` is what the client saw. `variant`: the tick
      * runs as before the `tick-rounds` patch (`before`, the baseline), as between that patch and
-     * `tick-local-steps` (`rounds`), or as today (`after`).
+     * `tick-local-steps` (`rounds`), as between that and `tick-rate-in-last-call` (`local`), or as today
+     * (`after`).
      */
     async runTick(taskQueue: string, personaId: string, variant: TickVariant = 'after') {
       const t0 = performance.now();
@@ -86,6 +87,7 @@ export async function startRig(stack: Stack, workerOptions?: Partial<WorkerOptio
             personaId,
             ...(variant === 'before' && { beforeRoundsPatch: true }),
             ...(variant === 'rounds' && { beforeLocalSteps: true }),
+            ...(variant === 'local' && { beforeRateInLastCall: true }),
           },
         ],
       });

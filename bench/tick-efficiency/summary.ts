@@ -25,8 +25,15 @@ export function summariseEfficiency(
     };
     const att = (m: TickMeasure, k: string) => m.timeline.attribution[k] ?? 0;
     const ins = (m: TickMeasure, type: string, f: keyof Inside) => m.inside[type]?.[f] ?? 0;
+    // Before `tick-rate-in-last-call` the rating turn is a `rate` activity of its own; since, it runs
+    // in the last modelCall activity (no `rate` in the history).
+    const rateActivity = (m: TickMeasure) => att(m, 'exec:rate') > 0;
     const servedFor = (m: TickMeasure, purpose: 'main' | 'rating') =>
-      purpose === 'rating' ? (m.modelCalls ? delayMs : 0) : (m.modelCalls - 1) * delayMs;
+      purpose === 'rating'
+        ? rateActivity(m) && m.modelCalls
+          ? delayMs
+          : 0
+        : (m.modelCalls - (rateActivity(m) ? 1 : 0)) * delayMs;
     const breakdown = {
       'efficiency with model latency as served': comp(
         (m) => m.wallMs / (m.modelServedMs + m.toolMaxPerRoundMs),
@@ -39,7 +46,9 @@ export function summariseEfficiency(
       'tick wall time': comp((m) => m.wallMs),
       overhead: comp((m) => m.wallMs - m.criticalMs),
       '  login (activity, or local activity inside a workflow task)': comp((m) => att(m, 'exec:login')),
-      '  modelCall activities − model latency': comp((m) => att(m, 'exec:modelCall') - servedFor(m, 'main')),
+      '  modelCall activities − model latency (since tick-rate-in-last-call: with the rating)': comp(
+        (m) => att(m, 'exec:modelCall') - servedFor(m, 'main'),
+      ),
       '    of which worker Postgres': comp((m) => ins(m, 'modelCall', 'dbMs')),
       '    of which SDK + HTTP beyond the delay': comp(
         (m) => ins(m, 'modelCall', 'llmMs') - servedFor(m, 'main'),
@@ -50,7 +59,9 @@ export function summariseEfficiency(
       '    of which worker Postgres (Σ parallel)': comp(
         (m) => ins(m, 'callTool', 'dbMs') + ins(m, 'callTools', 'dbMs'),
       ),
-      '  rate activity − model latency': comp((m) => att(m, 'exec:rate') - servedFor(m, 'rating')),
+      '  rate activity − model latency (before tick-rate-in-last-call)': comp(
+        (m) => att(m, 'exec:rate') - servedFor(m, 'rating'),
+      ),
       '  persistTick (local activity, inside a workflow task)': comp((m) => att(m, 'exec:persistTick')),
       '  activity dispatch (scheduled → started)': comp((m) => att(m, 'dispatch')),
       '  workflow tasks (scheduled → completed, outside local activities)': comp((m) =>
@@ -91,13 +102,15 @@ export function summariseEfficiency(
         toolLatency: comp((m) => median(m.toolLatencies)),
       },
       // Server-side execution (history: started → closed) against the worker's own execution time of
-      // the activity function (SDK metric, all ticks of the scenario): the difference is Temporal's
-      // plumbing around each activity (task hand-over in the worker, completion RPC, persistence).
+      // the activity function (timed by the rig's activity interceptor, these ticks only): the
+      // difference is Temporal's plumbing around each activity (task hand-over in the worker,
+      // completion RPC, persistence).
       activityPlumbingMs: Object.fromEntries(
         ['login', 'modelCall', 'callTool', 'callTools', 'rate', 'persistTick'].map((type) => {
           const spans = ms.flatMap((m) => m.timeline.activities.filter((a) => a.type === type && !a.local));
           const history = spans.length ? sum(spans.map((a) => a.closedAt - a.startedAt)) / spans.length : NaN;
-          const worker = sdk[phase]?.[`temporal_activity_execution_latency{${type}}`]?.meanMs ?? Number.NaN;
+          const execs = sum(ms.map((m) => (spans.length ? (m.inside[type]?.execs ?? 0) : 0)));
+          const worker = execs ? +(sum(ms.map((m) => m.inside[type]?.execMs ?? 0)) / execs).toFixed(2) : NaN;
           return [
             type,
             {

@@ -3,7 +3,14 @@ import { test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { derivePersonaPassword } from '../../lib/personas/password.ts';
-import { endTurn, ratingTurn, textBlock, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
+import {
+  endTurn,
+  isRatingRequest,
+  ratingTurn,
+  textBlock,
+  toolTurn,
+  toolUse,
+} from '../helpers/fake-messages-api.ts';
 import { DEFAULT_PERSONA, startClaudeTickEnv } from '../helpers/tick-env.ts';
 import { TEST_SEED_SECRET } from '../helpers/secrets.ts';
 
@@ -276,4 +283,45 @@ test('a returning persona: the day prompt recaps its previous tick, the same wor
       '',
     );
   assert.equal(text(round1!), text(round0!), 'round 1 re-sends the stored opening');
+});
+
+test('the rating is asked by the call that ends the main turn; when it fails there, a rate activity asks again and the main turn is not paid twice', async () => {
+  // Happy path: no `rate` activity, the rating turn right after the answer that ended the main turn.
+  const scheduled = async (id: string) =>
+    ((await env.client.workflow.getHandle(id).fetchHistory()).events ?? []).flatMap(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+    );
+  fake.push(
+    toolTurn(toolUse('toolu_in1', 'todo_create', { title: 'Rated in the same call' })),
+    endTurn(),
+    ratingTurn({ todos: { rating: 5, notes: 'one call' } }),
+  );
+  const inCall = await env.start();
+  assert.equal((await inCall.result()).status, 'completed');
+  assertScriptConsumed();
+  assert.deepEqual(await scheduled(inCall.workflowId), ['modelCall', 'modelCall']);
+  assert.deepEqual(await feedbackOf(inCall.workflowId), [{ module: 'todos', rating: 5, notes: 'one call' }]);
+
+  // The rating request fails inside the model call: the call still returns the main answer (not
+  // retried, so not asked again), and the workflow rates in a `rate` activity of its own.
+  const before = fake.requests.length;
+  fake.push(
+    toolTurn(toolUse('toolu_in2', 'todo_create', { title: 'Rated on the second try' })),
+    endTurn(),
+    { status: 500, error: { type: 'api_error', message: 'rating went wrong' } },
+    ratingTurn({ todos: { rating: 4, notes: 'second try' } }),
+  );
+  const fallback = await env.start();
+  assert.equal((await fallback.result()).status, 'completed');
+  assertScriptConsumed();
+  assert.deepEqual(await scheduled(fallback.workflowId), ['modelCall', 'modelCall', 'rate']);
+  const purposes = fake.requests.slice(before).map((r) => (isRatingRequest(r) ? 'rating' : 'main'));
+  assert.deepEqual(purposes, ['main', 'main', 'rating', 'rating'], 'each main call asked once');
+  assert.deepEqual(await feedbackOf(fallback.workflowId), [
+    { module: 'todos', rating: 4, notes: 'second try' },
+  ]);
+  const attempts = ((await fallback.fetchHistory()).events ?? []).flatMap(
+    (e) => e.activityTaskStartedEventAttributes?.attempt ?? [],
+  );
+  assert.deepEqual(attempts, [1, 1, 1], 'no activity was retried');
 });

@@ -122,6 +122,9 @@ test('cancel mid-tick (second model call in flight): persists what was done, sta
     { tool_use_id: 'toolu_cancel_a', outcome: 'ok' },
     { tool_use_id: 'toolu_cancel_b', outcome: 'ok' },
   ]);
+  // The held answer was the end of the main turn: the model call, answered after the tick ended,
+  // does not go on to ask the rating turn (nobody waits for it).
+  await sleep(QUIET_MS);
   assert.equal(fake.requests.length - before, 2, 'no rating turn after cancellation');
 });
 

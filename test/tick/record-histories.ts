@@ -10,9 +10,10 @@
 // running at deploy time would fail too; change the workflow with patched() instead, and add a new
 // fixture for the new path.
 //
-// Today's code records under `tick-local-<scenario>.json` (ticks since the `tick-local-steps` patch of
-// workflows/persona-tick.ts). The fixtures without a prefix were recorded before the `tick-rounds`
-// patch, the `tick-rounds-` ones between the two; they are kept as they are: they prove that ticks
+// Today's code records under `tick-rate-<scenario>.json` (ticks since the `tick-rate-in-last-call`
+// patch of workflows/persona-tick.ts). The fixtures without a prefix were recorded before the
+// `tick-rounds` patch, the `tick-rounds-` ones between that and `tick-local-steps`, the `tick-local-`
+// ones between that and `tick-rate-in-last-call`; they are kept as they are: they prove that ticks
 // started by older workers still replay. Never overwrite them (`overwrite` re-records only the
 // current prefix).
 import assert from 'node:assert/strict';
@@ -46,7 +47,7 @@ const { fake, env: claude } = await startClaudeTickEnv({
   gatewayEnv: { POLICY_MODE: 'enforce' },
 });
 
-const FIXTURE_PREFIX = 'tick-local-';
+const FIXTURE_PREFIX = 'tick-rate-';
 
 /** Runs `tick` to its end and writes its history, unless the fixture exists (and mode is not overwrite). */
 function record(

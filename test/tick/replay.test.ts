@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { patchIdOf } from '../../lib/temporal/markers.ts';
-import { LOCAL_STEPS_PATCH, ROUNDS_PATCH } from '../../workflows/persona-tick.ts';
+import { LOCAL_STEPS_PATCH, RATE_IN_LAST_CALL_PATCH, ROUNDS_PATCH } from '../../workflows/persona-tick.ts';
 import { historyFromJson } from '../helpers/history-json.ts';
 import { sharedBundle } from '../helpers/tick-env.ts';
 
@@ -43,38 +43,56 @@ const patchesOf = (history: (typeof fixtures)[number]['history']) =>
 
 /** Which generation of the tick recorded a fixture, by its name's prefix. */
 const generationOf = (workflowId: string) =>
-  workflowId.startsWith('replay-tick-local-')
-    ? 'local-steps'
-    : workflowId.startsWith('replay-tick-rounds-')
-      ? 'rounds'
-      : 'before';
+  workflowId.startsWith('replay-tick-rate-')
+    ? 'rate-in-last-call'
+    : workflowId.startsWith('replay-tick-local-')
+      ? 'local-steps'
+      : workflowId.startsWith('replay-tick-rounds-')
+        ? 'rounds'
+        : 'before';
 
-test('the fixtures cover every side of the tick patches: before tick-rounds, between, since tick-local-steps', () => {
+test('the fixtures cover every side of the tick patches: before tick-rounds, between each two, since tick-rate-in-last-call', () => {
   for (const { workflowId, history } of fixtures) {
     const generation = generationOf(workflowId);
+    const local = generation === 'local-steps' || generation === 'rate-in-last-call';
     const patches = patchesOf(history);
     assert.deepEqual(
-      [patches.includes(ROUNDS_PATCH), patches.includes(LOCAL_STEPS_PATCH)],
-      [generation === 'rounds', generation === 'local-steps'],
+      [
+        patches.includes(ROUNDS_PATCH),
+        patches.includes(LOCAL_STEPS_PATCH),
+        patches.includes(RATE_IN_LAST_CALL_PATCH),
+      ],
+      [generation === 'rounds', local, generation === 'rate-in-last-call'],
       workflowId,
     );
     const types = new Set(
       history.events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name),
     );
-    // Before: one callTool activity per tool call; between: one callTools activity per round; since:
-    // login and the tool calls are local activities (markers), not activities.
+    // Before: one callTool activity per tool call; between: one callTools activity per round; since
+    // tick-local-steps: login and the tool calls are local activities (markers), not activities.
     assert.deepEqual(
       [types.has('callTool'), types.has('callTools'), types.has('login')],
       [
         generation === 'before' && types.has('callTool'),
         generation === 'rounds' && types.has('callTools'),
-        generation !== 'local-steps',
+        !local,
       ],
       workflowId,
     );
   }
+  // Since tick-rate-in-last-call, a tick whose model ended its turn is rated by that model call (a
+  // tick ended by a budget still rates in a `rate` activity).
+  const rated = (prefix: string) =>
+    fixtures
+      .find((f) => f.workflowId === `replay-${prefix}parallel-tool-use-with-errors`)!
+      .history.events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'rate');
+  assert.deepEqual(
+    [rated('tick-local-'), rated('tick-rate-')],
+    [true, false],
+    'the rating moved into the last model call',
+  );
   const names = fixtures.map((f) => f.workflowId);
-  for (const prefix of ['tick-rounds-', 'tick-local-'])
+  for (const prefix of ['tick-rounds-', 'tick-local-', 'tick-rate-'])
     for (const expected of ['scripted-tick', 'parallel-tool-use-with-errors', 'cancelled'])
       assert.ok(names.includes(`replay-${prefix}${expected}`), `missing fixture ${prefix}${expected}.json`);
 });
@@ -103,6 +121,7 @@ test('a non-deterministic change (an extra activity before login) is caught on e
     before: /scheduled event 'login' does not match .*'modelCall'/,
     rounds: /scheduled event 'login' does not match .*'modelCall'/,
     'local-steps': new RegExp(`patch marker encountered for change ${LOCAL_STEPS_PATCH}`),
+    'rate-in-last-call': new RegExp(`patch marker encountered for change ${LOCAL_STEPS_PATCH}`),
   };
   const workflowBundle = await nondeterministicBundle();
   for (const { workflowId, history } of fixtures) {

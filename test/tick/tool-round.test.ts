@@ -114,7 +114,11 @@ test('the benchmark’s baselines run as ticks ran before each patch', async () 
       endTurn(),
       ratingTurn({ notes: 4 }),
     );
-  const shape = async (input: { beforeRoundsPatch?: boolean; beforeLocalSteps?: boolean }) => {
+  const shape = async (input: {
+    beforeRoundsPatch?: boolean;
+    beforeLocalSteps?: boolean;
+    beforeRateInLastCall?: boolean;
+  }) => {
     script();
     const handle = await env.start(input);
     assert.equal((await handle.result()).status, 'completed');
@@ -123,6 +127,12 @@ test('the benchmark’s baselines run as ticks ran before each patch', async () 
       activities: events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []),
       markers: events.flatMap((e) => e.markerRecordedEventAttributes?.markerName ?? []),
       local: localActivities({ events }).map((l) => l.type),
+      feedback: (
+        await env.query<{ module: string; rating: number }>(
+          'SELECT module, rating FROM persona_feedback WHERE tick_id = $1 ORDER BY module',
+          [handle.workflowId],
+        )
+      ).map((f) => [f.module, f.rating]),
     };
   };
   const before = await shape({ beforeRoundsPatch: true });
@@ -139,7 +149,12 @@ test('the benchmark’s baselines run as ticks ran before each patch', async () 
   const rounds = await shape({ beforeLocalSteps: true });
   assert.deepEqual(rounds.activities, ['login', 'modelCall', 'callTools', 'modelCall', 'rate']);
   assert.deepEqual(rounds.local, ['persistTick'], 'persist ran as a local activity');
+  const local = await shape({ beforeRateInLastCall: true });
+  assert.deepEqual(local.activities, ['modelCall', 'modelCall', 'rate']);
+  assert.deepEqual(local.local, ['login', 'callTool', 'callTool', 'persistTick']);
+  // Today the rating turn is asked by the model call that ended the main turn.
   const now = await shape({});
-  assert.deepEqual(now.activities, ['modelCall', 'modelCall', 'rate']);
+  assert.deepEqual(now.activities, ['modelCall', 'modelCall']);
   assert.deepEqual(now.local, ['login', 'callTool', 'callTool', 'persistTick']);
+  assert.deepEqual(now.feedback, [['notes', 4]]);
 });
