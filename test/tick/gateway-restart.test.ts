@@ -1,40 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
-import { PersonaSessions } from '../../activities/mcp/persona-sessions.ts';
-import { derivePersonaPassword } from '../../lib/personas/password.ts';
-import { TEST_SEED_SECRET } from '../helpers/secrets.ts';
-import {
-  endTurn,
-  ratingTurn,
-  startFakeMessagesApi,
-  toolTurn,
-  toolUse,
-} from '../helpers/fake-messages-api.ts';
-import { startHoldingProxy } from '../helpers/holding-proxy.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
 import { restartableGateway } from '../helpers/restartable-gateway.ts';
-import { DEFAULT_PERSONA, startTickEnv } from '../helpers/tick-env.ts';
+import { startProxiedTickEnv } from '../helpers/proxied-tick-env.ts';
 import { gate, waitUntil } from '../helpers/wait.ts';
 
 // The worker reaches the gateway through a proxy that can hold a request, so the test decides which
 // call is in flight when the gateway restarts — the interleaving that lost calls in the chaos run.
-const fake = await startFakeMessagesApi();
-let proxyUrl = '';
-const sessions = new PersonaSessions({
-  gatewayUrl: { toString: () => proxyUrl } as unknown as string,
-  credentials: async () => ({
-    email: DEFAULT_PERSONA.email,
-    password: derivePersonaPassword(TEST_SEED_SECRET, DEFAULT_PERSONA.email),
-  }),
-});
-const env = await startTickEnv({
-  overrides: {
-    llm: new AnthropicProvider('claude-sonnet-4-6', { apiKey: 'sk-ant-test', baseURL: fake.url }),
-    sessions,
-  },
-});
-const proxy = await startHoldingProxy(env.gw.url);
-proxyUrl = proxy.url;
+const { fake, env, gatewayProxy } = await startProxiedTickEnv({ gatewayProxy: true });
+const proxy = gatewayProxy!;
 const gateway = restartableGateway(env.gw);
 
 const actionsOf = (id: string) =>

@@ -1,49 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
-import { PersonaSessions } from '../../activities/mcp/persona-sessions.ts';
-import { derivePersonaPassword } from '../../lib/personas/password.ts';
-import { TEST_SEED_SECRET } from '../helpers/secrets.ts';
-import {
-  endTurn,
-  ratingTurn,
-  startFakeMessagesApi,
-  toolTurn,
-  toolUse,
-} from '../helpers/fake-messages-api.ts';
-import { startHoldingProxy } from '../helpers/holding-proxy.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
 import { restartableGateway } from '../helpers/restartable-gateway.ts';
-import { startTcpProxy } from '../helpers/tcp-proxy.ts';
-import { DEFAULT_PERSONA, startTickEnv } from '../helpers/tick-env.ts';
+import { startProxiedTickEnv } from '../helpers/proxied-tick-env.ts';
 import { gate, waitUntil } from '../helpers/wait.ts';
 
 // Outages longer than the old retry budget (5 attempts, ~8 s): the gateway away for 15 s, Postgres
 // (behind a TCP proxy this test cuts, so the shared server keeps running) away for 12 s while a tool
 // call is at the gateway. Durable execution rides both out: zero error actions, every write once.
-const fake = await startFakeMessagesApi();
-let pg: Awaited<ReturnType<typeof startTcpProxy>> | undefined;
-let proxyUrl = '';
-const sessions = new PersonaSessions({
-  gatewayUrl: { toString: () => proxyUrl } as unknown as string,
-  credentials: async () => ({
-    email: DEFAULT_PERSONA.email,
-    password: derivePersonaPassword(TEST_SEED_SECRET, DEFAULT_PERSONA.email),
-  }),
+const { fake, env, gatewayProxy, pg } = await startProxiedTickEnv({
+  gatewayProxy: true,
+  postgresProxy: true,
 });
-const env = await startTickEnv({
-  overrides: {
-    llm: new AnthropicProvider('claude-sonnet-4-6', { apiKey: 'sk-ant-test', baseURL: fake.url }),
-    sessions,
-  },
-  connectVia: async (url) => {
-    const u = new URL(url);
-    pg = await startTcpProxy(u.hostname, Number(u.port || 5432));
-    return pg.rewrite(url);
-  },
-});
-const http = await startHoldingProxy(env.gw.url);
-proxyUrl = http.url;
+const http = gatewayProxy!;
 const gateway = restartableGateway(env.gw);
 
 const actionsOf = (id: string) =>

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { endTurn, ratingTurn, toolTurn, toolUse, type FakeStep } from '../helpers/fake-messages-api.ts';
-import { startTcpProxy } from '../helpers/tcp-proxy.ts';
-import { startClaudeTickEnv } from '../helpers/tick-env.ts';
+import { startProxiedTickEnv } from '../helpers/proxied-tick-env.ts';
 
 // Postgres (behind a TCP proxy this test cuts) goes away while a model answer is on its way: storing
 // the answer fails for a few seconds. The activity retries its own write, so the model is asked once
 // per turn — a database blip never bills a model call twice.
-let pg: Awaited<ReturnType<typeof startTcpProxy>> | undefined;
-const { fake, env } = await startClaudeTickEnv({
-  connectVia: async (url) => {
-    const u = new URL(url);
-    pg = await startTcpProxy(u.hostname, Number(u.port || 5432));
-    return pg.rewrite(url);
-  },
-});
+const { fake, env, pg } = await startProxiedTickEnv({ postgresProxy: true });
 
 /** Cuts Postgres just before the step's answer leaves the fake API, and restores it 5 s later. */
 function duringOutage(step: FakeStep): FakeStep {
