@@ -2,8 +2,9 @@
 // each lane one persona ticking `laneTicks` times back to back (a persona never overlaps itself, as
 // with its schedule's overlap policy), all lanes at once, after one unmeasured warm-up tick per
 // persona. For every persona count × worker count (worker processes of their own, worker-process.ts),
-// the baseline (ticks as before the `tick-rounds` patch) and the patched tick run one after the other
-// on the same workers, in alternating order; each worker's peak resident memory is taken per phase.
+// the baseline (ticks as before the `tick-rounds` patch) and the patched tick run one after the other,
+// in alternating order, each on worker processes of its own (started for the phase, warmed up with one
+// tick per persona on its path); each worker's peak resident memory is taken per phase.
 import { loadAverage } from '../bench-report.ts';
 import {
   cpuByCommand,
@@ -27,18 +28,19 @@ export async function throughput(stack: Stack, rig: Rig, settings: Settings, say
   for (const personas of s.personaCounts) {
     const lanes = await Promise.all(Array.from({ length: personas }, (_, i) => rig.persona(i, 'lane')));
     for (const workers of s.workerCounts) {
-      const procs = await startWorkerProcesses(stack, rig.gatewayUrl, rig.databaseUrl, workers);
-      try {
-        say(`(b) ${personas} personas, ${workers} worker(s): warm-up tick for each persona…`);
-        // Half the lanes warm up the baseline's path, half the patched one.
-        await Promise.all(
-          lanes.map((p, i) => rig.runTick(procs.taskQueue, p, i % 2 === 0 ? 'before' : 'after')),
-        );
-        flip = !flip;
-        const order = flip ? [true, false] : [false, true];
-        for (const before of order) runs.push(await phase(stack, rig, s, say, procs, lanes, workers, before));
-      } finally {
-        await procs.stop();
+      flip = !flip;
+      const order = flip ? [true, false] : [false, true];
+      for (const before of order) {
+        // Fresh worker processes per phase: a phase's peak memory is its own, not the heap the other
+        // phase left behind.
+        const procs = await startWorkerProcesses(stack, rig.gatewayUrl, rig.databaseUrl, workers);
+        try {
+          say(`(b) ${personas} personas, ${workers} worker(s): warm-up tick for each persona…`);
+          await Promise.all(lanes.map((p) => rig.runTick(procs.taskQueue, p, before ? 'before' : 'after')));
+          runs.push(await phase(stack, rig, s, say, procs, lanes, workers, before));
+        } finally {
+          await procs.stop();
+        }
       }
     }
   }
