@@ -13,7 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TickActivities } from '../activities/index.ts';
-import { isRatedModule, type TickOutcome } from '../lib/vocabulary.ts';
+import type { TickOutcome } from '../lib/vocabulary.ts';
 import {
   DEFAULT_BUDGETS,
   failureText,
@@ -24,6 +24,7 @@ import {
   tickSearchAttributes,
   type ActionRecord,
   type RatingInput,
+  ratedModules,
   type RatingResult,
   type TickInput,
   type TickResult,
@@ -155,7 +156,7 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
         break;
       }
       const round = state.round;
-      const rateOnEnd = rateInLastCall && state.actions.some((a) => isRatedModule(a.module));
+      const rateOnEnd = rateInLastCall && ratedModules(state.actions).length > 0;
       const res = await step(() =>
         modelCall.executeWithOptions({ summary: `model · round ${round + 1}` }, [
           {
@@ -226,13 +227,13 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
       }
     }
 
-    if (state.actions.some((a) => isRatedModule(a.module))) {
+    const rated = ratedModules(state.actions);
+    if (rated.length) {
       state.phase = 'rating';
-      const rated = [...new Set(state.actions.flatMap((a) => (isRatedModule(a.module) ? [a.module] : [])))];
       const rating =
         ratedInCall ??
         (await step(() =>
-          rate.executeWithOptions({ summary: `rating · ${rated.sort().join(', ')}` }, [
+          rate.executeWithOptions({ summary: `rating · ${rated.join(', ')}` }, [
             { tickId: state.tickId, personaId: input.personaId, actions: ratingActions(state.actions) },
           ]),
         ));

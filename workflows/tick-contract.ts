@@ -10,7 +10,13 @@ import {
   type SearchAttributePair,
 } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { ActionOutcome, ErrorClass, TickOutcome, TickPhase } from '../lib/vocabulary.ts';
+import {
+  isRatedModule,
+  type ActionOutcome,
+  type ErrorClass,
+  type TickOutcome,
+  type TickPhase,
+} from '../lib/vocabulary.ts';
 
 export const TICK_WORKFLOW = 'personaTick';
 
@@ -350,6 +356,11 @@ export interface RatingInput {
   tickId: string;
   personaId: string;
   actions: Array<Pick<ActionRecord, 'module' | 'toolName' | 'outcome' | 'errorClass'>>;
+}
+
+/** The modules a tick's rating turn asks about: those of its actions that are rated, sorted, once each. */
+export function ratedModules(actions: ReadonlyArray<Pick<ActionRecord, 'module'>>): string[] {
+  return [...new Set(actions.flatMap((a) => (isRatedModule(a.module) ? [a.module] : [])))].sort();
 }
 
 export interface RatingResult {

@@ -1,11 +1,16 @@
-import { addTokenUsage, type RatingInput, type RatingResult } from '../../workflows/tick-contract.ts';
+import {
+  addTokenUsage,
+  ratedModules,
+  type RatingInput,
+  type RatingResult,
+} from '../../workflows/tick-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
 import type { PersonaRow } from '../persona-context.ts';
 import type { TranscriptKey } from '../../lib/ticks/transcript-seal.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 import { retryWrite } from '../retry-write.ts';
 import { costUsd, priceFor } from '../llm/prices.ts';
-import { isRatedModule, PARSE_MODULE } from '../../lib/vocabulary.ts';
+import { PARSE_MODULE } from '../../lib/vocabulary.ts';
 import { dayPrompt, ratingPrompt } from '../prompts.ts';
 import { parseRatings } from '../rating-parse.ts';
 import type { LlmRequest, LlmResponse, MessageParam } from '../llm/types.ts';
@@ -83,7 +88,7 @@ export async function rateConversation(
   actions: RatingInput['actions'],
 ): Promise<RatingResult> {
   const { persona, catalog } = ctx;
-  const modules = [...new Set(actions.flatMap((a) => (isRatedModule(a.module) ? [a.module] : [])))].sort();
+  const modules = ratedModules(actions);
   const request: LlmRequest = {
     system: persona.systemPrompt,
     messages: ratingMessages(conversation, ratingPrompt(modules, actions)),
