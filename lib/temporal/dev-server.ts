@@ -159,8 +159,9 @@ async function spawnDevServer(
       if (output.length < 64_000) output += chunk.toString();
     });
   }
+  // 'close' follows 'exit' once the output streams have ended: then the log is complete.
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  child.once('exit', () => void closed.then(() => log.end()));
+  void closed.then(() => log.end());
   let exited = false;
   child.once('exit', () => (exited = true));
   const deadline = Date.now() + 60_000;
