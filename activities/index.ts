@@ -7,7 +7,6 @@ import { createModelCall } from './tick/model-call.ts';
 import { createPersist } from './tick/persist.ts';
 import { createRating } from './tick/rating.ts';
 import { createToolCall } from './tick/tool-call.ts';
-import { createToolRound } from './tick/tool-round.ts';
 
 export type { ActivityDeps } from './deps.ts';
 
@@ -17,7 +16,6 @@ export function createActivities(deps: ActivityDeps) {
     login: createLogin(deps),
     modelCall: createModelCall(deps),
     callTool: createToolCall(deps),
-    callTools: createToolRound(deps),
     rate: createRating(deps),
     persistTick: createPersist(deps),
     purgeTranscriptBatch: createPurgeTranscriptBatch(deps),

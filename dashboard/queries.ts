@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../lib/db/client.ts';
-import { ERROR_CLASSES, PARSE_MODULE, type ErrorClass } from '../lib/vocabulary.ts';
+import { ERROR_CLASSES, PARSE_MODULE, type ErrorClass } from '../schema/vocabulary.ts';
 import { iso, num, numOrNull, round } from './sql-values.ts';
 import { recentTicks, type RecentTick } from './ticks-query.ts';
 

@@ -3,7 +3,7 @@
 // by the workflow, its activities, the CLI and the dashboard. Bundled into the workflow sandbox:
 // pure definitions only.
 import { defineQuery } from '@temporalio/workflow';
-import type { CampaignStatus, TickOutcome } from '../lib/vocabulary.ts';
+import type { CampaignStatus, TickOutcome } from '../schema/vocabulary.ts';
 import type { TickBudgets, TickSubject } from './tick-contract.ts';
 
 export const CAMPAIGN_WORKFLOW = 'personaCampaign';

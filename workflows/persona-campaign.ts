@@ -10,7 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TickActivities } from '../activities/index.ts';
-import type { CampaignStatus, TickOutcome } from '../lib/vocabulary.ts';
+import type { CampaignStatus, TickOutcome } from '../schema/vocabulary.ts';
 import {
   CAMPAIGN_FAILURES,
   campaignInputProblem,

@@ -1,10 +1,10 @@
+import { failureText } from '../../workflows/tick-contract.ts';
 import {
-  failureText,
   type ModelCallInput,
   type ModelCallResult,
   type RatingInput,
   type RatingResult,
-} from '../../workflows/tick-contract.ts';
+} from '../../workflows/tick-steps-contract.ts';
 import type { MessageParam } from '../llm/types.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { personaActions, personaFeedback, personaTicks, personas } from '../../schema/index.ts';
-import type { PersistInput } from '../../workflows/tick-contract.ts';
+import type { PersistInput } from '../../workflows/tick-steps-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { archetypeLabel } from '../metrics.ts';
 
@@ -37,7 +37,7 @@ export function createPersist(deps: ActivityDeps) {
               inputHash: a.inputHash,
               outcome: a.outcome,
               errorClass: a.errorClass ?? null,
-              resultSummary: a.summary,
+              resultSummary: a.resultSummary,
               latencyMs: a.latencyMs,
             })),
           )
@@ -73,7 +73,7 @@ export function createPersist(deps: ActivityDeps) {
           cacheReadTokens: input.usage.cacheRead,
           costUsd: input.costUsd.toFixed(6),
           historyEvents: input.historyLength,
-          historyBytes: input.historySize,
+          historyBytes: input.historyBytes,
           endedAt,
           durationMs: endedAt.getTime() - input.startedAtMs,
         })

@@ -1,16 +1,12 @@
-import {
-  addTokenUsage,
-  ratedModules,
-  type RatingInput,
-  type RatingResult,
-} from '../../workflows/tick-contract.ts';
+import { ratedModules, type RatingInput, type RatingResult } from '../../workflows/tick-steps-contract.ts';
+import { addTokenUsage } from '../../schema/vocabulary.ts';
 import type { ActivityDeps } from '../deps.ts';
 import type { PersonaRow } from '../persona-context.ts';
 import type { TranscriptKey } from '../../lib/ticks/transcript-seal.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 import { retryWrite } from '../retry-write.ts';
 import { costUsd, priceFor } from '../llm/prices.ts';
-import { PARSE_MODULE } from '../../lib/vocabulary.ts';
+import { PARSE_MODULE } from '../../schema/vocabulary.ts';
 import { dayPrompt, ratingPrompt } from '../prompts.ts';
 import { parseRatings } from '../rating-parse.ts';
 import type { LlmRequest, LlmResponse, MessageParam } from '../llm/types.ts';
@@ -77,8 +73,8 @@ export interface RatingContext {
  * use disabled. Unparseable output becomes one `__parse` row (raw text kept in notes); a module
  * left out is reported as the tick's rating error, and the ratings given are kept.
  *
- * Runs as the `rate` activity (the conversation read back from Postgres) and, since the
- * `tick-rate-in-last-call` patch, inside the main turn's last `modelCall` (the conversation it has
+ * Runs as the `rate` activity (the conversation read back from Postgres) and inside the main
+ * turn's last `modelCall` (the conversation it has
  * just sent and answered).
  */
 export async function rateConversation(

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { TICK_FAILURES, type ToolCallInput, type ToolCallResult } from '../../workflows/tick-contract.ts';
+import { TICK_FAILURES } from '../../workflows/tick-contract.ts';
+import { type ToolCallInput, type ToolCallResult } from '../../workflows/tick-steps-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
-import { withHeartbeat } from '../heartbeat.ts';
 import { loadToolInput, saveTranscriptPart } from '../transcript.ts';
 import { actionSummary } from './action-summary.ts';
 import { classifyCallError, classifyResult } from './call-error-class.ts';
 import { withLatencyNote } from './latency-note.ts';
-import { inLocalActivity, tickCancellation } from './tick-cancellation.ts';
+import { tickCancellation } from './tick-cancellation.ts';
 import { toolCatalog } from './tool-catalog.ts';
 
 function resultText(result: CallToolResult): string {
@@ -40,10 +40,9 @@ function gatewayUnavailable(toolName: string, err: unknown): ApplicationFailure 
 export function createToolCall(deps: ActivityDeps) {
   const run = toolCallRunner(deps);
   return async function callTool(input: ToolCallInput): Promise<ToolCallResult> {
-    if (!inLocalActivity()) return withHeartbeat(() => run(input));
-    // A local activity (since the `tick-local-steps` patch): the workflow waits for this answer when
-    // the tick is cancelled. A call the gateway has answered is returned (and recorded); one still on
-    // its way is a cancellation — it runs on in the background, its key making any rerun harmless.
+    // A local activity: the workflow waits for this answer when the tick is cancelled. A call the
+    // gateway has answered is returned (and recorded); one still on its way is a cancellation — it
+    // runs on in the background, its key making any rerun harmless.
     const call = run(input);
     const cancelled = tickCancellation().then(() => {
       throw new CancelledFailure(`tick cancelled before ${input.toolUseId} answered`);
@@ -52,7 +51,7 @@ export function createToolCall(deps: ActivityDeps) {
   };
 }
 
-/** One tool call without the activity around it: `callTool` runs one, `callTools` a round's (tool-round.ts). */
+/** One tool call without the activity around it. */
 export function toolCallRunner(deps: ActivityDeps) {
   return async function run(input: ToolCallInput): Promise<ToolCallResult> {
     const key = await deps.transcriptKeys.keyFor(input.personaId);
@@ -119,7 +118,7 @@ export function toolCallRunner(deps: ActivityDeps) {
       inputHash: inputHash(input.toolName, args),
       outcome: result.isError ? 'error' : 'ok',
       errorClass,
-      summary: actionSummary(catalog.tools, input.toolName, result, text),
+      resultSummary: actionSummary(catalog.tools, input.toolName, result, text),
       latencyMs,
     };
   };

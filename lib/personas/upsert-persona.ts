@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { personas, users } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
-import type { Cadence } from '../vocabulary.ts';
+import type { Cadence } from '../../schema/vocabulary.ts';
 import { hashPassword, verifyPassword } from '../product/passwords.ts';
 import { normaliseEmail, signupNewUsers, signupUser } from '../product/signup.ts';
 import { derivePersonaPassword } from './password.ts';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { entryProblems, entryWhere } from '../config/entry-problems.ts';
 import { UsageError } from '../errors.ts';
-import { BUILTIN_MODULES, UNRATED_MODULES } from '../vocabulary.ts';
+import { BUILTIN_MODULES, UNRATED_MODULES } from '../../schema/vocabulary.ts';
 import { placeholderProblems } from './placeholders.ts';
 
 // The products file (`PERSONA_PRODUCTS=<file>`, `--products <file>`): which upstream MCP servers the

@@ -1,4 +1,4 @@
-import { ERROR_CLASSES, type ErrorClass } from '../vocabulary.ts';
+import { ERROR_CLASSES, type ErrorClass } from '../../schema/vocabulary.ts';
 import { clusteredMeanDiff, pairedMeanDiff, type Clusters } from './bootstrap.ts';
 import type { CampaignData, TrialData } from './campaign-data.ts';
 import { newcombeDiff, type Interval } from './intervals.ts';

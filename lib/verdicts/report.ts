@@ -1,4 +1,4 @@
-import { ERROR_CLASSES, type ErrorClass } from '../vocabulary.ts';
+import { ERROR_CLASSES, type ErrorClass } from '../../schema/vocabulary.ts';
 import { clusteredMean, DEFAULT_RESAMPLES, type Clusters } from './bootstrap.ts';
 import type { CampaignData, TrialData } from './campaign-data.ts';
 import { wilson, type Interval } from './intervals.ts';

@@ -6,7 +6,8 @@ import { ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleDescription 
 import { TypedSearchAttributes } from '@temporalio/common';
 import { livePersonas, type LivePersona } from '../../lib/personas/live-personas.ts';
 import { upsertPersona, type PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
-import { cadenceSpec, type Cadence } from '../../lib/schedules/cadence.ts';
+import { cadenceSpec } from '../../lib/schedules/cadence.ts';
+import type { Cadence } from '../../schema/vocabulary.ts';
 import { CATCHUP_WINDOW, scheduleFingerprint, scheduleIdFor } from '../../lib/schedules/persona-schedule.ts';
 import { listPersonaSchedules, syncSchedules, type SyncChange } from '../../lib/schedules/sync.ts';
 import { ARCHETYPE, CADENCE, PERSONA_ID } from '../../workflows/tick-contract.ts';

@@ -177,9 +177,9 @@ test('cancel during parallel tool calls keeps the call that completed', async ()
   fake.push(todoTurn('toolu_par_fast', 'toolu_par_slow'));
   const handle = await env.start();
   try {
-    // The round runs as one activity (callTools): the fast call has completed inside it, the slow
-    // one is held. The cancellation reaches the activity with its next heartbeat; it answers with
-    // the completed call, which the workflow records before it ends cancelled.
+    // Each call is a local activity: the fast one has completed, the slow one is held. The
+    // cancellation reaches the held call, which answers as cancelled; the workflow records the
+    // completed call before it ends cancelled.
     await waitUntil(async () => slowStarted && fastDone, 'the fast tool call completed');
     await handle.cancel();
     await assertCancelled(handle);

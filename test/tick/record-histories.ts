@@ -10,12 +10,10 @@
 // running at deploy time would fail too; change the workflow with patched() instead, and add a new
 // fixture for the new path.
 //
-// Today's code records under `tick-rate-<scenario>.json` (ticks since the `tick-rate-in-last-call`
-// patch of workflows/persona-tick.ts). The fixtures without a prefix were recorded before the
-// `tick-rounds` patch, the `tick-rounds-` ones between that and `tick-local-steps`, the `tick-local-`
-// ones between that and `tick-rate-in-last-call`; they are kept as they are: they prove that ticks
-// started by older workers still replay. Never overwrite them (`overwrite` re-records only the
-// current prefix).
+// Fixtures carry their generation as a prefix: `tick-rate-<scenario>.json` were recorded by the
+// generation whose patches are now retired (workflows/tick-steps.ts RETIRED_PATCHES); they prove that
+// ticks started by it still replay. A new patch gets a new prefix (FIXTURE_PREFIX) and new fixtures
+// beside the old ones; the old ones go when their patches are removed (README "Changing the workflow").
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';

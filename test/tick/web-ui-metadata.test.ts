@@ -60,7 +60,7 @@ test('every activity in the history reads as the persona’s day', async () => {
   assert.ok(tools.length > 0, 'the scripted persona used tools');
   assert.equal(summaries[0], 'login');
   assert.equal(summaries.at(-1), `persist · ${result.actions} actions`);
-  // The model call that ended the main turn asked the rating too (since `tick-rate-in-last-call`):
+  // The model call that ended the main turn asked the rating too:
   // no `rating ·` activity then; it reads as the last model round, followed by persist.
   assert.ok(rated.length > 0, 'the tick was rated');
   assert.match(summaries.at(-2) ?? '', /^model · round \d+$/);

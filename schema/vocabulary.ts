@@ -1,6 +1,19 @@
-// The domain's words, declared once. The drizzle enums (schema/), the zod schemas (catalog, config),
-// the tick contract (workflows/), the gateway, the activities and the dashboard all derive from these
-// tuples. No imports: this file is bundled into the workflow sandbox as it is.
+// The domain's words — the database's vocabulary — declared once. The drizzle enums (schema/), the zod
+// schemas (catalog, config), the tick contract (workflows/), the gateway, the activities and the
+// dashboard all derive from these tuples. No imports: the workflow bundle takes this file as it is
+// (the one file outside workflows/ it may import).
+
+/** The demo catalog's kinds of users; each has a scripted voice. Metrics label others `other`. */
+export const BUILTIN_ARCHETYPES = [
+  'adhd-student',
+  'ceo-busy',
+  'creative-parent',
+  'solo-dev',
+  'researcher',
+  'freelancer',
+  'overwhelmed-newbie',
+] as const;
+export type BuiltinArchetype = (typeof BUILTIN_ARCHETYPES)[number];
 
 /** How often a persona lives a part of its day (in its own timezone). */
 export const CADENCES = ['hourly', 'daily', 'weekdays'] as const;
@@ -56,3 +69,23 @@ export const isRatedModule = (m: string | undefined): m is string =>
   !!m && !(UNRATED_MODULES as readonly string[]).includes(m);
 /** The feedback row written when the rating turn's output cannot be parsed. */
 export const PARSE_MODULE = '__parse';
+
+/** Tokens of one model call or of a whole tick, as the persona_ticks columns count them. */
+export interface TokenUsage {
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheRead: number;
+}
+
+export const emptyTokenUsage = (): TokenUsage => ({ input: 0, output: 0, cacheWrite: 0, cacheRead: 0 });
+
+/** Two usages added field by field (the tick's running total; a rating turn asked twice). */
+export function addTokenUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    input: a.input + b.input,
+    output: a.output + b.output,
+    cacheWrite: a.cacheWrite + b.cacheWrite,
+    cacheRead: a.cacheRead + b.cacheRead,
+  };
+}
