@@ -5,7 +5,7 @@
 import type { CampaignData } from '../lib/verdicts/campaign-data.ts';
 import { compareCampaigns, DEFAULT_COMPARE_OPTIONS } from '../lib/verdicts/compare.ts';
 import { seededRng } from '../lib/verdicts/rng.ts';
-import type { SignalStack } from '../test/helpers/signal-stack.ts';
+import type { SignalStack } from '../test/support/signal-stack.ts';
 
 const POWER = 0.8;
 

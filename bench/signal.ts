@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatComparison } from '../lib/verdicts/format.ts';
-import { BROKEN_TOOL, startSignalStack } from '../test/helpers/signal-stack.ts';
+import { BROKEN_TOOL, startSignalStack } from '../test/support/signal-stack.ts';
 import { startStack } from '../test/support/stack.ts';
 import { detectableEffects } from './signal-power.ts';
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../lib/db/client.ts';
-import { ERROR_CLASSES, PARSE_MODULE, type ErrorClass } from '../schema/vocabulary.ts';
+import { ERROR_CLASSES, PARSE_MODULE, type ErrorClass, type TokenUsage } from '../schema/vocabulary.ts';
 import { iso, num, numOrNull, round } from './sql-values.ts';
 import { recentTicks, type RecentTick } from './ticks-query.ts';
 
@@ -13,15 +13,15 @@ export type Bucket = 'hour' | 'day';
 export interface RatingPoint {
   /** Start of the bucket, ISO 8601 (UTC). */
   bucket: string;
-  average: number;
-  count: number;
+  mean: number;
+  n: number;
 }
 
 export interface ModuleRatings {
   module: string;
   /** Over the whole range. */
-  average: number;
-  count: number;
+  mean: number;
+  n: number;
   points: RatingPoint[];
 }
 
@@ -59,7 +59,7 @@ export interface DashboardTotals {
   ratings: number;
   averageRating: number | null;
   parseFailures: number;
-  tokens: { input: number; output: number; cacheWrite: number; cacheRead: number };
+  tokens: TokenUsage;
   costUsd: number;
 }
 
@@ -145,21 +145,21 @@ export async function ratingsOverTime(
        AND module <> ${PARSE_MODULE}
      GROUP BY 1, 2
      ORDER BY 1, 2`);
-  const byModule = new Map<string, { total: number; count: number; points: RatingPoint[] }>();
+  const byModule = new Map<string, { total: number; n: number; points: RatingPoint[] }>();
   for (const r of rows) {
     const module = String(r.module);
-    const m = byModule.get(module) ?? { total: 0, count: 0, points: [] };
+    const m = byModule.get(module) ?? { total: 0, n: 0, points: [] };
     byModule.set(module, m);
-    const average = num(r.average);
-    const count = num(r.n);
-    m.points.push({ bucket: iso(r.bucket_ms), average: round(average), count });
-    m.total += average * count;
-    m.count += count;
+    const mean = num(r.average);
+    const n = num(r.n);
+    m.points.push({ bucket: iso(r.bucket_ms), mean: round(mean), n });
+    m.total += mean * n;
+    m.n += n;
   }
   return [...byModule.entries()].map(([module, m]) => ({
     module,
-    average: round(m.total / m.count),
-    count: m.count,
+    mean: round(m.total / m.n),
+    n: m.n,
     points: m.points,
   }));
 }

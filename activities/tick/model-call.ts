@@ -19,7 +19,7 @@ import {
   storedOpening,
   transcriptMessages,
 } from '../transcript.ts';
-import { rateConversation, type RatingContext } from './rating.ts';
+import { rateConversation, type RatingContext } from './rate.ts';
 import { activityCancelled, tickEnded } from './tick-cancellation.ts';
 import { toolCatalog } from './tool-catalog.ts';
 

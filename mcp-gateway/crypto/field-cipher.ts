@@ -1,4 +1,4 @@
-import { decryptValue, encryptValue } from '../../lib/product/aes-gcm.ts';
+import { decryptValue, encryptValue } from '../../lib/demo-product/aes-gcm.ts';
 import { encryptionRegistry, type EncryptionRegistry } from './encryption-registry.ts';
 
 /**

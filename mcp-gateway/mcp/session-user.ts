@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { spaces, users } from '../../schema/index.ts';
 import type { Db } from '../../lib/db/client.ts';
-import { loadMasterKey } from '../../lib/product/vault.ts';
+import { loadMasterKey } from '../../lib/demo-product/vault.ts';
 import { resolveLinkedUser, UNLINKED_IDENTITY } from '../identity/identity-links.ts';
 import type { TokenClaims } from '../identity/tokens.ts';
 import type { SessionUser } from '../tools/tool-spec.ts';

@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import { startCampaign } from '../../lib/campaigns/start-campaign.ts';
 import { livePersonas } from '../../lib/personas/live-personas.ts';
 import { startDashboard } from '../../dashboard/server.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
+import { startTickEnv } from '../support/tick-env.ts';
 
 const env = await startTickEnv();
 const personas = await livePersonas(env.gw.database.db);

@@ -4,9 +4,9 @@ import { describe, test } from 'node:test';
 import { BUILTIN_ARCHETYPES } from '../../schema/vocabulary.ts';
 import { CatalogError, DEFAULT_CATALOG, loadCatalog, parseCatalog } from '../../lib/personas/catalog.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';
-import { runCli, tempDir } from '../helpers/cli.ts';
-import { freshDatabase } from '../helpers/db.ts';
-import { TEST_SEED_SECRET, TEST_KEK } from '../helpers/secrets.ts';
+import { runCli, tempDir } from '../support/cli.ts';
+import { freshDatabase } from '../support/database.ts';
+import { TEST_SEED_SECRET, TEST_KEK } from '../support/secrets.ts';
 
 const realText = await readFile(DEFAULT_CATALOG, 'utf8');
 const real = JSON.parse(realText) as { version: number; personas: Record<string, unknown>[] };

@@ -13,10 +13,10 @@ import { listPersonaSchedules, syncSchedules, type SyncChange } from '../../lib/
 import { ARCHETYPE, CADENCE, PERSONA_ID } from '../../workflows/tick-contract.ts';
 import { TICK_WORKFLOW } from '../../workflows/tick-contract.ts';
 import { personas } from '../../schema/index.ts';
-import { freshDatabase } from '../helpers/db.ts';
-import { waitUntil } from '../helpers/wait.ts';
-import { freshNamespace } from './helpers.ts';
-import { TEST_SEED_SECRET, TEST_KEK } from '../helpers/secrets.ts';
+import { freshDatabase } from '../support/database.ts';
+import { waitUntil } from '../support/wait.ts';
+import { freshNamespace } from '../support/schedules.ts';
+import { TEST_SEED_SECRET, TEST_KEK } from '../support/secrets.ts';
 
 // Real Temporal Schedules on the test dev server, in a namespace of this file's own, for personas
 // in a database of its own. The task queue has no worker: ticks the schedules start just wait.

@@ -5,9 +5,10 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import type { personaTick } from '../../workflows/persona-tick.ts';
 import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/tick-contract.ts';
-import { endTurn, ratingTurn, toolTurn, toolUse, type FakeStep } from '../helpers/fake-messages-api.ts';
-import { startClaudeTickEnv } from '../helpers/tick-env.ts';
-import { gate, waitUntil } from '../helpers/wait.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../support/fake-steps.ts';
+import { type FakeStep } from '../support/fake-messages-api.ts';
+import { startClaudeTickEnv } from '../support/tick-env.ts';
+import { gate, waitUntil } from '../support/wait.ts';
 
 const { fake, env } = await startClaudeTickEnv({ apiKey: 'sk-ant-test-pause' });
 

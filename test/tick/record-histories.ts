@@ -24,10 +24,10 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TickInput } from '../../workflows/tick-contract.ts';
 import type { personaTick } from '../../workflows/persona-tick.ts';
 import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/tick-contract.ts';
-import { endTurn, ratingTurn, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
-import { startTickEnv, type TickEnv, startClaudeTickEnv } from '../helpers/tick-env.ts';
-import { historyToJson } from '../helpers/history-json.ts';
-import { gate, waitUntil } from '../helpers/wait.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../support/fake-steps.ts';
+import { startTickEnv, type TickEnv, startClaudeTickEnv } from '../support/tick-env.ts';
+import { historyToJson } from '../support/history-json.ts';
+import { gate, waitUntil } from '../support/wait.ts';
 
 const mode = process.env.RECORD_HISTORIES;
 if (mode !== '1' && mode !== 'overwrite') {

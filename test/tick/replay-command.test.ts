@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startTick } from '../../lib/ticks/start-tick.ts';
 import { RETIRED_PATCHES } from '../../workflows/tick-steps.ts';
-import { runCli } from '../helpers/cli.ts';
-import { DEFAULT_PERSONA, startTickEnv } from '../helpers/tick-env.ts';
+import { runCli } from '../support/cli.ts';
+import { DEFAULT_PERSONA } from '../support/fixtures.ts';
+import { startTickEnv } from '../support/tick-env.ts';
 
 const env = await startTickEnv();
 const subject = { personaId: env.personaId, ...DEFAULT_PERSONA };

@@ -7,8 +7,8 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { patchIdOf } from '../../lib/temporal/markers.ts';
 import { RETIRED_PATCHES } from '../../workflows/tick-steps.ts';
-import { historyFromJson } from '../helpers/history-json.ts';
-import { sharedBundle } from '../helpers/tick-env.ts';
+import { historyFromJson } from '../support/history-json.ts';
+import { sharedBundle } from '../support/tick-worker.ts';
 
 // Replays every committed history (test/fixtures/histories, recorded from real ticks by
 // scripts/record-histories.ts) against today's workflow code: a change that would break ticks

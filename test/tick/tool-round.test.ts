@@ -2,10 +2,10 @@
 // retryably, only it is repeated, and the product is written once.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { endTurn, ratingTurn, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../support/fake-steps.ts';
 import type { temporal } from '@temporalio/proto';
 import { localActivityOf } from '../../lib/temporal/markers.ts';
-import { startClaudeTickEnv } from '../helpers/tick-env.ts';
+import { startClaudeTickEnv } from '../support/tick-env.ts';
 
 const { fake, env } = await startClaudeTickEnv({ apiKey: 'sk-ant-test-round' });
 

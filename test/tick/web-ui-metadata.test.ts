@@ -8,8 +8,9 @@ import type { temporal } from '@temporalio/proto';
 import { personaScheduleOptions } from '../../lib/schedules/persona-schedule.ts';
 import { startTick } from '../../lib/ticks/start-tick.ts';
 import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/tick-contract.ts';
-import { DEFAULT_PERSONA, startTickEnv } from '../helpers/tick-env.ts';
-import { waitUntil } from '../helpers/wait.ts';
+import { DEFAULT_PERSONA } from '../support/fixtures.ts';
+import { startTickEnv } from '../support/tick-env.ts';
+import { waitUntil } from '../support/wait.ts';
 
 const env = await startTickEnv();
 const subject = {

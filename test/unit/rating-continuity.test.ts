@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { cachedMessages } from '../../activities/llm/cache-breakpoints.ts';
 import type { MessageParam } from '../../activities/llm/types.ts';
 import { recapText } from '../../activities/recap.ts';
-import { ratingMessages } from '../../activities/tick/rating.ts';
+import { ratingMessages } from '../../activities/tick/rate.ts';
 import { NOTICEABLE_LATENCY_MS, withLatencyNote } from '../../activities/tick/latency-note.ts';
 
 const opening: MessageParam = { role: 'user', content: 'It is Monday.' };

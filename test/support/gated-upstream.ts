@@ -9,7 +9,7 @@ import { after } from 'node:test';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { gate } from '../helpers/wait.ts';
+import { gate } from './wait.ts';
 
 export interface GatedUpstream {
   /** `/mcp` answers POSTs as SSE streams (the SDK's default), `/json` as plain JSON; `/moved` redirects to `/mcp`. */

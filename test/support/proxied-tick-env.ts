@@ -6,7 +6,8 @@ import { derivePersonaPassword } from '../../lib/personas/password.ts';
 import { startHoldingProxy } from './holding-proxy.ts';
 import { TEST_SEED_SECRET } from './secrets.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
-import { DEFAULT_PERSONA, startClaudeTickEnv } from './tick-env.ts';
+import { DEFAULT_PERSONA } from './fixtures.ts';
+import { startClaudeTickEnv } from './tick-env.ts';
 
 type ClaudeTickEnvOptions = NonNullable<Parameters<typeof startClaudeTickEnv>[0]>;
 

@@ -4,11 +4,9 @@ import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common';
 import { ensureSearchAttributes } from '../../lib/temporal/connect.ts';
 import { SEARCH_ATTRIBUTES } from '../../workflows/tick-contract.ts';
-import { testLogger } from '../helpers/db.ts';
-import { waitUntil } from '../helpers/wait.ts';
-import { requireTemporalAddress as requireTemporal } from '../support/temporal.ts';
-
-export { requireTemporalAddress as requireTemporal } from '../support/temporal.ts';
+import { testLogger } from './database.ts';
+import { waitUntil } from './wait.ts';
+import { requireTemporalAddress } from './temporal.ts';
 
 /**
  * A namespace of this test file's own, with the project's search attributes. Schedule sync
@@ -21,7 +19,7 @@ export async function freshNamespace(): Promise<{
   connection: Connection;
   client: Client;
 }> {
-  const connection = await Connection.connect({ address: requireTemporal() });
+  const connection = await Connection.connect({ address: requireTemporalAddress() });
   const namespace = `test-${randomUUID().slice(0, 8)}`;
   await connection.workflowService.registerNamespace({
     namespace,

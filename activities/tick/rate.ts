@@ -139,7 +139,7 @@ export async function rateConversation(
 }
 
 /** The `rate` activity: the rating turn over the conversation stored in Postgres. */
-export function createRating(deps: ActivityDeps) {
+export function createRate(deps: ActivityDeps) {
   return async function rate(input: RatingInput): Promise<RatingResult> {
     return withHeartbeat(() => run(input));
   };

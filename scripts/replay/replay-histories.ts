@@ -14,10 +14,10 @@ import {
 } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { localActivityOf, patchIdOf } from '../lib/temporal/markers.ts';
-import { TICK_WORKFLOW } from '../workflows/tick-contract.ts';
-import { ENCODING as ENCRYPTED } from './payload-codec.ts';
-import { WORKFLOWS_PATH } from './tick-worker.ts';
+import { localActivityOf, patchIdOf } from '../../lib/temporal/markers.ts';
+import { TICK_WORKFLOW } from '../../workflows/tick-contract.ts';
+import { ENCODING as ENCRYPTED } from '../../workers/payload-codec.ts';
+import { WORKFLOWS_PATH } from '../../workers/tick-worker.ts';
 
 export interface ReplayOutcome {
   workflowId: string;
@@ -59,7 +59,7 @@ export function bundleForReplay(workflowsPath = WORKFLOWS_PATH): Promise<Workflo
 }
 
 /** Ticks started since `since` (running or closed), newest first, at most `limit`; one persona's when given. */
-export async function recentTicks(
+export async function recentTickRuns(
   client: Client,
   since: Date,
   limit: number,

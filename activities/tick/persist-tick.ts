@@ -18,7 +18,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * never duplicates), the tick row's totals and history size, and the persona's last_active_at —
  * all in one transaction.
  */
-export function createPersist(deps: ActivityDeps) {
+export function createPersistTick(deps: ActivityDeps) {
   return async function persistTick(input: PersistInput): Promise<{ actions: number; feedback: number }> {
     const endedAt = new Date();
     await deps.db.transaction(async (tx) => {

@@ -10,7 +10,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { DEFAULT_CATALOG, loadCatalog } from '../../lib/personas/catalog.ts';
 import { livePersonas } from '../../lib/personas/live-personas.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';
-import { resolveKek } from '../../lib/product/kek.ts';
+import { resolveKek } from '../../lib/demo-product/kek.ts';
 import { startCampaign } from '../../lib/campaigns/start-campaign.ts';
 import { loadCampaignData, type CampaignData } from '../../lib/verdicts/campaign-data.ts';
 import { compareCampaigns, DEFAULT_COMPARE_OPTIONS, type Comparison } from '../../lib/verdicts/compare.ts';

@@ -1,6 +1,6 @@
 import { after } from 'node:test';
 import { startGateway, type RunningGateway } from '../../mcp-gateway/server.ts';
-import { testLogger } from './db.ts';
+import { testLogger } from './database.ts';
 import type { TestGateway } from './gateway.ts';
 
 /**

@@ -37,7 +37,7 @@ function gatewayUnavailable(toolName: string, err: unknown): ApplicationFailure 
  * recorded on the action; an unreachable or failing gateway fails the activity, which Temporal retries
  * (see call-error-class.ts for which side an error is on).
  */
-export function createToolCall(deps: ActivityDeps) {
+export function createCallTool(deps: ActivityDeps) {
   const run = toolCallRunner(deps);
   return async function callTool(input: ToolCallInput): Promise<ToolCallResult> {
     // A local activity: the workflow waits for this answer when the tick is cancelled. A call the

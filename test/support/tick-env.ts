@@ -1,18 +1,16 @@
-// node:test wrapper of test/support/tick-stack.ts on the servers `npm test` started: everything
+// For a test file: test/support/tick-stack.ts on the servers `npm test` started, everything
 // stopped and dropped when the test file ends.
 import { after } from 'node:test';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import type { CacheLayout } from '../../activities/llm/cache-breakpoints.ts';
-import { adminDatabaseUrl } from '../support/database.ts';
-import { requireTemporalAddress } from '../support/temporal.ts';
-import { startTickStack, type TickStack } from '../support/tick-stack.ts';
-import type { ScriptItem } from '../support/fake-messages-api.ts';
-import type { PromptCacheEmulator } from '../support/prompt-cache.ts';
-import { startFakeMessagesApi } from './fake-messages-api.ts';
+import { adminDatabaseUrl } from './database.ts';
+import { requireTemporalAddress } from './temporal.ts';
+import { startTickStack, type TickStack } from './tick-stack.ts';
+import type { ScriptItem } from './fake-messages-api.ts';
+import type { PromptCacheEmulator } from './prompt-cache.ts';
+import { startTestFakeMessagesApi } from './fake-messages-api.ts';
 
-export { DEFAULT_PERSONA } from '../support/fixtures.ts';
-export { sharedBundle } from '../support/tick-worker.ts';
 
 // The SDK runtime is process-wide and must be configured before the first connection: keep the
 // worker's own logging to warnings so test output stays readable.
@@ -41,7 +39,7 @@ export async function startTickEnv(opts: TickEnvOptions = {}): Promise<TickEnv> 
 
 /**
  * A tick env whose worker asks the real AnthropicProvider (the @anthropic-ai/sdk code path) against a
- * fake Messages API of its own (test/helpers/fake-messages-api.ts); both end with the test file.
+ * fake Messages API of its own (fake-messages-api.ts); both end with the test file.
  */
 export async function startClaudeTickEnv(
   opts: TickEnvOptions & {
@@ -54,7 +52,7 @@ export async function startClaudeTickEnv(
   } = {},
 ) {
   const { apiKey = 'sk-ant-test', script = [], promptCache, cacheLayout, ...envOpts } = opts;
-  const fake = await startFakeMessagesApi(script, promptCache ? { promptCache } : {});
+  const fake = await startTestFakeMessagesApi(script, promptCache ? { promptCache } : {});
   const llm = new AnthropicProvider('claude-sonnet-4-6', {
     apiKey,
     baseURL: fake.url,

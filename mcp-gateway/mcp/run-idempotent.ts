@@ -1,7 +1,7 @@
 import type { Db, Tx } from '../../lib/db/client.ts';
 import { claimIdempotencyKey, stableHash, storeIdempotentResult } from './idempotency.ts';
 
-export type IdempotentOutcome =
+export type BuiltinCallOutcome =
   | { kind: 'ran'; result: Record<string, unknown> }
   /** The key was used for this very call before: its stored result (sealed, if it was stored sealed). */
   | { kind: 'replay'; stored: Record<string, unknown> }
@@ -19,7 +19,7 @@ export async function runIdempotent(
   call: { userId: string; key: string; tool: string; input: unknown },
   run: (tx: Tx) => Promise<Record<string, unknown>>,
   seal: (result: Record<string, unknown>) => Record<string, unknown> = (r) => r,
-): Promise<IdempotentOutcome> {
+): Promise<BuiltinCallOutcome> {
   return db.transaction(async (tx) => {
     const claim = await claimIdempotencyKey(tx, call.userId, call.key, call.tool, stableHash(call.input));
     if (claim.kind === 'conflict') return claim;
