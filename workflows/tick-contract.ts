@@ -11,6 +11,7 @@ import {
 } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { TickOutcome, TickPhase, TokenUsage } from '../schema/vocabulary.ts';
+import type { FailureKind } from './input-checks.ts';
 import { tickDetails, tickSummary, type TickOrigin, type TickSubject } from './tick-web-ui.ts';
 
 export type { TickOrigin, TickSubject };
@@ -144,7 +145,7 @@ export const TICK_FAILURES = {
   llmAuth: { type: 'LlmAuthError', retryable: false },
   /** The workflow got a tool result for another tool_use_id (a bug, never retried). */
   toolResultMismatch: { type: 'ToolResultMismatch', retryable: false },
-} as const;
+} as const satisfies Record<string, FailureKind>;
 export type TickFailureType = (typeof TICK_FAILURES)[keyof typeof TICK_FAILURES]['type'];
 
 /**
