@@ -76,6 +76,8 @@ export function layers() {
     './tick-web-ui.ts',
     './purge-contract.ts',
     './campaign-contract.ts',
+    './failures.ts',
+    './input-checks.ts',
   ];
   const onlyContract = { from: './workflows', except: contracts };
   const zone = (target, from, message) => ({

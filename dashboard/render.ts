@@ -1,4 +1,5 @@
-import type { DashboardData, RecentTick, ToolHotspot } from './queries.ts';
+import type { DashboardData, ToolHotspot } from './queries.ts';
+import type { RecentTick } from './ticks-query.ts';
 import {
   raw,
   h,

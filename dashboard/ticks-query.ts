@@ -2,7 +2,13 @@
 // dashboard's recent ticks, the /ticks page and the persona page all read it.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../lib/db/client.ts';
-import { ERROR_CLASSES, isErrorClass, PARSE_MODULE, type ErrorClass, type TokenUsage } from '../schema/vocabulary.ts';
+import {
+  ERROR_CLASSES,
+  isErrorClass,
+  PARSE_MODULE,
+  type ErrorClass,
+  type TokenUsage,
+} from '../schema/vocabulary.ts';
 import { iso, num, numOrNull, round } from './sql-values.ts';
 
 export interface TickFilter {

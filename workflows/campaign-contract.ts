@@ -4,7 +4,8 @@
 // pure definitions only.
 import { defineQuery } from '@temporalio/workflow';
 import type { CampaignStatus, TickOutcome } from '../schema/vocabulary.ts';
-import { rangeProblem, type FailureKind } from './input-checks.ts';
+import type { FailureKind } from './failures.ts';
+import { rangeProblem } from './input-checks.ts';
 import type { TickBudgets, TickSubject } from './tick-contract.ts';
 
 export const CAMPAIGN_WORKFLOW = 'personaCampaign';

@@ -15,9 +15,3 @@ export function rangeProblem(name: string, n: unknown, r: Limit, unit?: string):
     ? undefined
     : `${name} must be a whole number${unit ? ` of ${unit}` : ''} from ${r.min} to ${r.max}`;
 }
-
-/** One ApplicationFailure type of a workflow's failure table, and whether a retry may help. */
-export interface FailureKind {
-  type: string;
-  retryable: boolean;
-}

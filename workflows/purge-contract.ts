@@ -3,7 +3,8 @@
 // checks. Imported by the workflow, the activity, the schedule (lib/schedules/purge-schedule.ts)
 // and the worker's config. Bundled into the workflow sandbox: pure definitions only.
 
-import { rangeProblem, type FailureKind } from './input-checks.ts';
+import type { FailureKind } from './failures.ts';
+import { rangeProblem } from './input-checks.ts';
 
 export const PURGE_WORKFLOW = 'purgeTranscripts';
 

@@ -2,16 +2,10 @@
 // result, its signals and query, its search attributes, every failure type, and the start options
 // every starter uses (CLI, `up`, schedules, campaigns). What its activities exchange with it is in
 // tick-steps-contract.ts. Bundled into the workflow sandbox: it imports only pure definitions.
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  defineSearchAttributeKey,
-  SearchAttributeType,
-  type SearchAttributePair,
-} from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { TickOutcome, TickPhase, TokenUsage } from '../schema/vocabulary.ts';
-import type { FailureKind } from './input-checks.ts';
+import type { FailureKind } from './failures.ts';
 import { tickDetails, tickSummary, type TickOrigin, type TickSubject } from './tick-web-ui.ts';
 
 export type { TickOrigin, TickSubject };
@@ -147,13 +141,3 @@ export const TICK_FAILURES = {
   toolResultMismatch: { type: 'ToolResultMismatch', retryable: false },
 } as const satisfies Record<string, FailureKind>;
 export type TickFailureType = (typeof TICK_FAILURES)[keyof typeof TICK_FAILURES]['type'];
-
-/**
- * A failure as the tick records it (a failed tick's reason, an action's summary): `Type: message` for
- * an ApplicationFailure, the message otherwise; an activity's failure is read through to its cause.
- */
-export function failureText(err: unknown): string {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'ApplicationFailure'}: ${cause.message}`;
-  return cause instanceof Error ? cause.message : String(cause);
-}

@@ -9,7 +9,8 @@ import {
   proxyLocalActivities,
 } from '@temporalio/workflow';
 import type { TickActivities } from '../activities/index.ts';
-import { failureText, TICK_FAILURES, type TickBudgets, type TickInput } from './tick-contract.ts';
+import { failureText } from './failures.ts';
+import { TICK_FAILURES, type TickBudgets, type TickInput } from './tick-contract.ts';
 import { MODEL_OPTIONS, TOOL_OPTIONS } from './tick-retry.ts';
 import type { TickState } from './tick-state.ts';
 import {

@@ -14,7 +14,8 @@ import {
 } from '@temporalio/workflow';
 import type { TickActivities } from '../activities/index.ts';
 import type { TickOutcome } from '../schema/vocabulary.ts';
-import { failureText, tickSearchAttributes, type TickInput } from './tick-contract.ts';
+import { failureText } from './failures.ts';
+import { tickSearchAttributes, type TickInput } from './tick-contract.ts';
 import { LOGIN_OPTIONS, MODEL_OPTIONS, PERSIST_OPTIONS } from './tick-retry.ts';
 import type { TickState } from './tick-state.ts';
 import { ratedModules, ratingActions, type LoginResult, type RatingResult } from './tick-steps-contract.ts';

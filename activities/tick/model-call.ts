@@ -1,4 +1,4 @@
-import { failureText } from '../../workflows/tick-contract.ts';
+import { failureText } from '../../workflows/failures.ts';
 import {
   type ModelCallInput,
   type ModelCallResult,

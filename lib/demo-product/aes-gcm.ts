@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { PersonaRunnerError } from '../errors.ts';
 
 /** Wire format of an encrypted value: `enc:1:{b64(iv)}.{b64(ciphertext || tag)}`. */
 export const ENC_PREFIX = 'enc:1:';
@@ -6,12 +7,8 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /** Thrown when a value cannot be decrypted: wrong key, tampered ciphertext, or not in the wire format. */
-export class DecryptionError extends Error {
-  readonly code = 'DECRYPTION_FAILED';
-  constructor(message: string) {
-    super(message);
-    this.name = 'DecryptionError';
-  }
+export class DecryptionError extends PersonaRunnerError {
+  override readonly code = 'DECRYPTION_FAILED';
 }
 
 export function isEncrypted(value: unknown): value is string {

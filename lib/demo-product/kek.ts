@@ -17,12 +17,11 @@ export const vaultKekEnv = z
 
 /** Thrown when the gateway would run in production mode on the development key-encryption key. */
 export class InsecureKekError extends UsageError {
-  readonly code = 'INSECURE_KEK';
+  override readonly code = 'INSECURE_KEK';
   constructor() {
     super(
       'VAULT_KEK is unset in production mode: set it to 32 random bytes, base64 (openssl rand -base64 32)',
     );
-    this.name = 'InsecureKekError';
   }
 }
 

@@ -92,7 +92,7 @@ const catalogSchema = z.strictObject({
 
 /** Thrown when a catalog is invalid; every problem names the entry (index and email) and the field. */
 export class CatalogError extends UsageError {
-  readonly code = 'CATALOG_INVALID';
+  override readonly code = 'CATALOG_INVALID';
   constructor(
     readonly file: string,
     readonly problems: string[],
@@ -100,7 +100,6 @@ export class CatalogError extends UsageError {
     super(
       `${file} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was written:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
-    this.name = 'CatalogError';
   }
 }
 

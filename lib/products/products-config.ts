@@ -70,7 +70,7 @@ export interface ProductsConfig {
 
 /** Thrown when the products file is invalid; every problem names the product and the field. */
 export class ProductsConfigError extends UsageError {
-  readonly code = 'PRODUCTS_INVALID';
+  override readonly code = 'PRODUCTS_INVALID';
   constructor(
     file: string,
     readonly problems: string[],
@@ -78,7 +78,6 @@ export class ProductsConfigError extends UsageError {
     super(
       `${file} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
-    this.name = 'ProductsConfigError';
   }
 }
 

@@ -14,11 +14,7 @@ export const PROJECT_VENV = path.join(PROJECT_ROOT, '.venv');
 
 /** Thrown when no Temporal CLI is available and it cannot be installed; says how to fix it. */
 export class TemporalCliUnavailableError extends PersonaRunnerError {
-  readonly code = 'TEMPORAL_CLI_UNAVAILABLE';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'TemporalCliUnavailableError';
-  }
+  override readonly code = 'TEMPORAL_CLI_UNAVAILABLE';
 }
 
 async function isExecutable(p: string): Promise<boolean> {
