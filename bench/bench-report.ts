@@ -57,8 +57,14 @@ export function writeResults(name: string, quick: boolean, data: unknown, out?: 
   return file;
 }
 
+export interface GitInfo {
+  commit: string | null;
+  /** Uncommitted changes (in `paths`, or anywhere in the tree). */
+  dirty: boolean | null;
+}
+
 /** The commit measured, and whether the code a benchmark exercises had uncommitted changes. */
-export function gitInfo(paths: string[]): { commit: string | null; dirty: boolean | null } {
+export function gitInfo(paths: string[] = []): GitInfo {
   try {
     const git = (args: string[]) => execFileSync('git', args, { cwd: PROJECT_DIR, encoding: 'utf8' }).trim();
     return {

@@ -14,6 +14,7 @@ export function parseSettings(argv = process.argv.slice(2)) {
     only: { type: 'string' },
     ...QUIET_FLAGS,
     'max-other-cores': { type: 'string' },
+    against: { type: 'string' },
     verbose: { type: 'boolean', default: false },
     'worker-options': { type: 'string' },
   });
@@ -26,6 +27,8 @@ export function parseSettings(argv = process.argv.slice(2)) {
     only: only as 'efficiency' | 'throughput' | undefined,
     out: flags.out,
     verbose: flags.verbose,
+    /** A saved results file to print today's figures beside. */
+    against: flags.against,
     /** Experiments only: extra Temporal WorkerOptions (JSON) on top of what createTickWorker sets. */
     workerOptions: flags['worker-options']
       ? (JSON.parse(flags['worker-options']) as Partial<WorkerOptions>)
