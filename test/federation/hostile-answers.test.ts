@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestGateway } from '../helpers/gateway.ts';
-import { scratchDir, writeProducts } from '../helpers/products.ts';
+import { childPid, flakyProduct, scratchDir, writeProducts } from '../helpers/products.ts';
 import { textOf } from '../helpers/tool-results.ts';
 import { waitUntil } from '../helpers/wait.ts';
 import { UNLIMITED_GATEWAY_ENV } from '../support/gateway.ts';
@@ -30,17 +30,7 @@ const productsFile = await writeProducts(dir, {
       reconnectMaxSeconds: 0.5,
     },
     { name: 'calm', transport: { type: 'http', url: hostile.url() }, include: ['ok'] },
-    {
-      name: 'flaky',
-      transport: {
-        type: 'stdio',
-        command: process.execPath,
-        args: [path.resolve('test/fixtures/upstreams/flaky-server.mjs')],
-        env: { PID_FILE: pidFile },
-      },
-      callTimeoutSeconds: CALL_TIMEOUT_S,
-      reconnectMaxSeconds: 0.5,
-    },
+    flakyProduct(pidFile, { callTimeoutSeconds: CALL_TIMEOUT_S, reconnectMaxSeconds: 0.5 }),
   ],
 });
 const gw = await startTestGateway({ PERSONA_PRODUCTS: productsFile, ...UNLIMITED_GATEWAY_ENV });
@@ -116,15 +106,7 @@ describe('an upstream whose answers never end', () => {
   }
 
   test('a stdio line that never ends: infra UPSTREAM_TOO_LARGE, the child is replaced', async () => {
-    await waitUntil(
-      () =>
-        fs.stat(pidFile).then(
-          () => true,
-          () => false,
-        ),
-      'the child runs',
-    );
-    const first = Number(await fs.readFile(pidFile, 'utf8'));
+    const first = await childPid(pidFile);
     const run = await underAttack('flaky__flood');
     assert.equal(run.result._meta?.errorClass, 'infra');
     assert.equal(run.result._meta?.errorCode, 'UPSTREAM_TOO_LARGE', textOf(run.result));

@@ -3,10 +3,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { startTestGateway } from '../helpers/gateway.ts';
-import { scratchDir, writeProducts } from '../helpers/products.ts';
+import { childPid, flakyProduct, scratchDir, writeProducts } from '../helpers/products.ts';
 import { openSession, postMcp } from '../helpers/raw-mcp.ts';
 import { textOf } from '../helpers/tool-results.ts';
-import { waitUntil } from '../helpers/wait.ts';
 
 // Issue 22: a 100,000-deep argument to a federated tool with POLICY_MODE=off threw "Maximum call
 // stack size exceeded" while serialising it for the upstream, which counted as a lost connection and
@@ -15,17 +14,7 @@ const dir = await scratchDir();
 const pidFile = path.join(dir, 'flaky.pid');
 const productsFile = await writeProducts(dir, {
   builtin: false,
-  products: [
-    {
-      name: 'flaky',
-      transport: {
-        type: 'stdio',
-        command: process.execPath,
-        args: [path.resolve('test/fixtures/upstreams/flaky-server.mjs')],
-        env: { PID_FILE: pidFile },
-      },
-    },
-  ],
+  products: [flakyProduct(pidFile)],
 });
 const DEPTH = 100_000;
 
@@ -33,15 +22,7 @@ test(`POLICY_MODE=off: a ${DEPTH}-deep argument to a federated tool is ARGUMENTS
   const gw = await startTestGateway({ PERSONA_PRODUCTS: productsFile, POLICY_MODE: 'off' });
   const me = await gw.tokenFor({ email: 'deep-federated@people.dev' });
   const client = await gw.client(me.token);
-  await waitUntil(
-    () =>
-      fs.stat(pidFile).then(
-        () => true,
-        () => false,
-      ),
-    'the child runs',
-  );
-  const pid = await fs.readFile(pidFile, 'utf8');
+  const pid = String(await childPid(pidFile));
 
   const sessionId = await openSession(gw.mcpUrl, me.token);
   // Built as text: JSON.stringify of such a value would itself overflow the test's stack.

@@ -6,7 +6,7 @@ import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/typ
 import { freePort } from '../../lib/net/free-port.ts';
 import { startTestGateway } from '../helpers/gateway.ts';
 import { sampleValue, scrapeMetrics } from '../helpers/metrics.ts';
-import { scratchDir, startEverything, writeProducts } from '../helpers/products.ts';
+import { flakyProduct, scratchDir, startEverything, writeProducts } from '../helpers/products.ts';
 import { textOf } from '../helpers/tool-results.ts';
 import { waitUntil } from '../helpers/wait.ts';
 
@@ -18,16 +18,7 @@ const downPort = await freePort();
 const productsFile = await writeProducts(dir, {
   builtin: false,
   products: [
-    {
-      name: 'flaky',
-      transport: {
-        type: 'stdio',
-        command: process.execPath,
-        args: [path.resolve('test/fixtures/upstreams/flaky-server.mjs')],
-        env: { PID_FILE: pidFile },
-      },
-      reconnectMaxSeconds: 0.5,
-    },
+    flakyProduct(pidFile, { reconnectMaxSeconds: 0.5 }),
     {
       name: 'later',
       transport: { type: 'http', url: `http://127.0.0.1:${downPort}/mcp` },
