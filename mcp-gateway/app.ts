@@ -36,6 +36,7 @@ export async function createGatewayApp({ config, db, logger, registry: given }: 
         logger: logger.child({ component: 'upstream' }),
         dataDir: config.dataDir,
         seedSecret: config.seedSecret,
+        builtinNames: registry.map((t) => t.name),
       })
     : undefined;
   const key = await ensureSigningKey(db, kek);
@@ -94,6 +95,7 @@ export async function createGatewayApp({ config, db, logger, registry: given }: 
       .then(() => true)
       .catch(() => false);
     // A product that is down degrades the status but not the HTTP code: the gateway still serves.
+    // Unauthenticated: each product's state and error class only (the reason is in the log).
     const products = federation?.health() ?? [];
     const productsOk = products.every((p) => p.status === 'up');
     res.status(dbOk ? 200 : 503).json({

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { spaceMemberships, spaces, users, vaultKeys, type User } from '../../schema/index.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { createVault, newVaultRow } from './vault.ts';
@@ -23,6 +23,29 @@ export interface SignupResult {
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/**
+ * Special-use top-level domains (RFC 6761): no person has a mailbox there. The gateway's own
+ * identities use one (the discovery session: `@gateway.invalid`), and personas are asked to.
+ */
+const SPECIAL_USE_DOMAIN = /@(?:[a-z0-9-]+\.)*(?:test|invalid|localhost|example)$/i;
+
+/**
+ * Whether an email belongs to the gateway or the personas, so no one may claim it through open
+ * signup: a special-use domain, or a domain that a persona's email uses (a deleted persona's address
+ * would otherwise be free to take over, with what upstream products know by that email).
+ */
+export async function isReservedIdentity(db: Db, email: string): Promise<boolean> {
+  const address = normaliseEmail(email);
+  if (SPECIAL_USE_DOMAIN.test(address)) return true;
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  const [persona] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.kind, 'persona'), sql`split_part(${users.email}, '@', 2) = ${domain}`))
+    .limit(1);
+  return persona !== undefined;
 }
 
 /**

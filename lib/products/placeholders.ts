@@ -15,9 +15,11 @@ export interface PlaceholderContext {
   env: NodeJS.ProcessEnv;
   dataDir: string;
   product: string;
-  /** The seed secret `${user.secret}` is derived from (HMAC over product and email). */
+  /** The seed secret `${user.secret}` is derived from (HMAC over product and user id). */
   seedSecret: string;
   user?: PlaceholderUser;
+  /** Collects the values that are credentials (`${env:…}`, `${user.secret}`), for redaction. */
+  secrets?: Set<string>;
 }
 
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
@@ -48,11 +50,13 @@ export function placeholderProblems(text: string, perUser: boolean): string[] {
   return problems;
 }
 
-/** `${user.secret}`: lets an upstream pre-provision an account per persona without knowing our secrets. */
-export function userSecret(seedSecret: string, product: string, email: string): string {
-  return createHmac('sha256', seedSecret)
-    .update(`${product}:${email.trim().toLowerCase()}`)
-    .digest('base64url');
+/**
+ * `${user.secret}`: lets an upstream pre-provision an account per persona without knowing our
+ * secrets. Bound to the user id, which is never reused — not to the email: whoever registers an email
+ * a deleted persona (or the gateway's discovery session) used gets a different secret.
+ */
+export function userSecret(seedSecret: string, product: string, userId: string): string {
+  return createHmac('sha256', seedSecret).update(`${product}:${userId}`).digest('base64url');
 }
 
 /** Expands every placeholder; the message of a failure names the placeholder, never a value. */
@@ -62,13 +66,18 @@ export function expandPlaceholders(text: string, ctx: PlaceholderContext): strin
       const value = ctx.env[name.slice(4)];
       if (value === undefined || value === '')
         throw new PlaceholderError(`\${${name}}: environment variable ${name.slice(4)} is not set`);
+      ctx.secrets?.add(value);
       return value;
     }
     if (name === 'dataDir') return ctx.dataDir;
     if (!ctx.user) throw new PlaceholderError(`\${${name}}: no user (shared connection)`);
     if (name === 'user.id') return ctx.user.id;
     if (name === 'user.email') return ctx.user.email;
-    if (name === 'user.secret') return userSecret(ctx.seedSecret, ctx.product, ctx.user.email);
+    if (name === 'user.secret') {
+      const secret = userSecret(ctx.seedSecret, ctx.product, ctx.user.id);
+      ctx.secrets?.add(secret);
+      return secret;
+    }
     throw new PlaceholderError(`\${${name}}: unknown placeholder`);
   });
 }

@@ -12,6 +12,10 @@ import { placeholderProblems } from './placeholders.ts';
 /** A product's name prefixes its tools (`<product>__<tool>`) and is its default module id. */
 const PRODUCT_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]|_(?!_)){0,31}$/;
 const MODULE_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/;
+const MiB = 1024 * 1024;
+// Upstream answers are held in memory whole (a JSON body, an SSE event): the limits stay well below
+// what one string or one process can hold.
+const MAX_LIMIT = 256 * MiB;
 
 const stdioTransport = z.strictObject({
   type: z.literal('stdio'),
@@ -51,6 +55,20 @@ const productSchema = z.strictObject({
   maxSessions: z.number().int().min(1).max(10_000).default(50),
   /** Reconnection backoff doubles from 250 ms up to this. */
   reconnectMaxSeconds: z.number().min(0.25).max(600).default(10),
+  /** The most one upstream message may take: a JSON answer, one SSE event, one stdio line. */
+  maxMessageBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(MAX_LIMIT)
+    .default(4 * MiB),
+  /** The most one SSE stream may carry in all (a POST's answer stream, the notification stream). */
+  maxStreamBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(MAX_LIMIT)
+    .default(16 * MiB),
 });
 
 const fileSchema = z.strictObject({
@@ -128,6 +146,8 @@ export function parseProducts(text: string, file = 'products.json'): ProductsCon
     for (const [field, value] of transportStrings(p))
       for (const problem of placeholderProblems(value, p.isolation === 'per-user'))
         problems.push(`${where}: ${field}: ${problem}`);
+    if (p.maxStreamBytes < p.maxMessageBytes)
+      problems.push(`${where}: maxStreamBytes: must be at least maxMessageBytes (${p.maxMessageBytes})`);
     for (const [tool, module] of Object.entries(p.modules))
       if (reserved.includes(module))
         problems.push(`${where}: modules.${tool}: "${module}" is a built-in module`);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { users } from '../../schema/index.ts';
 import type { Db } from '../../lib/db/client.ts';
 import { dummyPasswordHash, verifyPassword } from '../../lib/demo-product/passwords.ts';
-import { normaliseEmail, signupUser } from '../../lib/demo-product/signup.ts';
+import { isReservedIdentity, normaliseEmail, signupUser } from '../../lib/demo-product/signup.ts';
 import type { GatewayConfig } from '../config.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { KdfBusyError, KdfGate } from './kdf-gate.ts';
@@ -57,7 +57,7 @@ export type IdentitySettings = TokenSettings & Pick<GatewayConfig['auth'], 'open
 
 /**
  * The built-in product's identity: signup (closed unless AUTH_OPEN_SIGNUP; idempotent; creates the
- * personal space), login (email + password → short-lived JWT), and the JWKS that verifies tokens.
+ * personal space; never for the personas' or the gateway's own addresses), login (email + password → short-lived JWT), and the JWKS that verifies tokens.
  * Login is throttled per account and per client IP (429 + Retry-After), an unknown email costs the
  * same KDF as a wrong password, and KDF runs are bounded (see kdf-gate.ts).
  */
@@ -90,6 +90,14 @@ export function createIdentityRouter(deps: {
     }
     const parsed = credentials.safeParse(req.body);
     if (!parsed.success) return badRequest(res, parsed.error);
+    if (await isReservedIdentity(deps.db, parsed.data.email)) {
+      res.status(400).json({
+        error: 'invalid_request',
+        error_description:
+          "email: addresses on special-use domains (.test, .invalid, .localhost, .example) and on the personas' domains belong to personas and to the gateway itself; sign up with your own address",
+      });
+      return;
+    }
     const ip = req.ip ?? 'unknown';
     const wait = perIp.retryAfterMs(ip);
     if (wait > 0) return tooMany(res, wait);

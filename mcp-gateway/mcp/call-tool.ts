@@ -66,6 +66,22 @@ export async function callTool(
   return result;
 }
 
+/**
+ * The `persona` tool error for arguments nested deeper than MAX_ARGUMENT_DEPTH, in every policy mode;
+ * undefined when they are fine. Built-in and federated calls check it first, before anything walks
+ * the arguments.
+ */
+export function argumentsTooDeep(toolName: string, rawArgs: unknown): CallToolResult | undefined {
+  try {
+    checkArgumentDepth(rawArgs);
+    return undefined;
+  } catch (err) {
+    if (err instanceof ArgumentsTooDeepError)
+      return errorResult('persona', err.code, `invalid arguments for ${toolName}: ${err.message}`, {});
+    throw err;
+  }
+}
+
 async function runCall(
   deps: CallDeps,
   session: CallSession,
@@ -75,13 +91,8 @@ async function runCall(
 ): Promise<CallToolResult> {
   const { user } = session;
   // Before anything walks the arguments (policy scan, zod, error formatting): nesting is bounded.
-  try {
-    checkArgumentDepth(rawArgs);
-  } catch (err) {
-    if (err instanceof ArgumentsTooDeepError)
-      return errorResult('persona', err.code, `invalid arguments for ${spec.name}: ${err.message}`, {});
-    throw err;
-  }
+  const deep = argumentsTooDeep(spec.name, rawArgs);
+  if (deep) return deep;
   const decision = evaluatePolicy({
     mode: deps.policy.mode,
     user,

@@ -46,7 +46,7 @@ export function createServer(
     }
     const down = spec ? undefined : federation?.unavailableProductFor(request.params.name);
     if (down) {
-      const why = down.health().lastError ?? 'connecting';
+      const why = down.lastError() ?? 'connecting';
       return errorResult(
         'infra',
         'UPSTREAM_UNAVAILABLE',

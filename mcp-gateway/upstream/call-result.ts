@@ -1,4 +1,5 @@
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { RESULT_LIMITS, shapeProblem } from './value-shape.ts';
 
 /** Whether a content block lacks what its type needs (the SDK's ContentBlock schema, by hand). */
 function malformedBlock(block: unknown): boolean {
@@ -24,13 +25,17 @@ function malformedBlock(block: unknown): boolean {
  * (a zod parse of every result costs more than this loop; the gateway's own MCP server parses the
  * answer once more on the way out anyway). Missing `content` means empty, as in the SDK. Malformed →
  * an McpError that upstream-call.ts reports as the product's error, rather than the gateway's own
- * server refusing the answer as "invalid params" (which would read as the persona's fault).
+ * server refusing the answer as "invalid params" (which would read as the persona's fault). A
+ * result nested too deep is malformed too: serialising it (for the client, for replays) would
+ * overflow the stack.
  */
 export function toCallToolResult(raw: unknown): CallToolResult {
   const malformed = (what: string) =>
     new McpError(ErrorCode.InternalError, `the upstream answered tools/call with ${what}`);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw malformed('a result that is not an object');
+  const shape = shapeProblem(raw, RESULT_LIMITS);
+  if (shape) throw malformed(`a result that ${shape}`);
   const result = raw as CallToolResult;
   if (result.content !== undefined && !Array.isArray(result.content))
     throw malformed('a content that is not a list');

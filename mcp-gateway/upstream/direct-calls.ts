@@ -1,5 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { UpstreamHttpTransport } from './http-transport.ts';
+import { stdioOverflow } from './upstream-errors.ts';
 
 interface Pending {
   resolve(result: unknown): void;
@@ -19,7 +21,9 @@ const ID_PREFIX = 'gw-';
  * the gateway's client-side CPU per call.
  *
  * It hooks the transport after `client.connect()`: answers to our ids are taken out, every other
- * message goes on to the Client's handler; a closed transport fails our calls like the Client's.
+ * message goes on to the Client's handler; a closed transport fails our calls like the Client's. A
+ * byte limit fails our calls with the limit's error at once: the HTTP transport says which request
+ * (onrequestfailed), the SDK's stdio transport reports an overlong line and then stops the child.
  */
 export class DirectCalls {
   private readonly pending = new Map<string, Pending>();
@@ -35,14 +39,36 @@ export class DirectCalls {
       this.failAll(new McpError(ErrorCode.ConnectionClosed, 'Connection closed'));
       closeClient?.();
     };
+    const errorClient = transport.onerror;
+    transport.onerror = (err) => {
+      const overflow = stdioOverflow(err);
+      if (overflow) this.failAll(overflow);
+      errorClient?.(err);
+    };
+    if (transport instanceof UpstreamHttpTransport)
+      transport.onrequestfailed = (id, err) => this.fail(id, err);
+  }
+
+  /** Our call with this id, taken out of the pending ones; undefined when there is none. */
+  private settle(id: string | number): Pending | undefined {
+    const call = typeof id === 'string' ? this.pending.get(id) : undefined;
+    if (!call) return undefined;
+    this.pending.delete(id as string);
+    clearTimeout(call.timer);
+    return call;
+  }
+
+  /** Fails one of our calls with `err`; false when `id` is not ours (or no longer waited for). */
+  private fail(id: string | number, err: Error): boolean {
+    const call = this.settle(id);
+    call?.reject(err);
+    return !!call;
   }
 
   private take(message: JSONRPCMessage): boolean {
-    if (!('id' in message) || 'method' in message || typeof message.id !== 'string') return false;
-    const call = this.pending.get(message.id);
+    if (!('id' in message) || 'method' in message || message.id === undefined) return false;
+    const call = this.settle(message.id);
     if (!call) return false;
-    this.pending.delete(message.id);
-    clearTimeout(call.timer);
     if ('error' in message) {
       const { code, message: text, data } = message.error;
       call.reject(McpError.fromError(code, text, data));
@@ -56,7 +82,8 @@ export class DirectCalls {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         if (!this.pending.delete(id)) return;
-        // As the SDK does: tell the server to stop, and fail the call as a timeout.
+        // As the SDK does: tell the server to stop, and fail the call as a timeout. The HTTP transport
+        // also destroys the request on this notice, so an answer still streaming is not read on.
         this.transport
           .send({
             jsonrpc: '2.0',
@@ -67,13 +94,7 @@ export class DirectCalls {
         reject(new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: timeoutMs }));
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
-      this.transport.send({ jsonrpc: '2.0', id, method, params }).catch((err: Error) => {
-        const call = this.pending.get(id);
-        if (!call) return;
-        this.pending.delete(id);
-        clearTimeout(call.timer);
-        reject(err);
-      });
+      this.transport.send({ jsonrpc: '2.0', id, method, params }).catch((err: Error) => this.fail(id, err));
     });
   }
 

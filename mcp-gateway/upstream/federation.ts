@@ -3,14 +3,11 @@ import type { Logger } from '../../lib/logger.ts';
 import type { ProductsConfig } from '../../lib/products/products-config.ts';
 import { ProductUpstream } from './product-upstream.ts';
 import { PRODUCT_SEPARATOR, type ExposedTool } from './tool-mapping.ts';
+import { PersonaRunnerError } from '../../lib/errors.ts';
 
 /** Thrown at start when a product's tools cannot be exposed (the message says which and how to fix it). */
-export class FederationStartError extends Error {
-  readonly code = 'FEDERATION_START';
-  constructor(message: string) {
-    super(message);
-    this.name = 'FederationStartError';
-  }
+export class FederationStartError extends PersonaRunnerError {
+  override readonly code = 'FEDERATION_START';
 }
 
 export interface FederationDeps {
@@ -19,18 +16,24 @@ export interface FederationDeps {
   dataDir: string;
   seedSecret: string;
   backoff?: { initialMs: number; maxMs: number };
+  /** The built-in product's tool names, when it is served: no product may expose one of them. */
+  builtinNames?: readonly string[];
 }
 
 /**
  * Every upstream product the gateway federates. Start waits for each product's first connection
  * attempt (an upstream that is down does not stop the gateway: it keeps reconnecting and `/health`
- * says so); a tool that cannot be exposed under a valid name is a start-up error.
+ * says so); a tool that cannot be exposed under a valid name, or under a name that another product
+ * or the built-in product exposes, is a start-up error naming both. A product that comes up later
+ * with a clashing name keeps its previous tools (its error says why), so names stay unique.
  */
 export class Federation {
   readonly products: ProductUpstream[];
   private readonly listeners = new Set<() => void>();
+  private readonly builtin: ReadonlySet<string>;
 
   private constructor(config: ProductsConfig, deps: FederationDeps) {
+    this.builtin = new Set(deps.builtinNames ?? []);
     this.products = config.products.map(
       (p) =>
         new ProductUpstream(p, {
@@ -40,8 +43,18 @@ export class Federation {
           seedSecret: deps.seedSecret,
           backoff: deps.backoff,
           onToolsChanged: () => this.changed(),
+          takenBy: (name) => this.takenBy(name, p.name),
         }),
     );
+  }
+
+  /** Who other than `product` exposes `name`. */
+  private takenBy(name: string, product: string): string | undefined {
+    if (this.builtin.has(name)) return 'the built-in product';
+    const other = this.products.find(
+      (p) => p.config.name !== product && p.tools.some((t) => t.name === name),
+    );
+    return other && `product ${other.config.name}`;
   }
 
   /** `strict: false` (the products command) reports unmappable tools instead of refusing to start. */
@@ -97,6 +110,11 @@ export class Federation {
 
   health() {
     return this.products.map((p) => p.health());
+  }
+
+  /** health() with each product's last error, for the operator (`personas products`). */
+  details() {
+    return this.products.map((p) => p.details());
   }
 
   async close(): Promise<void> {

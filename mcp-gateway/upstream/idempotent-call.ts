@@ -23,7 +23,7 @@ import { IDEMPOTENCY_META_KEY, keyReusedMessage } from '../mcp/idempotency.ts';
  * one whose gateway died mid-call: it is taken over. A wait that outlasts the lease answers "still
  * running" (retryable) instead of holding the caller.
  */
-export type IdempotentOutcome =
+export type UpstreamCallOutcome =
   | { kind: 'called'; result: CallToolResult }
   | { kind: 'replay'; stored: Record<string, unknown> }
   | { kind: 'conflict'; message: string }
@@ -51,7 +51,9 @@ const running = new Map<string, Promise<unknown>>();
 const POLL_MS = { first: 20, max: 250 };
 
 type Claim =
-  { kind: 'claimed' } | Exclude<IdempotentOutcome, { kind: 'called' }> | { kind: 'running'; stale: boolean };
+  | { kind: 'claimed' }
+  | Exclude<UpstreamCallOutcome, { kind: 'called' }>
+  | { kind: 'running'; stale: boolean };
 
 const p = {
   userId: sql.placeholder('userId'),
@@ -125,7 +127,7 @@ async function claim(c: IdempotentCall): Promise<Claim> {
   return taken.length ? { kind: 'claimed' } : { kind: 'running', stale: false };
 }
 
-export async function callIdempotently(c: IdempotentCall): Promise<IdempotentOutcome> {
+export async function callIdempotently(c: IdempotentCall): Promise<UpstreamCallOutcome> {
   const id = `${c.userId}\u0000${c.key}`;
   const giveUpAt = performance.now() + c.leaseMs;
   let pollMs = POLL_MS.first;

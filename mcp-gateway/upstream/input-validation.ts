@@ -1,29 +1,6 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-
-// One validator for every upstream input schema. `strict: false` because third-party schemas carry
-// keywords ajv does not know; formats are not checked (the upstream checks its own formats).
-const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
-const compiled = new WeakMap<Tool, ValidateFunction | string>();
-const compiledOutput = new WeakMap<Tool, ValidateFunction | string>();
-
-/** The tool's compiled validator of `schema`, once per listing; a message when ajv cannot compile it. */
-function validatorOf(
-  cache: WeakMap<Tool, ValidateFunction | string>,
-  tool: Tool,
-  schema: object,
-): ValidateFunction | string {
-  let v = cache.get(tool);
-  if (!v) {
-    try {
-      v = ajv.compile(schema);
-    } catch (err) {
-      v = (err as Error).message;
-    }
-    cache.set(tool, v);
-  }
-  return v;
-}
+import type { ErrorObject } from 'ajv';
+import type { Validator } from './schema-compiler.ts';
+import type { ExposedTool } from './tool-mapping.ts';
 
 /** `/entities/0/name` → `entities[0].name`. */
 function fieldPath(e: ErrorObject, root: string): string {
@@ -50,22 +27,12 @@ function describe(e: ErrorObject): string {
  * message naming the field (never the value: arguments may hold what the product keeps secret).
  * A schema ajv cannot compile is not the persona's fault: such arguments go through unchecked.
  */
-export function validateUpstreamInput(tool: Tool, args: unknown): string | undefined {
-  return firstProblem(
-    validatorOf(compiled, tool, tool.inputSchema),
-    args,
-    '(arguments)',
-    'does not match the input schema',
-  );
+export function validateUpstreamInput(tool: ExposedTool, args: unknown): string | undefined {
+  return firstProblem(tool.input, args, '(arguments)', 'does not match the input schema');
 }
 
 /** Undefined when `value` passes (or the schema could not be compiled), else its first problem. */
-function firstProblem(
-  v: ValidateFunction | string,
-  value: unknown,
-  root: string,
-  fallback: string,
-): string | undefined {
+function firstProblem(v: Validator, value: unknown, root: string, fallback: string): string | undefined {
   if (typeof v === 'string' || v(value)) return undefined;
   const first = v.errors?.[0];
   return first ? `${fieldPath(first, root)}: ${describe(first)}` : fallback;
@@ -76,13 +43,8 @@ function firstProblem(
  * Client.callTool did (the gateway calls past it, see direct-calls.ts): a tool with an output schema
  * must return structured content that matches it. Undefined when fine, else what is wrong.
  */
-export function validateUpstreamOutput(tool: Tool, structured: unknown): string | undefined {
-  if (!tool.outputSchema) return undefined;
+export function validateUpstreamOutput(tool: ExposedTool, structured: unknown): string | undefined {
+  if (!tool.output) return undefined;
   if (structured === undefined) return 'no structured content';
-  return firstProblem(
-    validatorOf(compiledOutput, tool, tool.outputSchema),
-    structured,
-    '(structured content)',
-    'structured content does not match',
-  );
+  return firstProblem(tool.output, structured, '(structured content)', 'structured content does not match');
 }

@@ -2,6 +2,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../lib/logger.ts';
 import { expandPlaceholders, expandRecord, type PlaceholderUser } from '../../lib/products/placeholders.ts';
 import type { ProductConfig } from '../../lib/products/products-config.ts';
+import { headerSecrets, Redactor } from './redaction.ts';
 import { mapProductTools, ToolMappingError, type ExposedTool } from './tool-mapping.ts';
 import {
   UpstreamConnection,
@@ -17,13 +18,16 @@ export interface ProductDeps {
   backoff?: { initialMs: number; maxMs: number };
   /** Called when the exposed tool list of this product changed. */
   onToolsChanged(): void;
+  /** Who else exposes `name` already (another product, the built-in product), if anyone. */
+  takenBy(name: string): string | undefined;
 }
 
 /**
  * Stands in for a user while the gateway learns a per-user product's tools (and watches its health):
- * its own upstream session, so no real user's data is touched.
+ * its own upstream session, so no real user's data is touched. Its id is no user id (those are
+ * UUIDs), so `${user.secret}` of no account equals its; its email's domain cannot be signed up.
  */
-const DISCOVERY_USER: PlaceholderUser = {
+export const DISCOVERY_USER: PlaceholderUser = {
   id: 'gateway-discovery',
   email: 'gateway-discovery@gateway.invalid',
 };
@@ -31,7 +35,9 @@ const DISCOVERY_USER: PlaceholderUser = {
 /**
  * One federated product: its upstream session(s) and its exposed tools. `shared`: one session for
  * everyone. `per-user`: one session per gateway user (for stdio a child process each), opened on the
- * user's first call, closed after `idleSeconds` unused, at most `maxSessions` at once.
+ * user's first call, closed after `idleSeconds` unused, at most `maxSessions` at once. The listing
+ * comes from the main session alone (for per-user products the discovery session): what a user's own
+ * session would list — an upstream may personalise it — never reaches other users.
  */
 export class ProductUpstream {
   tools: ExposedTool[] = [];
@@ -44,47 +50,68 @@ export class ProductUpstream {
     readonly config: ProductConfig,
     private readonly deps: ProductDeps,
   ) {
-    this.main = this.open(config.isolation === 'per-user' ? DISCOVERY_USER : undefined);
+    this.main = this.open(config.isolation === 'per-user' ? DISCOVERY_USER : undefined, true);
     if (config.isolation === 'per-user') {
       this.sweep = setInterval(() => this.closeIdle(), Math.min(config.idleSeconds * 1000, 30_000));
       this.sweep.unref();
     }
   }
 
-  private resolve(user: PlaceholderUser | undefined): ResolvedTransport {
+  /** The transport for `user`, and the credentials it carries (for redaction). */
+  private resolve(user: PlaceholderUser | undefined): { transport: ResolvedTransport; redactor: Redactor } {
+    const secrets = new Set<string>();
     const ctx = {
       env: this.deps.env,
       dataDir: this.deps.dataDir,
       product: this.config.name,
       seedSecret: this.deps.seedSecret,
       user,
+      secrets,
     };
     const t = this.config.transport;
-    return t.type === 'stdio'
-      ? {
-          type: 'stdio',
-          command: expandPlaceholders(t.command, ctx),
-          args: t.args.map((a) => expandPlaceholders(a, ctx)),
-          env: expandRecord(t.env, ctx),
-          cwd: t.cwd && expandPlaceholders(t.cwd, ctx),
-        }
-      : { type: 'http', url: expandPlaceholders(t.url, ctx), headers: expandRecord(t.headers, ctx) };
+    if (t.type === 'stdio') {
+      const transport: ResolvedTransport = {
+        type: 'stdio',
+        command: expandPlaceholders(t.command, ctx),
+        args: t.args.map((a) => expandPlaceholders(a, ctx)),
+        env: expandRecord(t.env, ctx),
+        cwd: t.cwd && expandPlaceholders(t.cwd, ctx),
+      };
+      return { transport, redactor: new Redactor(secrets) };
+    }
+    const url = expandPlaceholders(t.url, ctx);
+    const headers = expandRecord(t.headers, ctx);
+    const password = URL.canParse(url) ? decodeURIComponent(new URL(url).password) : '';
+    return {
+      transport: { type: 'http', url, headers },
+      redactor: new Redactor([...secrets, ...headerSecrets(headers), password]),
+    };
   }
 
-  private open(user: PlaceholderUser | undefined): UpstreamConnection {
+  /** A session for `user` (the shared one when undefined); `lists`: the product's listing comes from it. */
+  private open(user: PlaceholderUser | undefined, lists = false): UpstreamConnection {
+    const { transport, redactor } = this.resolve(user);
     return new UpstreamConnection({
       product: this.config.name,
-      transport: this.resolve(user),
+      transport,
+      redactor,
       logger: this.deps.logger,
+      limits: this.config,
+      timeoutMs: this.config.callTimeoutSeconds * 1000,
       backoff: this.deps.backoff ?? { initialMs: 250, maxMs: this.config.reconnectMaxSeconds * 1000 },
-      onTools: (tools) => this.setTools(tools),
+      ...(lists && { onTools: (tools: Tool[]) => this.setTools(tools, redactor) }),
     });
   }
 
-  /** A new listing from any of the product's sessions; an unmappable one keeps the old tools. */
-  private setTools(tools: Tool[]): void {
+  /** A new listing from the main session; an unmappable one keeps the old tools. */
+  private setTools(listed: Tool[], redactor: Redactor): void {
+    // A tool that names or describes our credentials is no tool we show anyone.
+    const tools = redactor.value(listed);
     try {
-      const mapped = mapProductTools(this.config, tools);
+      const mapped = mapProductTools(this.config, tools, {
+        takenBy: (name) => this.deps.takenBy(name),
+        warn: (message) => this.deps.logger.warn({ product: this.config.name }, message),
+      });
       this.mappingError = undefined;
       const before = this.tools.map((t) => JSON.stringify(t.listing)).join('\n');
       this.tools = mapped;
@@ -143,6 +170,10 @@ export class ProductUpstream {
     }
   }
 
+  /**
+   * What `/health` shows (unauthenticated): state and the class of the last error only — the
+   * reason itself is in the log and in `personas products` (see details()).
+   */
   health() {
     return {
       name: this.config.name,
@@ -158,8 +189,18 @@ export class ProductUpstream {
       inFlight: [this.main, ...this.perUser.values()].reduce((n, c) => n + c.inFlight, 0),
       exposed: this.tools.map((t) => t.name),
       ...(this.config.isolation === 'per-user' ? { sessions: this.perUser.size } : {}),
-      lastError: this.mappingError ?? this.main.lastError ?? null,
+      error: this.mappingError ? ('tool-mapping' as const) : (this.main.errorClass ?? null),
     };
+  }
+
+  /** Why the product is not usable: a short reason in our words, credentials masked; null when it is. */
+  lastError(): string | null {
+    return this.mappingError ?? this.main.lastError ?? null;
+  }
+
+  /** health() with the reason, for the operator's own `personas products`. */
+  details() {
+    return { ...this.health(), lastError: this.lastError() };
   }
 
   async close(): Promise<void> {

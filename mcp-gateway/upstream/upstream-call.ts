@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { decryptValue, encryptValue } from '../../lib/demo-product/aes-gcm.ts';
-import type { CallDeps, CallSession } from '../mcp/call-tool.ts';
+import { argumentsTooDeep, type CallDeps, type CallSession } from '../mcp/call-tool.ts';
 import { isDatabaseUnavailable } from '../../lib/db/unavailable.ts';
 import { readIdempotencyKey, stableHash } from '../mcp/idempotency.ts';
 import { errorResult, type GatewayResultMeta } from '../mcp/tool-result.ts';
@@ -9,17 +9,22 @@ import { evaluatePolicy } from '../policy/evaluate-policy.ts';
 import { callIdempotently } from './idempotent-call.ts';
 import { validateUpstreamInput, validateUpstreamOutput } from './input-validation.ts';
 import type { ProductUpstream } from './product-upstream.ts';
+import type { Redactor } from './redaction.ts';
 import type { ExposedTool } from './tool-mapping.ts';
+import type { UpstreamConnection } from './upstream-connection.ts';
+import { describeUpstreamError, formatBytes, UpstreamLimitError } from './upstream-errors.ts';
 
 /** How long past the call timeout an unsettled idempotency claim is still a running call. */
 const LEASE_MARGIN_MS = 30_000;
 
 /**
- * A call of a federated tool: policy gate (annotations → policy hint) → the upstream's input schema
- * (ajv) → idempotency claim (idempotent-call.ts) → the upstream → its output schema → the stored
- * result. Error classes: invalid arguments or JSON-RPC invalid params → `persona`; the upstream's
- * `isError`, another JSON-RPC error, a malformed result or output that breaks its schema → `product`; unreachable, timed
- * out or crashed → `infra` (retryable: the claim is released); policy → `policy`.
+ * A call of a federated tool: argument depth → policy gate (annotations → policy hint) → the
+ * upstream's input schema (ajv) → idempotency claim (idempotent-call.ts) → the upstream → its output
+ * schema → the stored result. Error classes: arguments too deep or invalid, JSON-RPC invalid params
+ * → `persona`; the upstream's `isError`, another JSON-RPC error, a malformed result or output that
+ * breaks its schema → `product`; unreachable, timed out, crashed or past a byte limit → `infra`
+ * (retryable: the claim is released); policy → `policy`. What the upstream sends back has the
+ * session's credentials masked (redaction.ts).
  */
 export async function callUpstreamTool(
   deps: CallDeps,
@@ -55,6 +60,9 @@ async function run(
   requestMeta: Record<string, unknown> | undefined,
 ): Promise<CallToolResult> {
   const { user } = session;
+  // First: the policy scan, ajv, the idempotency hash and serialising them for the upstream all walk them.
+  const deep = argumentsTooDeep(tool.name, args);
+  if (deep) return deep;
   const decision = evaluatePolicy({
     mode: deps.policy.mode,
     user,
@@ -70,7 +78,7 @@ async function run(
     const code = `POLICY_${decision.reason.toUpperCase().replace(/-/g, '_')}`;
     return errorResult('policy', code, `denied by policy: ${decision.message}`, meta);
   }
-  const invalid = validateUpstreamInput(tool.listing, args);
+  const invalid = validateUpstreamInput(tool, args);
   if (invalid)
     return errorResult(
       'persona',
@@ -130,12 +138,14 @@ async function callUpstream(
   args: Record<string, unknown>,
   meta: GatewayResultMeta,
 ): Promise<CallToolResult> {
+  let conn: UpstreamConnection | undefined;
   try {
-    const conn = product.connectionFor({ id: session.user.id, email: session.user.email });
-    const result = await conn.callTool(tool.upstreamName, args, product.config.callTimeoutSeconds * 1000);
+    conn = product.connectionFor({ id: session.user.id, email: session.user.email });
+    const raw = await conn.callTool(tool.upstreamName, args, product.config.callTimeoutSeconds * 1000);
+    const result = conn.redactor.value(raw);
     if (result.isError)
       return withMeta(result, { ...meta, errorClass: 'product', errorCode: 'UPSTREAM_TOOL_ERROR' });
-    const badOutput = validateUpstreamOutput(tool.listing, result.structuredContent);
+    const badOutput = validateUpstreamOutput(tool, result.structuredContent);
     if (badOutput) {
       return errorResult(
         'product',
@@ -146,43 +156,59 @@ async function callUpstream(
     }
     return Object.keys(meta).length ? withMeta(result, meta) : result;
   } catch (err) {
-    if (err instanceof McpError && err.code === ErrorCode.InvalidParams) {
-      return errorResult(
-        'persona',
-        'INVALID_ARGUMENTS',
-        `${tool.name}: ${err.message.replace(/^MCP error -?\d+: /, '')}`,
-        meta,
-      );
-    }
-    const ref = randomUUID().slice(0, 8);
-    const timeout = err instanceof McpError && err.code === ErrorCode.RequestTimeout;
-    if (err instanceof McpError && !timeout && err.code !== ErrorCode.ConnectionClosed) {
-      // Any other JSON-RPC error is the upstream failing the request: the product's side.
-      deps.logger.warn(
-        { product: tool.product, tool: tool.name, ref, code: err.code, err: err.message },
-        'upstream error',
-      );
-      return errorResult(
-        'product',
-        'UPSTREAM_ERROR',
-        `${tool.name} failed inside ${tool.product} (ref ${ref}): ${err.message}`,
-        meta,
-      );
-    }
+    return failedCall(deps, product, tool, err, conn?.redactor, meta);
+  }
+}
+
+/** The tool error for a call that did not come back with a result. */
+function failedCall(
+  deps: CallDeps,
+  product: ProductUpstream,
+  tool: ExposedTool,
+  err: unknown,
+  redactor: Redactor | undefined,
+  meta: GatewayResultMeta,
+): CallToolResult {
+  const redact = (text: string) => redactor?.text(text) ?? text;
+  // The upstream's own words (a JSON-RPC error's message) reach the persona, credentials masked.
+  const upstreamWords = (e: McpError) => redact(e.message.replace(/^MCP error -?\d+: /, '')).slice(0, 1000);
+  if (err instanceof McpError && err.code === ErrorCode.InvalidParams)
+    return errorResult('persona', 'INVALID_ARGUMENTS', `${tool.name}: ${upstreamWords(err)}`, meta);
+  const ref = randomUUID().slice(0, 8);
+  const timeout = err instanceof McpError && err.code === ErrorCode.RequestTimeout;
+  if (err instanceof McpError && !timeout && err.code !== ErrorCode.ConnectionClosed) {
+    // Any other JSON-RPC error is the upstream failing the request: the product's side.
     deps.logger.warn(
-      { product: tool.product, tool: tool.name, ref, err: (err as Error).message },
-      'upstream unavailable',
+      { product: tool.product, tool: tool.name, ref, code: err.code, err: upstreamWords(err) },
+      'upstream error',
     );
-    const why = timeout
-      ? `did not answer within ${product.config.callTimeoutSeconds}s`
-      : 'is unavailable right now';
     return errorResult(
-      'infra',
-      timeout ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE',
-      `${tool.product} ${why} (ref ${ref}); this is not caused by your input: try again later.`,
-      { ...meta, retryable: true },
+      'product',
+      'UPSTREAM_ERROR',
+      `${tool.name} failed inside ${tool.product} (ref ${ref}): ${upstreamWords(err)}`,
+      meta,
     );
   }
+  const reason = redact(describeUpstreamError(err));
+  deps.logger.warn({ product: tool.product, tool: tool.name, ref, err: reason }, 'upstream unavailable');
+  const retry = 'this is not caused by your input: try again later.';
+  const [code, message] =
+    err instanceof UpstreamLimitError
+      ? [
+          'UPSTREAM_TOO_LARGE',
+          `${tool.product} sent more than its ${err.limit} (${formatBytes(err.limitBytes)}) in answer to ${tool.name}; ` +
+            `the answer was dropped unread (ref ${ref}). It may fit if you ask for less; otherwise ${retry}`,
+        ]
+      : timeout
+        ? [
+            'UPSTREAM_TIMEOUT',
+            `${tool.product} did not answer within ${product.config.callTimeoutSeconds}s (ref ${ref}); ${retry}`,
+          ]
+        : [
+            'UPSTREAM_UNAVAILABLE',
+            `${tool.product} is unavailable right now: ${reason} (ref ${ref}); ${retry}`,
+          ];
+  return errorResult('infra', code, message, { ...meta, retryable: true });
 }
 
 function withMeta(result: CallToolResult, meta: GatewayResultMeta): CallToolResult {

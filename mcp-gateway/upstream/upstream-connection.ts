@@ -9,9 +9,19 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../lib/logger.ts';
+import type { ByteLimits } from './bounded-read.ts';
 import { toCallToolResult } from './call-result.ts';
 import { DirectCalls } from './direct-calls.ts';
 import { UpstreamHttpTransport } from './http-transport.ts';
+import type { Redactor } from './redaction.ts';
+import { ListRefresher } from './tool-list-refresh.ts';
+import {
+  describeUpstreamError,
+  errorClassOf,
+  isTransportFailure,
+  type UpstreamErrorClass,
+} from './upstream-errors.ts';
+import { PersonaRunnerError } from '../../lib/errors.ts';
 
 /** A product's transport with every placeholder expanded (for one user, or shared). */
 export type ResolvedTransport =
@@ -21,44 +31,63 @@ export type ResolvedTransport =
 export type ConnectionState = 'connecting' | 'up' | 'down' | 'closed';
 
 /** Thrown when an upstream cannot take a call right now (down, reconnecting, closed). */
-export class UpstreamUnavailableError extends Error {
-  readonly code = 'UPSTREAM_UNAVAILABLE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UpstreamUnavailableError';
-  }
+export class UpstreamUnavailableError extends PersonaRunnerError {
+  override readonly code = 'UPSTREAM_UNAVAILABLE';
 }
+
+/** How soon after a `list_changed` notice the tools are listed again (notices in between coalesce). */
+const LIST_CHANGED_DELAY_MS = 200;
 
 export interface ConnectionOptions {
   product: string;
   transport: ResolvedTransport;
   logger: Logger;
-  /** Called with the fresh listing after connecting, reconnecting and on `tools/list_changed`. */
-  onTools(tools: Tool[]): void;
+  limits: ByteLimits;
+  /** The product's call timeout; it bounds connecting and listing too. */
+  timeoutMs: number;
+  /** Masks this session's credentials in what is logged and kept. */
+  redactor: Redactor;
+  /**
+   * The session the product's listing comes from: called with its tools after connecting and
+   * reconnecting, and after `tools/list_changed`. Sessions without it never list tools.
+   */
+  onTools?(tools: Tool[]): void;
   backoff?: { initialMs: number; maxMs: number };
 }
 
 /**
  * One MCP client session to one upstream. It connects in the background and keeps reconnecting with
  * exponential backoff whenever the session is lost (a stdio child that exits is respawned this way),
- * so a product that is down never stops the gateway: its calls fail fast as `infra` meanwhile.
+ * so a product that is down never stops the gateway: its calls fail fast as `infra` meanwhile. Once
+ * closed it stays closed: an attempt in progress is stopped with it (its child too).
  */
 export class UpstreamConnection {
   state: ConnectionState = 'connecting';
+  /** Why the session is down: a short reason in our words (upstream-errors.ts), credentials masked. */
   lastError: string | undefined;
+  errorClass: UpstreamErrorClass | undefined;
   inFlight = 0;
   lastUsed = Date.now();
   private client: Client | undefined;
   /** The per-call path of the current session (see DirectCalls). */
   private direct: DirectCalls | undefined;
+  /** The client of the connection attempt in progress, so close() can stop it mid-way. */
+  private connecting: Client | undefined;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  private readonly refresher: ListRefresher;
   private firstAttempt: Promise<void>;
   /** The attempt in progress, so a call that arrives meanwhile waits for it instead of failing. */
   private attemptInProgress: Promise<void>;
 
   constructor(private readonly opts: ConnectionOptions) {
+    this.refresher = new ListRefresher(() => this.refreshTools(), LIST_CHANGED_DELAY_MS);
     this.firstAttempt = this.attemptInProgress = this.connect();
+  }
+
+  /** Masks this session's credentials in what the upstream sends back. */
+  get redactor(): Redactor {
+    return this.opts.redactor;
   }
 
   /** Resolves once the first connection attempt has succeeded or failed (never rejects). */
@@ -70,7 +99,11 @@ export class UpstreamConnection {
     const t = this.opts.transport;
     if (t.type === 'http') {
       // Only the product's own configured headers: the gateway's JWT is never forwarded upstream.
-      return new UpstreamHttpTransport(new URL(t.url), t.headers);
+      return new UpstreamHttpTransport(new URL(t.url), {
+        headers: t.headers,
+        limits: this.opts.limits,
+        timeoutMs: this.opts.timeoutMs,
+      });
     }
     const transport = new StdioClientTransport({
       command: t.command,
@@ -78,79 +111,97 @@ export class UpstreamConnection {
       env: { ...getDefaultEnvironment(), ...t.env },
       cwd: t.cwd,
       stderr: 'pipe',
+      // The SDK buffers the child's stdout up to a newline: an overlong line stops the child.
+      maxBufferSize: this.opts.limits.maxMessageBytes,
     });
     // Drained so a chatty child never blocks on a full pipe; debug only (it may print its config).
     transport.stderr?.on('data', (chunk: Buffer) =>
       this.opts.logger.debug(
-        { product: this.opts.product, stderr: chunk.toString().slice(0, 500) },
+        { product: this.opts.product, stderr: this.opts.redactor.text(chunk.toString().slice(0, 500)) },
         'upstream stderr',
       ),
     );
     return transport;
   }
 
+  private isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
   private async connect(): Promise<void> {
-    if (this.state === 'closed') return;
+    if (this.isClosed()) return;
     this.state = 'connecting';
     const client = new Client({ name: 'persona-runner-gateway', version: '0.1.0' });
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-      void this.refreshTools(client);
-    });
+    this.connecting = client;
+    const timeout = { timeout: this.opts.timeoutMs };
     try {
       const transport = this.makeTransport();
-      await client.connect(transport);
-      if ((this.state as ConnectionState) === 'closed') return void (await client.close().catch(() => {}));
+      await client.connect(transport, timeout);
+      // close() meanwhile has closed this client; the checks keep a closed connection closed.
+      if (this.isClosed()) return;
       const direct = new DirectCalls(transport);
-      const { tools } = await client.listTools();
+      const tools = this.opts.onTools ? (await client.listTools(undefined, timeout)).tools : undefined;
+      if (this.isClosed()) return;
       this.client = client;
       this.direct = direct;
       // Set only after a good connect, so a failing first attempt does not trigger a second retry.
-      client.onclose = () => this.lost(client, 'connection closed (the upstream exited or hung up)');
+      client.onclose = () =>
+        this.lost(client, new McpError(ErrorCode.ConnectionClosed, 'the upstream exited or hung up'));
+      if (this.opts.onTools)
+        client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.refresher.request());
       this.state = 'up';
       this.attempt = 0;
-      this.lastError = undefined;
-      this.opts.logger.info({ product: this.opts.product, tools: tools.length }, 'upstream connected');
-      this.opts.onTools(tools);
+      this.lastError = this.errorClass = undefined;
+      this.opts.logger.info({ product: this.opts.product, tools: tools?.length }, 'upstream connected');
+      if (tools) this.opts.onTools?.(tools);
     } catch (err) {
       await client.close().catch(() => {});
-      this.failed(describe(err));
+      this.failed(err);
+    } finally {
+      if (this.connecting === client) this.connecting = undefined;
     }
   }
 
-  private async refreshTools(client: Client): Promise<void> {
+  private async refreshTools(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
     try {
-      const { tools } = await client.listTools();
-      if (this.client === client) this.opts.onTools(tools);
+      const { tools } = await client.listTools(undefined, { timeout: this.opts.timeoutMs });
+      if (this.client === client) this.opts.onTools?.(tools);
     } catch (err) {
       this.opts.logger.warn(
-        { product: this.opts.product, err: describe(err) },
+        { product: this.opts.product, err: this.opts.redactor.text(describeUpstreamError(err)) },
         'upstream tool list refresh failed',
       );
     }
   }
 
-  private failed(reason: string): void {
-    if (this.state === 'closed') return;
+  private failed(err: unknown): void {
+    if (this.isClosed()) return;
     this.state = 'down';
-    this.lastError = reason;
+    this.errorClass = errorClassOf(err);
+    this.lastError = this.opts.redactor.text(describeUpstreamError(err));
     const b = this.opts.backoff ?? { initialMs: 250, maxMs: 10_000 };
     const delay = Math.min(b.maxMs, b.initialMs * 2 ** this.attempt++);
-    this.opts.logger.warn({ product: this.opts.product, reason, retryInMs: delay }, 'upstream unavailable');
+    this.opts.logger.warn(
+      { product: this.opts.product, reason: this.lastError, class: this.errorClass, retryInMs: delay },
+      'upstream unavailable',
+    );
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void (this.attemptInProgress = this.connect()), delay);
     this.retryTimer.unref();
   }
 
   /** The session is gone (child exited, HTTP session lost): drop it and reconnect with backoff. */
-  private lost(client: Client, reason: string): void {
+  private lost(client: Client, err: unknown): void {
     if (this.client !== client) return;
     this.client = undefined;
     this.direct = undefined;
     void client.close().catch(() => {});
-    this.failed(reason);
+    this.failed(err);
   }
 
-  /** Calls a tool; transport failures mark the session lost (so the next call gets a fresh one). */
+  /** Calls a tool; only a failure of the connection itself marks the session lost (isTransportFailure). */
   async callTool(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<CallToolResult> {
     // Counted from the start (also while waiting for a connect), so an idle sweep never closes it.
     this.inFlight++;
@@ -168,7 +219,7 @@ export class UpstreamConnection {
       try {
         return toCallToolResult(await direct.request('tools/call', { name, arguments: args }, timeoutMs));
       } catch (err) {
-        if (isTransportFailure(err)) this.lost(client, describe(err));
+        if (isTransportFailure(err)) this.lost(client, err);
         throw err;
       }
     } finally {
@@ -177,25 +228,14 @@ export class UpstreamConnection {
     }
   }
 
+  /** Closes the session, or stops the attempt in progress (and its child process); resolves when done. */
   async close(): Promise<void> {
     this.state = 'closed';
     clearTimeout(this.retryTimer);
-    const c = this.client;
-    this.client = undefined;
+    this.refresher.stop();
+    const clients = [this.client, this.connecting];
+    this.client = this.connecting = undefined;
     this.direct = undefined;
-    await c?.close().catch(() => {});
+    await Promise.all(clients.map((c) => c?.close().catch(() => {})));
   }
-}
-
-/** Not a JSON-RPC answer from the upstream: the connection itself failed (fetch, HTTP status, closed). */
-export function isTransportFailure(err: unknown): boolean {
-  if (err instanceof McpError) return err.code === ErrorCode.ConnectionClosed;
-  return true;
-}
-
-/** A short reason without secrets: error names and messages only (never headers or URLs with tokens). */
-function describe(err: unknown): string {
-  const e = err as Error & { cause?: { code?: string } };
-  const msg = (e?.message ?? String(err)).replace(/https?:\/\/\S+/g, '<url>').slice(0, 200);
-  return e?.cause?.code ? `${msg} (${e.cause.code})` : msg;
 }

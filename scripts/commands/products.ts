@@ -3,6 +3,7 @@ import { loadBaseConfig } from '../../lib/config/base.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { resolveSeedSecret } from '../../lib/personas/password.ts';
 import { productsFor } from '../../lib/products/products-config.ts';
+import { toolRegistry } from '../../mcp-gateway/tools/index.ts';
 import { Federation } from '../../mcp-gateway/upstream/federation.ts';
 import { printJson } from '../context.ts';
 
@@ -31,10 +32,11 @@ export function registerProductsCommand(program: Command): void {
             production: false,
             dataDir: base.dataDir,
           }),
+          builtinNames: config.builtin ? toolRegistry.map((t) => t.name) : [],
         },
         { strict: false },
       );
-      const products = federation.health();
+      const products = federation.details();
       await federation.close();
       const ok = products.every((p) => p.status === 'up' && !p.lastError);
       if (opts.json) printJson({ ok, builtin: config.builtin, file: config.file, products });

@@ -98,15 +98,15 @@ describe('per-user isolation', () => {
     for (const u of [a, b]) {
       const mine = seen.filter((h) => h['x-user'] === u.email);
       assert.ok(mine.length > 0, `requests for ${u.email}`);
-      const expected = `Bearer ${userSecret(TEST_SEED_SECRET, 'crm', u.email)}`;
+      const expected = `Bearer ${userSecret(TEST_SEED_SECRET, 'crm', u.userId)}`;
       assert.ok(
         mine.every((h) => h.authorization === expected),
         'the per-user secret, never the gateway JWT',
       );
     }
     assert.notEqual(
-      userSecret(TEST_SEED_SECRET, 'crm', a.email),
-      userSecret(TEST_SEED_SECRET, 'crm', b.email),
+      userSecret(TEST_SEED_SECRET, 'crm', a.userId),
+      userSecret(TEST_SEED_SECRET, 'crm', b.userId),
     );
   });
 });

@@ -35,3 +35,18 @@ test('SSE: the same events for every split into two chunks and for one character
     assert.deepEqual(parse([stream.slice(0, i), stream.slice(i)]), expected, `split at ${i}`);
   assert.deepEqual(parse([...stream]), expected);
 });
+
+test('SSE: an event may take maxEventChars, counted across events; past it onOverflow once, then nothing', () => {
+  const events: SseEvent[] = [];
+  let overflows = 0;
+  const parser = new SseParser((e) => events.push(e), { maxEventChars: 100, onOverflow: () => overflows++ });
+  parser.push(`data: ${'a'.repeat(80)}\n\n`);
+  parser.push(`data: ${'b'.repeat(80)}\n\n`);
+  for (const c of `data: ${'c'.repeat(200)}`) parser.push(c);
+  parser.push('\n\ndata: d\n\n');
+  assert.deepEqual(
+    events.map((e) => e.data[0]),
+    ['a', 'b'],
+  );
+  assert.equal(overflows, 1);
+});

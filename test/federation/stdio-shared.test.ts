@@ -78,7 +78,10 @@ describe('a stdio product through the gateway', () => {
     const first = await client.callTool({ name: 'memory__create_entities', arguments: args, _meta });
     assert.equal(first.isError, undefined, textOf(first));
     // Deleted upstream: a second real call would create Carol again; a replay must not.
-    const deleted = await client.callTool({ name: 'memory__delete_entities', arguments: { entityNames: ['Carol'] } });
+    const deleted = await client.callTool({
+      name: 'memory__delete_entities',
+      arguments: { entityNames: ['Carol'] },
+    });
     assert.equal(deleted.isError, undefined, textOf(deleted));
     const again = await client.callTool({ name: 'memory__create_entities', arguments: args, _meta });
     assert.equal(again._meta?.idempotentReplay, true);

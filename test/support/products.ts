@@ -113,3 +113,24 @@ export async function recordingProxy(
   );
   return { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/mcp`, seen };
 }
+
+export const FLAKY_SERVER = path.resolve('test/fixtures/upstreams/flaky-server.mjs');
+
+/** test/fixtures/upstreams/flaky-server.mjs over stdio as product `flaky`; its pid goes to `pidFile`. */
+export function flakyProduct(pidFile?: string, extra: Record<string, unknown> = {}) {
+  return {
+    name: 'flaky',
+    transport: {
+      type: 'stdio',
+      command: process.execPath,
+      args: [FLAKY_SERVER],
+      ...(pidFile && { env: { PID_FILE: pidFile } }),
+    },
+    ...extra,
+  };
+}
+
+/** The pid a fixture wrote to `pidFile`, once it has. */
+export function childPid(pidFile: string): Promise<number> {
+  return waitUntil(() => fs.readFile(pidFile, 'utf8').then(Number, () => undefined), 'the child runs');
+}

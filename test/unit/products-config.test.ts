@@ -86,8 +86,21 @@ describe('products file', () => {
       expandPlaceholders('${dataDir}/${user.id}:${env:TOKEN}:${user.email}', ctx),
       '/d/u1:s3cr3t:A@x.test',
     );
-    assert.equal(expandPlaceholders('${user.secret}', ctx), userSecret('seed', 'p', 'a@x.test'));
-    assert.notEqual(userSecret('seed', 'p', 'a@x.test'), userSecret('seed', 'q', 'a@x.test'), 'per product');
+    assert.equal(expandPlaceholders('${user.secret}', ctx), userSecret('seed', 'p', 'u1'));
+    assert.notEqual(userSecret('seed', 'p', 'u1'), userSecret('seed', 'q', 'u1'), 'per product');
+    // Bound to the user id: whoever later registers the same email gets another secret.
+    const sameEmail = { ...ctx, user: { id: 'u2', email: 'A@x.test' } };
+    assert.notEqual(
+      expandPlaceholders('${user.secret}', sameEmail),
+      expandPlaceholders('${user.secret}', ctx),
+    );
+    const secrets = new Set<string>();
+    expandPlaceholders('${env:TOKEN}/${user.secret}/${user.email}', { ...ctx, secrets });
+    assert.deepEqual(
+      [...secrets],
+      ['s3cr3t', userSecret('seed', 'p', 'u1')],
+      'credentials are collected for redaction',
+    );
     assert.throws(() => expandPlaceholders('${env:MISSING}', ctx), /environment variable MISSING is not set/);
   });
 });
