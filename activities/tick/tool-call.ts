@@ -3,6 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { TICK_FAILURES, type ToolCallInput, type ToolCallResult } from '../../workflows/tick-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
+import { tagError } from '../error-tag.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 import { loadToolInput, saveTranscriptPart } from '../transcript.ts';
 import { actionSummary } from './action-summary.ts';
@@ -106,7 +107,7 @@ export function toolCallRunner(deps: ActivityDeps) {
       {
         type: 'tool_result',
         tool_use_id: input.toolUseId,
-        content: withLatencyNote(cut, latencyMs),
+        content: withLatencyNote(errorClass ? tagError(errorClass, cut) : cut, latencyMs),
         ...(result.isError && { is_error: true }),
       },
       input.toolUseId,
