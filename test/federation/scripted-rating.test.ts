@@ -42,7 +42,10 @@ test(`${FAILING} failing: the scripted persona rates memory ≤ 2★ whenever th
   const summary = JSON.stringify(ticks);
   for (const t of ticks) if (t.failed.length) assert.ok(t.rating <= 2, summary);
   // The days cover both kinds of failure (test/unit/scripted-rating.test.ts shows good days rate higher).
-  assert.ok(ticks.some((t) => t.failed.includes(FAILING)), `an injected failure: ${summary}`);
+  assert.ok(
+    ticks.some((t) => t.failed.includes(FAILING)),
+    `an injected failure: ${summary}`,
+  );
   assert.ok(
     ticks.some((t) => t.failed.length && !t.failed.includes(FAILING)),
     `only server-memory's own failures: ${summary}`,
