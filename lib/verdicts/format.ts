@@ -94,6 +94,6 @@ export function formatReport(r: CampaignReport, markdown = false): string {
     markdown,
   );
   const note =
-    'means and rates weigh each persona equally; intervals are t intervals over the personas (G − 1 degrees of freedom)';
+    'means and rates weigh each persona equally; intervals are t intervals over the personas (G − 1 degrees of freedom), for a share every persona has alike Wilson’s with one observation per persona';
   return [headline(r), '', modules, '', tools, '', note].join('\n');
 }

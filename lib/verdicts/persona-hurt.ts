@@ -1,6 +1,6 @@
-// Who got hurt: a release that breaks one kind of user moves the mean little (3 of 11 personas
-// losing 3★ is −0.8★ on average, and no test at 11 personas can call that), but each of those
-// personas felt it in every trial. Listed per persona and module, beside the verdicts.
+// Who got hurt: a release that breaks one kind of user moves the mean little — a few personas losing
+// a lot is a small drop on average, too concentrated for a test over all personas to call — but each
+// of those personas felt it in every trial. Listed per persona and module, beside the verdicts.
 import type { CampaignData } from './campaign-data.ts';
 import { personaDifferences, ratingValues } from './trial-values.ts';
 

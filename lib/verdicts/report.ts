@@ -1,7 +1,7 @@
 import { ERROR_CLASSES, type ErrorClass } from '../vocabulary.ts';
 import type { CampaignData, TrialData } from './campaign-data.ts';
-import { meanInterval, type Interval } from './intervals.ts';
-import { completionValues, ratingValues, type TrialValues } from './trial-values.ts';
+import { meanInterval, shareInterval, type Interval } from './intervals.ts';
+import { completedAndRated, completionValues, ratingValues, type TrialValues } from './trial-values.ts';
 
 export interface ReportOptions {
   /** A trial passes only if no module is rated below this. */
@@ -110,10 +110,9 @@ export function toolStats(trials: readonly TrialData[], level: number): Record<s
           calls: s.calls,
           errors: ERROR_CLASSES.reduce((n, e) => n + s.errorsByClass[e], 0),
           errorsByClass: s.errorsByClass,
-          rate: meanInterval(
+          rate: shareInterval(
             [...s.shares.values()].map(([errors, calls]) => errors! / calls!),
             level,
-            [0, 1],
           ),
         },
       ]),
@@ -127,7 +126,7 @@ export function campaignReport(
 ): CampaignReport {
   const { campaign: c, trials } = data;
   const completion = completionValues(data);
-  const completed = trials.filter((t) => t.status === 'completed' && Object.keys(t.ratings).length).length;
+  const completed = trials.filter(completedAndRated).length;
   const perPersona = new Map<string, { trials: number; passed: number }>();
   for (const t of trials) {
     const p = perPersona.get(t.personaId) ?? { trials: 0, passed: 0 };
@@ -160,7 +159,7 @@ export function campaignReport(
       endedAt: c.endedAt?.toISOString() ?? null,
     },
     ticks: trials.length,
-    completion: { ...meanInterval(personaMeans(completion), opts.level, [0, 1]), completed },
+    completion: { ...shareInterval(personaMeans(completion), opts.level), completed },
     passK: {
       threshold: opts.passRating,
       byK,

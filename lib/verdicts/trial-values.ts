@@ -56,9 +56,12 @@ export function usageValues(d: CampaignData, kind: 'module' | 'tool', name: stri
   );
 }
 
+/** A trial that completed and rated what it used (a day without any tool call has nothing to rate). */
+export const completedAndRated = (t: TrialData) =>
+  t.status === 'completed' && (Object.keys(t.ratings).length > 0 || t.actions.length === 0);
+
 /** 1 when the trial completed and rated what it used, else 0. */
-export const completionValues = (d: CampaignData) =>
-  collect(d.trials, (t) => Number(t.status === 'completed' && Object.keys(t.ratings).length > 0));
+export const completionValues = (d: CampaignData) => collect(d.trials, (t) => Number(completedAndRated(t)));
 
 /** 1 when the trial passed (see trialPasses), else 0. */
 export const passValues = (d: CampaignData, passes: (t: TrialData) => boolean) =>

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { detectable } from '../../lib/verdicts/detectable.ts';
 import { chooseFamily } from '../../lib/verdicts/family.ts';
-import { meanInterval } from '../../lib/verdicts/intervals.ts';
+import { meanInterval, shareInterval } from '../../lib/verdicts/intervals.ts';
 import { flipInterval, personasNeeded, pValue, signFlip, smallestP } from '../../lib/verdicts/sign-flip.ts';
 import { tQuantile } from '../../lib/verdicts/student-t.ts';
 import { seededRng } from '../../lib/verdicts/rng.ts';
@@ -28,6 +28,14 @@ describe('t distribution and the per-persona t interval', () => {
     close(iv.hi - iv.mean, (3.182446 * Math.sqrt(2 / 3)) / 2, 1e-4);
     assert.equal(meanInterval([5, 5, 4.9], 0.95, [1, 5]).hi, 5);
     assert.ok(Number.isNaN(meanInterval([4], 0.95).lo), 'one persona has no interval');
+  });
+
+  test('a share no persona varies on is not a certainty: Wilson with one observation per persona', () => {
+    // Wilson 0/4 at 95 %: [0, 0.4899] (Newcombe 1998, method 3).
+    const none = shareInterval([0, 0, 0, 0], 0.95);
+    assert.equal(none.lo, 0);
+    close(none.hi, 0.4899, 5e-4);
+    assert.deepEqual(shareInterval([0.1, 0.3, 0.2], 0.95), meanInterval([0.1, 0.3, 0.2], 0.95, [0, 1]));
   });
 });
 
