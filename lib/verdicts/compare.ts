@@ -14,8 +14,6 @@ import {
 } from './trial-values.ts';
 import { FAILING, judgeRow, rowSmallestP, testRow, type RowInput, type VerdictRow } from './verdict-row.ts';
 
-export { VERDICTS, type Verdict } from './verdict-row.ts';
-
 export interface CompareOptions extends ReportOptions {
   /** Smallest drop (or rise) of a module's mean rating that counts, in stars. */
   minRatingEffect: number;

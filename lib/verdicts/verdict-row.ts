@@ -188,5 +188,9 @@ export function judgeRow(t: RowTest, tail: number, inFamily: boolean): VerdictRo
       : det.effect !== null && det.note
         ? `; ${det.note}`
         : '';
-  return { ...row, verdict: 'inconclusive', reason: `${could}${trials}` };
+  // Left out of the family: too few personas changed at all for the test to reach the level.
+  const few = inFamily
+    ? ''
+    : `only ${flip.differing} of ${personasText(flip.personas)} differ, need ${need}; `;
+  return { ...row, verdict: 'inconclusive', reason: `${few}${could}${trials}` };
 }
