@@ -60,11 +60,15 @@ function sample(d: readonly number[], seed: string): { means: Float64Array; alwa
   for (let r = 0; r < MONTE_CARLO_DRAWS; r++) {
     let sum = 0;
     let size = 0;
-    for (const x of d)
-      if (rng() < 0.5) {
-        sum += x;
+    // One draw of the generator gives the signs of 32 personas (its 32 bits).
+    let bits = 0;
+    for (let i = 0; i < d.length; i++) {
+      if (i % 32 === 0) bits = Math.floor(rng() * 4294967296);
+      if ((bits >>> (i % 32)) & 1) {
+        sum += d[i]!;
         size++;
       }
+    }
     if (size === 0) always++;
     else kept.push(snap(sum / size));
   }
