@@ -56,9 +56,7 @@ async function main(): Promise<void> {
       postgres: stack.postgresSource,
       temporal: stack.temporalSource,
       settings: settings.recorded,
-      workerOptions:
-        settings.workerOptions ??
-        'createTickWorker defaults (+ an activity interceptor timing local activities)',
+      workerOptions: settings.workerOptions ?? 'createTickWorker defaults (+ an activity interceptor timing local activities)',
       goal: { efficiency: 1.1 },
       ...results,
     },
