@@ -18,7 +18,11 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': [
         'error',
         // node:test's test()/describe() return promises the runner itself awaits.
-        { allowForKnownSafeCalls: [{ from: 'package', name: ['test', 'it', 'describe', 'suite'], package: 'node:test' }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', name: ['test', 'it', 'describe', 'suite'], package: 'node:test' },
+          ],
+        },
       ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -54,33 +58,79 @@ export default tseslint.config(
 );
 
 /**
- * The layers, as import-x zones (target may not import from):
- *   lib/vocabulary.ts            the domain's words; imports nothing
- *   workflows/                   workflow code + its contracts (tick, purge); imports only lib/vocabulary.ts
- *   schema/                      drizzle tables; imports only lib/vocabulary.ts
+ * The layers, as import-x zones (target may not import from), floor by floor (docs/ARCHITECTURE.md):
+ *   schema/vocabulary.ts         the database's words; imports nothing
+ *   schema/                      drizzle tables; imports only schema/
+ *   workflows/                   workflow code + its contracts; imports only workflows/ and schema/vocabulary.ts
  *   lib/                         shared infrastructure and domain; no runtime folder (only the contracts)
- *   activities/, mcp-gateway/,   runtimes; each imports lib/, schema/, the contract — never another runtime
+ *   activities/, mcp-gateway/,   runtimes; each imports lib/, schema/, the contracts — never another runtime
  *   dashboard/
  *   workers/                     wires activities + lib into a worker
  *   scripts/, bench/, test/      the CLI and the harness: anything
  */
-function layers() {
+export function layers() {
   const runtimes = ['activities', 'mcp-gateway', 'dashboard', 'workers', 'scripts', 'bench', 'test'];
-  const onlyContract = { from: './workflows', except: ['./tick-contract.ts', './purge-contract.ts', './campaign-contract.ts'] };
-  const zone = (target, from, message) => ({ target: `./${target}`, from: from.map((f) => `./${f}`), message });
+  const contracts = [
+    './tick-contract.ts',
+    './tick-steps-contract.ts',
+    './tick-web-ui.ts',
+    './purge-contract.ts',
+    './campaign-contract.ts',
+    './failures.ts',
+    './input-checks.ts',
+  ];
+  const onlyContract = { from: './workflows', except: contracts };
+  const zone = (target, from, message) => ({
+    target: `./${target}`,
+    from: from.map((f) => `./${f}`),
+    message,
+  });
+  const onlyVocabulary = 'workflow code imports only workflows/ and schema/vocabulary.ts';
   const zones = [
-    zone('workflows', ['schema', 'mcp-gateway', 'dashboard', 'workers', 'scripts', 'bench', 'test'], 'workflow code imports only workflows/ and lib/vocabulary.ts'),
-    { target: './workflows', from: './lib', except: ['./vocabulary.ts'], message: 'workflow code imports only workflows/ and lib/vocabulary.ts' },
-    zone('schema', ['workflows', ...runtimes], 'schema/ imports only schema/ and lib/vocabulary.ts'),
-    { target: './schema', from: './lib', except: ['./vocabulary.ts'], message: 'schema/ imports only schema/ and lib/vocabulary.ts' },
+    zone(
+      'schema/vocabulary.ts',
+      ['schema', 'lib', 'workflows', ...runtimes],
+      'schema/vocabulary.ts imports nothing: the workflow bundle takes it as it is',
+    ),
+    zone(
+      'workflows',
+      ['lib', 'mcp-gateway', 'dashboard', 'workers', 'scripts', 'bench', 'test'],
+      onlyVocabulary,
+    ),
+    { target: './workflows', from: './schema', except: ['./vocabulary.ts'], message: onlyVocabulary },
+    zone('schema', ['lib', 'workflows', ...runtimes], 'schema/ imports only schema/'),
     zone('lib', runtimes, 'lib/ is shared by every runtime and imports none of them'),
-    { target: './lib', ...onlyContract, message: 'lib/ imports only the workflow contracts (tick, purge) from workflows/' },
-    zone('activities', runtimes.filter((r) => r !== 'activities'), 'activities import lib/, schema/ and the tick contract, no other runtime'),
-    { target: './activities', ...onlyContract, message: 'activities import only the workflow contracts (tick, purge) from workflows/' },
-    zone('mcp-gateway', ['workflows', ...runtimes.filter((r) => r !== 'mcp-gateway')], 'the gateway imports lib/ and schema/, no other runtime'),
-    zone('dashboard', ['workflows', ...runtimes.filter((r) => r !== 'dashboard')], 'the dashboard imports lib/ and schema/, no other runtime'),
-    zone('workers', ['mcp-gateway', 'dashboard', 'scripts', 'bench', 'test'], 'workers wire activities and lib/; they never import the CLI, gateway or dashboard'),
-    { target: './workers', ...onlyContract, message: 'workers import workflow code only through the bundle (and the contract)' },
+    { target: './lib', ...onlyContract, message: 'lib/ imports only the workflow contracts from workflows/' },
+    zone(
+      'activities',
+      runtimes.filter((r) => r !== 'activities'),
+      'activities import lib/, schema/ and the contracts, no other runtime',
+    ),
+    {
+      target: './activities',
+      ...onlyContract,
+      message: 'activities import only the workflow contracts from workflows/',
+    },
+    zone(
+      'mcp-gateway',
+      ['workflows', ...runtimes.filter((r) => r !== 'mcp-gateway')],
+      'the gateway imports lib/ and schema/, no other runtime',
+    ),
+    zone(
+      'dashboard',
+      ['workflows', ...runtimes.filter((r) => r !== 'dashboard')],
+      'the dashboard imports lib/ and schema/, no other runtime',
+    ),
+    zone(
+      'workers',
+      ['mcp-gateway', 'dashboard', 'scripts', 'bench', 'test'],
+      'workers wire activities and lib/; they never import the CLI, gateway or dashboard',
+    ),
+    {
+      target: './workers',
+      ...onlyContract,
+      message: 'workers import workflow code only through the bundle (and the contracts)',
+    },
   ];
   return {
     files: ['**/*.ts'],

@@ -3,7 +3,7 @@
 // product answers in its own words; the tag says which side failed whatever the words, so a model —
 // and the offline persona, which rates from the conversation — can tell the product failing it from
 // its own invalid input.
-import { isErrorClass, type ErrorClass } from '../lib/vocabulary.ts';
+import { isErrorClass, type ErrorClass } from '../schema/vocabulary.ts';
 
 const TAG = /^\[error: ([a-z]+)\] /;
 

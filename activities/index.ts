@@ -2,28 +2,33 @@ import type { ActivityDeps } from './deps.ts';
 import { createCloseCampaign } from './campaigns/close-campaign.ts';
 import { createOpenCampaign } from './campaigns/open-campaign.ts';
 import { createPurgeTranscriptBatch } from './retention/purge-transcripts.ts';
+import { createCallTool } from './tick/call-tool.ts';
 import { createLogin } from './tick/login.ts';
 import { createModelCall } from './tick/model-call.ts';
-import { createPersist } from './tick/persist.ts';
-import { createRating } from './tick/rating.ts';
-import { createToolCall } from './tick/tool-call.ts';
-import { createToolRound } from './tick/tool-round.ts';
+import { createPersistTick } from './tick/persist-tick.ts';
+import { createRate } from './tick/rate.ts';
 
 export type { ActivityDeps } from './deps.ts';
 
-/** The worker's activities (the tick's, the transcript purge's and the campaign's), built once with injected dependencies. */
+/** The worker's activities (each named as its file), built once with injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
     login: createLogin(deps),
     modelCall: createModelCall(deps),
-    callTool: createToolCall(deps),
-    callTools: createToolRound(deps),
-    rate: createRating(deps),
-    persistTick: createPersist(deps),
+    callTool: createCallTool(deps),
+    rate: createRate(deps),
+    persistTick: createPersistTick(deps),
     purgeTranscriptBatch: createPurgeTranscriptBatch(deps),
     openCampaign: createOpenCampaign(deps),
     closeCampaign: createCloseCampaign(deps),
   };
 }
 
-export type TickActivities = ReturnType<typeof createActivities>;
+/** Every activity the worker registers. */
+export type Activities = ReturnType<typeof createActivities>;
+/** The persona tick's steps (workflows/persona-tick.ts). */
+export type TickActivities = Pick<Activities, 'login' | 'modelCall' | 'callTool' | 'rate' | 'persistTick'>;
+/** The campaign's open and close (workflows/persona-campaign.ts). */
+export type CampaignActivities = Pick<Activities, 'openCampaign' | 'closeCampaign'>;
+/** The transcript purge's batch (workflows/purge-transcripts.ts). */
+export type PurgeActivities = Pick<Activities, 'purgeTranscriptBatch'>;

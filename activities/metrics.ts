@@ -1,4 +1,4 @@
-import { ARCHETYPES } from '../lib/personas/catalog.ts';
+import { BUILTIN_ARCHETYPES } from '../schema/vocabulary.ts';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -76,5 +76,5 @@ export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
  * and tokens are in Postgres (`persona_ticks`) and on the dashboard.
  */
 export function archetypeLabel(archetype: string | undefined): string {
-  return archetype && (ARCHETYPES as readonly string[]).includes(archetype) ? archetype : 'other';
+  return archetype && (BUILTIN_ARCHETYPES as readonly string[]).includes(archetype) ? archetype : 'other';
 }

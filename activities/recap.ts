@@ -4,7 +4,7 @@
 // action summaries and rating notes, which never carry what the product encrypts.
 import { and, asc, desc, eq, lt, ne } from 'drizzle-orm';
 import type { DbOrTx } from '../lib/db/client.ts';
-import { PARSE_MODULE } from '../lib/vocabulary.ts';
+import { PARSE_MODULE } from '../schema/vocabulary.ts';
 import { personaActions, personaFeedback, personaTicks } from '../schema/index.ts';
 
 /** A recap is a few lines, never a transcript: it is re-sent on every round of the new tick. */
@@ -36,7 +36,7 @@ export async function previousTickRecap(
         toolName: personaActions.toolName,
         outcome: personaActions.outcome,
         errorClass: personaActions.errorClass,
-        summary: personaActions.resultSummary,
+        resultSummary: personaActions.resultSummary,
       })
       .from(personaActions)
       .where(eq(personaActions.tickId, previous.id))
@@ -56,7 +56,12 @@ export async function previousTickRecap(
 
 export interface RecapInput {
   startedAt: Date;
-  actions: Array<{ toolName: string; outcome: string; errorClass: string | null; summary: string | null }>;
+  actions: Array<{
+    toolName: string;
+    outcome: string;
+    errorClass: string | null;
+    resultSummary: string | null;
+  }>;
   feedback: Array<{ module: string; rating: number | null; notes: string | null }>;
 }
 
@@ -67,7 +72,7 @@ export function recapText(r: RecapInput): string {
   const did = [...counts].map(([tool, n]) => (n > 1 ? `${tool} ×${n}` : tool)).join(', ');
   const failed = r.actions
     .filter((a) => a.outcome === 'error')
-    .map((a) => `${a.toolName}${a.summary ? ` (${a.summary.slice(0, 80)})` : ''}`);
+    .map((a) => `${a.toolName}${a.resultSummary ? ` (${a.resultSummary.slice(0, 80)})` : ''}`);
   const said = r.feedback
     .filter((f) => f.module !== PARSE_MODULE && f.rating !== null)
     .map((f) => `${f.module} ${f.rating}/5${f.notes ? ` — “${f.notes.slice(0, 100)}”` : ''}`);

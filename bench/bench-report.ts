@@ -1,6 +1,6 @@
-// Reporting helpers every benchmark shares: machine info, command-line numbers, plain-text tables and
-// the results file. Statistics, CPU accounting and the quiet-machine wait are the harness's own
-// (test/support/stats.ts, process-cpu.ts, quiet-machine.ts).
+// Reporting helpers every benchmark shares: machine info, plain-text tables, the results file and the
+// commit measured; the command line is settings.ts. Statistics, CPU accounting and the quiet-machine
+// wait are the harness's own (test/support/stats.ts, process-cpu.ts, quiet-machine.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -34,21 +34,6 @@ export function machineInfo(): MachineInfo {
 
 export const loadAverage = () => os.loadavg().map((l) => +l.toFixed(2));
 
-/** An integer option in min..max (`fallback` when absent); a clear error naming the option otherwise. */
-export function intFlag(
-  v: string | undefined,
-  fallback: number,
-  what: string,
-  min = 1,
-  max = 10_000,
-): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new Error(`--${what}: expected ${min}..${max}, got "${v}"`);
-  return n;
-}
-
 export function fmt(n: number, digits = 0): string {
   if (!Number.isFinite(n)) return '–';
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -72,8 +57,14 @@ export function writeResults(name: string, quick: boolean, data: unknown, out?: 
   return file;
 }
 
+export interface GitInfo {
+  commit: string | null;
+  /** Uncommitted changes (in `paths`, or anywhere in the tree). */
+  dirty: boolean | null;
+}
+
 /** The commit measured, and whether the code a benchmark exercises had uncommitted changes. */
-export function gitInfo(paths: string[]): { commit: string | null; dirty: boolean | null } {
+export function gitInfo(paths: string[] = []): GitInfo {
   try {
     const git = (args: string[]) => execFileSync('git', args, { cwd: PROJECT_DIR, encoding: 'utf8' }).trim();
     return {

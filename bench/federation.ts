@@ -4,7 +4,7 @@
 //
 // Upstream: server-everything (a real third-party MCP server from npm) in its Streamable HTTP mode, as
 // a child process. Gateway: bench/gateway-latency/gateway-server.ts (the real gateway, its own process and scratch
-// database) federating that upstream (`isolation: shared`). The same load client (bench/load-client.ts,
+// database) federating that upstream (`isolation: shared`). The same load client (gateway-latency/load-client.ts,
 // 16 SDK clients, closed loop) drives both, alternating scenario by scenario in every round, so both
 // see the same machine state:
 //   direct     client → server-everything `echo`
@@ -15,36 +15,38 @@
 // with --cpu-prof and prints where its CPU went (gateway-latency/cpu-profile-summary.ts).
 // Results: bench/results/federation.json (`--out FILE` for any other file; --quick writes nothing
 // unless --out is given); the README quotes the medians.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { freePort } from '../lib/net/free-port.ts';
 import { sampleTree, treeDelta, type TreeSample } from '../test/support/process-cpu.ts';
+import { median } from '../test/support/stats.ts';
+import { PROJECT_DIR } from './bench-report.ts';
+import {
+  spawnChild,
+  spawnServer,
+  stopServer,
+  type Child,
+  type GatewayReady,
+} from './gateway-latency/children.ts';
 import { printProfile } from './gateway-latency/print.ts';
 import { runLoad, type LoadResult, type LoadTarget } from './gateway-latency/load-client.ts';
+import { benchFlags, intFlag, numberFlag } from './settings.ts';
 
-const { values: flags } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    rounds: { type: 'string' },
-    concurrency: { type: 'string', default: '16' },
-    duration: { type: 'string' },
-    profile: { type: 'boolean', default: false },
-    out: { type: 'string' },
-    only: { type: 'string' },
-    verbose: { type: 'boolean', default: false },
-  },
+const flags = benchFlags(process.argv.slice(2), {
+  rounds: { type: 'string' },
+  concurrency: { type: 'string' },
+  duration: { type: 'string' },
+  profile: { type: 'boolean', default: false },
+  only: { type: 'string' },
+  verbose: { type: 'boolean', default: false },
 });
-const rounds = Number(flags.rounds ?? (flags.quick ? 1 : 5));
-const concurrency = Number(flags.concurrency);
+const rounds = intFlag(flags.rounds, flags.quick ? 1 : 5, 'rounds', 1, 100);
+const concurrency = intFlag(flags.concurrency, 16, 'concurrency', 1, 256);
 const phase = flags.quick ? { warmupMs: 500, durationMs: 1500 } : { warmupMs: 2000, durationMs: 8000 };
-if (flags.duration) phase.durationMs = Number(flags.duration) * 1000;
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const profileDir = path.join(root, '.data', 'bench', 'profiles');
+if (flags.duration) phase.durationMs = numberFlag(flags.duration, 0, 'duration') * 1000;
+const profileDir = path.join(PROJECT_DIR, '.data', 'bench', 'profiles');
 
 /** CPU µs per call of every process in the benchmark, over one measured phase. */
 interface CpuPerCall {
@@ -54,51 +56,22 @@ interface CpuPerCall {
   client: number;
 }
 
-function spawnChild(name: string, args: string[], env: NodeJS.ProcessEnv, readyLine: (l: string) => boolean) {
-  const proc = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const tail: string[] = [];
-  let readyValue = '';
-  return new Promise<{ proc: ChildProcess; line: string }>((resolve, reject) => {
-    const onLine = (line: string) => {
-      if (flags.verbose) process.stderr.write(`[${name}] ${line}\n`);
-      tail.push(line);
-      if (tail.length > 30) tail.shift();
-      if (!readyValue && readyLine(line)) resolve({ proc, line: (readyValue = line) });
-    };
-    createInterface({ input: proc.stdout! }).on('line', onLine);
-    createInterface({ input: proc.stderr! }).on('line', onLine);
-    proc.once('exit', (code) => reject(new Error(`${name} exited (${code}):\n${tail.join('\n')}`)));
-  });
-}
-
-async function stop(proc: ChildProcess | undefined): Promise<void> {
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  const t = setTimeout(() => proc.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(t);
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-federation-'));
-  const children: ChildProcess[] = [];
+  const children: Child<unknown>[] = [];
   const profileStart = Date.now();
   try {
     const port = await freePort();
     const upstream = await spawnChild(
       'everything',
       ['node_modules/@modelcontextprotocol/server-everything/dist/index.js', 'streamableHttp'],
-      { PORT: String(port) },
-      (l) => l.includes('listening'),
+      {
+        env: { PORT: String(port) },
+        verbose: flags.verbose,
+        readyFrom: (l) => (l.includes('listening') ? true : undefined),
+      },
     );
-    children.push(upstream.proc);
+    children.push(upstream);
     const directUrl = `http://127.0.0.1:${port}/mcp`;
     const products = path.join(dir, 'products.json');
     await writeFile(
@@ -109,21 +82,18 @@ async function main(): Promise<void> {
       }),
     );
     if (flags.profile) mkdirSync(profileDir, { recursive: true });
-    const gw = await spawnChild(
+    const gw = await spawnServer<GatewayReady>(
       'gateway',
-      [
-        ...(flags.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
-        '--import',
-        'tsx',
-        'bench/gateway-latency/gateway-server.ts',
-        '--users',
-        String(concurrency),
-      ],
-      { PERSONA_PRODUCTS: products, LOG_LEVEL: 'warn' },
-      (l) => l.startsWith('{"benchReady":true'),
+      'bench/gateway-latency/gateway-server.ts',
+      ['--users', String(concurrency)],
+      {
+        nodeFlags: flags.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+        env: { PERSONA_PRODUCTS: products, LOG_LEVEL: 'warn' },
+        verbose: flags.verbose,
+      },
     );
-    children.push(gw.proc);
-    const ready = JSON.parse(gw.line) as { mcpUrl: string; readers: string[] };
+    children.push(gw);
+    const ready = gw.ready;
 
     const args = (c: number, seq: number) => ({ message: `client ${c} call ${seq}: hello upstream` });
     const scenarios: { id: string; target: LoadTarget }[] = [
@@ -224,12 +194,12 @@ async function main(): Promise<void> {
     const out = flags.out ?? (flags.quick ? undefined : 'bench/results/federation.json');
     if (out) {
       await writeFile(
-        path.resolve(root, out),
+        path.resolve(PROJECT_DIR, out),
         `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, concurrency, rounds, phase, goal, met, table, raw: results }, null, 2)}\n`,
       );
     }
   } finally {
-    for (const c of children.reverse()) await stop(c);
+    for (const c of children.reverse()) await stopServer(c);
     await rm(dir, { recursive: true, force: true });
   }
   if (flags.profile) process.stdout.write(printProfile(profileDir, profileStart));

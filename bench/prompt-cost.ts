@@ -25,7 +25,8 @@ import { loadCatalog } from '../lib/personas/catalog.ts';
 import { upsertPersona } from '../lib/personas/upsert-persona.ts';
 import type { personaTick } from '../workflows/persona-tick.ts';
 import { TICK_WORKFLOW } from '../workflows/tick-contract.ts';
-import { fmt, intFlag, writeResults } from './bench-report.ts';
+import { fmt, writeResults } from './bench-report.ts';
+import { intFlag } from './settings.ts';
 import {
   INPUT_PRICE,
   MODEL,

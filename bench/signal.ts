@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { CampaignData } from '../lib/verdicts/campaign-data.ts';
 import { compareCampaigns } from '../lib/verdicts/compare.ts';
 import { formatComparison } from '../lib/verdicts/format-comparison.ts';
-import { BROKEN_TOOL, startSignalStack } from '../test/helpers/signal-stack.ts';
+import { BROKEN_TOOL, startSignalStack } from '../test/support/signal-stack.ts';
 import { startStack } from '../test/support/stack.ts';
 import {
   allPairs,

@@ -18,7 +18,6 @@
 //   disk bytes      growth of the table's heap + TOAST + its three indexes (main forks, 8 kB pages)
 //                   over the ticks ÷ ticks; page fill included, hence many ticks
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { AnthropicProvider } from '../activities/llm/anthropic-provider.ts';
 import type { LlmProvider } from '../activities/llm/types.ts';
@@ -28,7 +27,8 @@ import { upsertPersona } from '../lib/personas/upsert-persona.ts';
 import { openTranscriptPart, vaultTranscriptKey } from '../lib/ticks/transcript-seal.ts';
 import type { personaTick } from '../workflows/persona-tick.ts';
 import { TICK_WORKFLOW } from '../workflows/tick-contract.ts';
-import { fmt, intFlag, machineInfo, table, writeResults } from './bench-report.ts';
+import { fmt, machineInfo, table, writeResults } from './bench-report.ts';
+import { benchFlags, intFlag } from './settings.ts';
 import type { ScratchDatabase } from '../test/support/database.ts';
 import { startFakeMessagesApi } from '../test/support/fake-messages-api.ts';
 import { BENCH_USAGE, plannedAnswer } from '../test/support/fake-steps.ts';
@@ -39,14 +39,10 @@ import { startTickWorker } from '../test/support/tick-worker.ts';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 function parseSettings() {
-  const { values: flags } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      ticks: { type: 'string' },
-      rounds: { type: 'string' },
-      parallel: { type: 'string' },
-      out: { type: 'string' },
-    },
+  const flags = benchFlags(process.argv.slice(2), {
+    ticks: { type: 'string' },
+    rounds: { type: 'string' },
+    parallel: { type: 'string' },
   });
   return {
     quick: flags.quick,

@@ -1,7 +1,7 @@
 // The dashboard's HTML toolkit: escaping (the \`h\` tagged template), formatting, links into the
 // Temporal Web UI, the shared stylesheet and the page shell. Pages are server-rendered, no scripts.
-import type { ErrorCounts } from './queries.ts';
-import { ERROR_CLASSES } from '../lib/vocabulary.ts';
+import type { ErrorCounts } from './error-counts.ts';
+import { ERROR_CLASSES } from '../schema/vocabulary.ts';
 
 export const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',

@@ -1,27 +1,25 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../lib/db/client.ts';
-import { ERROR_CLASSES, PARSE_MODULE, type ErrorClass } from '../lib/vocabulary.ts';
+import { PARSE_MODULE } from '../schema/vocabulary.ts';
 import { iso, num, numOrNull, round } from './sql-values.ts';
+import { ERROR_CLASS_COLUMNS, errorCounts, type ErrorCounts } from './error-counts.ts';
 import { recentTicks, type RecentTick } from './ticks-query.ts';
-
-export { recentTicks, type RecentTick };
-
-export type ErrorCounts = Record<ErrorClass, number> & { unclassified: number };
+import { totalsSince, type DashboardTotals } from './totals-query.ts';
 
 export type Bucket = 'hour' | 'day';
 
 export interface RatingPoint {
   /** Start of the bucket, ISO 8601 (UTC). */
   bucket: string;
-  average: number;
-  count: number;
+  mean: number;
+  n: number;
 }
 
 export interface ModuleRatings {
   module: string;
   /** Over the whole range. */
-  average: number;
-  count: number;
+  mean: number;
+  n: number;
   points: RatingPoint[];
 }
 
@@ -45,22 +43,6 @@ export interface RecentNote {
   rating: number | null;
   notes: string;
   createdAt: string;
-}
-
-export interface DashboardTotals {
-  personas: number;
-  pausedPersonas: number;
-  ticks: number;
-  ticksByStatus: Record<string, number>;
-  actions: number;
-  actionErrors: number;
-  errorRate: number;
-  errorsByClass: ErrorCounts;
-  ratings: number;
-  averageRating: number | null;
-  parseFailures: number;
-  tokens: { input: number; output: number; cacheWrite: number; cacheRead: number };
-  costUsd: number;
 }
 
 export interface DashboardData {
@@ -110,23 +92,6 @@ export function bucketsFor(days: number, now: Date): { bucket: Bucket; since: Da
   return { bucket, since: new Date(since), buckets };
 }
 
-const errorCounts = (r: Record<string, unknown>): ErrorCounts => ({
-  persona: num(r.err_persona),
-  product: num(r.err_product),
-  policy: num(r.err_policy),
-  infra: num(r.err_infra),
-  unclassified: num(r.err_unclassified),
-});
-/** The per-class error counts of persona_actions, as columns err_<class>. */
-const ERROR_CLASS_COLUMNS = sql.raw(
-  [
-    ...ERROR_CLASSES.map(
-      (c) => `count(*) FILTER (WHERE outcome = 'error' AND error_class = '${c}')::int AS err_${c}`,
-    ),
-    `count(*) FILTER (WHERE outcome = 'error' AND error_class IS NULL)::int AS err_unclassified`,
-  ].join(', '),
-);
-
 /** Average rating per module per bucket (hour or day, UTC) since `since`; `__parse` rows excluded. */
 export async function ratingsOverTime(
   db: Db,
@@ -145,21 +110,21 @@ export async function ratingsOverTime(
        AND module <> ${PARSE_MODULE}
      GROUP BY 1, 2
      ORDER BY 1, 2`);
-  const byModule = new Map<string, { total: number; count: number; points: RatingPoint[] }>();
+  const byModule = new Map<string, { total: number; n: number; points: RatingPoint[] }>();
   for (const r of rows) {
     const module = String(r.module);
-    const m = byModule.get(module) ?? { total: 0, count: 0, points: [] };
+    const m = byModule.get(module) ?? { total: 0, n: 0, points: [] };
     byModule.set(module, m);
-    const average = num(r.average);
-    const count = num(r.n);
-    m.points.push({ bucket: iso(r.bucket_ms), average: round(average), count });
-    m.total += average * count;
-    m.count += count;
+    const mean = num(r.average);
+    const n = num(r.n);
+    m.points.push({ bucket: iso(r.bucket_ms), mean: round(mean), n });
+    m.total += mean * n;
+    m.n += n;
   }
   return [...byModule.entries()].map(([module, m]) => ({
     module,
-    average: round(m.total / m.count),
-    count: m.count,
+    mean: round(m.total / m.n),
+    n: m.n,
     points: m.points,
   }));
 }
@@ -217,66 +182,6 @@ export async function recentNotes(db: Db, limit = 12): Promise<RecentNote[]> {
     notes: String(r.notes),
     createdAt: iso(r.created_ms),
   }));
-}
-
-/** Totals since `since` (ticks by start, actions and ratings by creation), plus the persona count. */
-export async function totalsSince(db: Db, since: Date): Promise<DashboardTotals> {
-  const at = since.toISOString();
-  const [ticks, actions, ratings, personas] = await Promise.all([
-    db.execute(sql`
-      SELECT status::text AS status, count(*)::int AS n,
-             coalesce(sum(input_tokens), 0)::float8 AS input,
-             coalesce(sum(output_tokens), 0)::float8 AS output,
-             coalesce(sum(cache_write_tokens), 0)::float8 AS cache_write,
-             coalesce(sum(cache_read_tokens), 0)::float8 AS cache_read,
-             coalesce(sum(cost_usd), 0)::float8 AS cost
-        FROM persona_ticks WHERE started_at >= ${at}::timestamptz
-       GROUP BY status ORDER BY status`),
-    db.execute(sql`
-      SELECT count(*)::int AS calls,
-             count(*) FILTER (WHERE outcome = 'error')::int AS errors,
-             ${ERROR_CLASS_COLUMNS}
-        FROM persona_actions WHERE created_at >= ${at}::timestamptz`),
-    db.execute(sql`
-      SELECT count(*) FILTER (WHERE rating IS NOT NULL AND module <> ${PARSE_MODULE})::int AS n,
-             avg(rating) FILTER (WHERE module <> ${PARSE_MODULE})::float8 AS average,
-             count(*) FILTER (WHERE module = ${PARSE_MODULE} OR rating IS NULL)::int AS parse_failures
-        FROM persona_feedback WHERE created_at >= ${at}::timestamptz`),
-    db.execute(sql`
-      SELECT count(*)::int AS n, count(*) FILTER (WHERE paused)::int AS paused FROM personas`),
-  ]);
-  const byStatus: Record<string, number> = {};
-  const tokens = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
-  let cost = 0;
-  for (const r of ticks.rows) {
-    byStatus[String(r.status)] = num(r.n);
-    tokens.input += num(r.input);
-    tokens.output += num(r.output);
-    tokens.cacheWrite += num(r.cache_write);
-    tokens.cacheRead += num(r.cache_read);
-    cost += num(r.cost);
-  }
-  const a = actions.rows[0] ?? {};
-  const f = ratings.rows[0] ?? {};
-  const p = personas.rows[0] ?? {};
-  const calls = num(a.calls);
-  const errors = num(a.errors);
-  const avg = numOrNull(f.average);
-  return {
-    personas: num(p.n),
-    pausedPersonas: num(p.paused),
-    ticks: Object.values(byStatus).reduce((s, n) => s + n, 0),
-    ticksByStatus: byStatus,
-    actions: calls,
-    actionErrors: errors,
-    errorRate: calls ? round(errors / calls, 4) : 0,
-    errorsByClass: errorCounts(a),
-    ratings: num(f.n),
-    averageRating: avg === null ? null : round(avg),
-    parseFailures: num(f.parse_failures),
-    tokens,
-    costUsd: round(cost, 6),
-  };
 }
 
 /** Everything the dashboard shows, in one consistent shape (also served as JSON). */

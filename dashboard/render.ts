@@ -1,4 +1,5 @@
-import type { DashboardData, RecentTick, ToolHotspot } from './queries.ts';
+import type { DashboardData, ToolHotspot } from './queries.ts';
+import type { RecentTick } from './ticks-query.ts';
 import {
   raw,
   h,
@@ -63,25 +64,25 @@ export function ratingsChart(
     const pts = m.points
       .map((p) => ({ p, i: index.get(p.bucket) }))
       .filter((e): e is { p: (typeof m.points)[number]; i: number } => e.i !== undefined);
-    const coords = pts.map((e) => `${x(e.i).toFixed(1)},${y(e.p.average).toFixed(1)}`).join(' ');
+    const coords = pts.map((e) => `${x(e.i).toFixed(1)},${y(e.p.mean).toFixed(1)}`).join(' ');
     const line =
       pts.length > 1
         ? h`<polyline fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round" points="${coords}"/>`
         : '';
     const dots = pts.map(
       (e) =>
-        h`<circle cx="${x(e.i).toFixed(1)}" cy="${y(e.p.average).toFixed(1)}" r="3.5" fill="${color}"><title>${m.module} · ${fmtTime(e.p.bucket)} UTC · ${e.p.average.toFixed(2)}★ from ${e.p.count} rating(s)</title></circle>`,
+        h`<circle cx="${x(e.i).toFixed(1)}" cy="${y(e.p.mean).toFixed(1)}" r="3.5" fill="${color}"><title>${m.module} · ${fmtTime(e.p.bucket)} UTC · ${e.p.mean.toFixed(2)}★ from ${e.p.n} rating(s)</title></circle>`,
     );
     return h`<g data-module="${m.module}">${line}${dots}</g>`;
   });
   const legend = modules.map(
     (m, mi) =>
-      h`<span><span class="sw" style="background:${MODULE_COLORS[mi % MODULE_COLORS.length]!}"></span>${m.module} <b>${stars(m.average)}</b> <span class="n">×${m.count}</span></span>`,
+      h`<span><span class="sw" style="background:${MODULE_COLORS[mi % MODULE_COLORS.length]!}"></span>${m.module} <b>${stars(m.mean)}</b> <span class="n">×${m.n}</span></span>`,
   );
   const numbers = modules.flatMap((m) =>
     m.points.map(
       (p) =>
-        h`<tr><td>${m.module}</td><td>${fmtTime(p.bucket)}</td><td class="num">${p.average.toFixed(2)}</td><td class="num">${p.count}</td></tr>`,
+        h`<tr><td>${m.module}</td><td>${fmtTime(p.bucket)}</td><td class="num">${p.mean.toFixed(2)}</td><td class="num">${p.n}</td></tr>`,
     ),
   );
   return h`<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="Average rating per module, ${bucket === 'hour' ? 'hourly' : 'daily'}">${grid}${xLabels}${series}</svg>

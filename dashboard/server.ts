@@ -3,20 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../lib/db/client.ts';
 import { checkRequest, isLoopbackBind, LOOPBACK_HOSTS } from '../lib/http/request-guards.ts';
-import {
-  DEFAULT_DAYS,
-  loadDashboardData,
-  normalizeDays,
-  type DashboardData,
-  type RecentTick,
-} from './queries.ts';
+import { DEFAULT_DAYS, loadDashboardData, normalizeDays, type DashboardData } from './queries.ts';
 import { renderDashboard, temporalWorkflowUrl } from './render.ts';
 import { loadPersonaDetail } from './persona-detail.ts';
 import { renderPersonaPage } from './persona-page.ts';
 import { loadTickDetail, type OpenPart } from './tick-detail.ts';
 import { vaultPartOpener } from './open-transcript.ts';
 import { renderTickPage } from './tick-page.ts';
-import { parseTickFilter, recentTicks } from './ticks-query.ts';
+import { parseTickFilter, recentTicks, type RecentTick } from './ticks-query.ts';
 import { filterChoices, renderTicksPage } from './ticks-page.ts';
 
 import { CampaignNotFound, loadCampaignData } from '../lib/verdicts/campaign-data.ts';

@@ -3,7 +3,7 @@
 // and the totals. Transcript parts are opened server-side through `openPart` (sealed parts).
 import { sql } from 'drizzle-orm';
 import type { Db } from '../lib/db/client.ts';
-import { PARSE_MODULE } from '../lib/vocabulary.ts';
+import { PARSE_MODULE } from '../schema/vocabulary.ts';
 import { num, numOrNull } from './sql-values.ts';
 import { tickFacts, type TickFacts } from './ticks-query.ts';
 import { isWithheld } from './open-transcript.ts';

@@ -2,7 +2,7 @@
 // GET form: works without JavaScript).
 import { sql } from 'drizzle-orm';
 import type { Db } from '../lib/db/client.ts';
-import { ERROR_CLASSES } from '../lib/vocabulary.ts';
+import { ERROR_CLASSES } from '../schema/vocabulary.ts';
 import { h, pageShell } from './html.ts';
 import { ticksTable, type RenderOptions } from './render.ts';
 import type { RecentTick, TickFilter } from './ticks-query.ts';

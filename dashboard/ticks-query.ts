@@ -2,7 +2,13 @@
 // dashboard's recent ticks, the /ticks page and the persona page all read it.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../lib/db/client.ts';
-import { ERROR_CLASSES, isErrorClass, PARSE_MODULE, type ErrorClass } from '../lib/vocabulary.ts';
+import {
+  ERROR_CLASSES,
+  isErrorClass,
+  PARSE_MODULE,
+  type ErrorClass,
+  type TokenUsage,
+} from '../schema/vocabulary.ts';
 import { iso, num, numOrNull, round } from './sql-values.ts';
 
 export interface TickFilter {
@@ -29,7 +35,7 @@ export interface TickFacts {
   model: string | null;
   rounds: number;
   toolCalls: number;
-  tokens: { input: number; output: number; cacheWrite: number; cacheRead: number; total: number };
+  tokens: TokenUsage & { total: number };
   costUsd: number;
   historyEvents: number | null;
   historyBytes: number | null;

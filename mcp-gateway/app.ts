@@ -4,7 +4,7 @@ import { hostHeaderValidation } from '@modelcontextprotocol/sdk/server/middlewar
 import type { Db } from '../lib/db/client.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { GatewayConfig } from './config.ts';
-import { resolveKek } from '../lib/product/kek.ts';
+import { resolveKek } from '../lib/demo-product/kek.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { originValidation } from './http/origin-validation.ts';
 import { createIdentityRouter } from './identity/routes.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { baseEnvShape, toBaseConfig, type BaseConfig } from '../lib/config/base.ts';
 import { ConfigError, envBoolean, envInt, envList, envPort, parseEnv } from '../lib/config/env.ts';
 import { parseFaults, type GatewayFaults } from './faults.ts';
-import { vaultKekEnv } from '../lib/product/kek.ts';
+import { vaultKekEnv } from '../lib/demo-product/kek.ts';
 import { resolveSeedSecret } from '../lib/personas/password.ts';
 import { BUILTIN_ONLY, loadProductsFile, type ProductsConfig } from '../lib/products/products-config.ts';
 

@@ -1,5 +1,5 @@
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import { CAMPAIGN_STATUSES } from '../lib/vocabulary.ts';
+import { CAMPAIGN_STATUSES } from './vocabulary.ts';
 
 export const campaignStatus = pgEnum('campaign_status', CAMPAIGN_STATUSES);
 

@@ -16,7 +16,7 @@ import { sql } from 'drizzle-orm';
 import { timestamps } from './columns.ts';
 import { users } from './users.ts';
 import { campaigns } from './campaigns.ts';
-import { ACTION_OUTCOMES, CADENCES, ERROR_CLASSES, TICK_STATUSES } from '../lib/vocabulary.ts';
+import { ACTION_OUTCOMES, CADENCES, ERROR_CLASSES, TICK_STATUSES } from './vocabulary.ts';
 
 export const personaCadence = pgEnum('persona_cadence', CADENCES);
 export const tickStatus = pgEnum('tick_status', TICK_STATUSES);

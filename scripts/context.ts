@@ -9,7 +9,7 @@ import {
   type TemporalTarget,
 } from '../lib/temporal/connect.ts';
 import { loadGatewayConfig } from '../mcp-gateway/config.ts';
-import { resolveKek } from '../lib/product/kek.ts';
+import { resolveKek } from '../lib/demo-product/kek.ts';
 import { loadWorkerConfig, type WorkerConfig } from '../workers/config.ts';
 import { dataConverterFor } from '../workers/payload-codec.ts';
 

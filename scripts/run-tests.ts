@@ -1,7 +1,7 @@
 // `npm test`: starts one real Postgres (DATABASE_URL's server when set, else an embedded one) and one
 // Temporal dev server (TEMPORAL_ADDRESS when set, else in memory) for the whole run, then runs every
 // test file with node's test runner. Each test file creates and drops its own database on that
-// server (test/helpers/db.ts) and uses its own task queues.
+// server (test/support/database.ts) and uses its own task queues.
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { existsSync, readdirSync } from 'node:fs';
@@ -67,7 +67,7 @@ const child = spawn(
     'tsx',
     // A file whose process exits while its tests still run fails instead of passing unrun.
     '--import',
-    './test/helpers/exit-guard.mjs',
+    './test/support/exit-guard.mjs',
     '--test',
     '--test-reporter=spec',
     `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,

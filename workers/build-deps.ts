@@ -1,7 +1,7 @@
 import type { Db } from '../lib/db/client.ts';
 import type { Logger } from '../lib/logger.ts';
 import { derivePersonaPassword, resolveSeedSecret } from '../lib/personas/password.ts';
-import { resolveKek } from '../lib/product/kek.ts';
+import { resolveKek } from '../lib/demo-product/kek.ts';
 import { resolveTranscriptKey } from '../lib/ticks/transcript-seal.ts';
 import type { ActivityDeps } from '../activities/index.ts';
 import { AnthropicProvider } from '../activities/llm/anthropic-provider.ts';

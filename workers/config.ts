@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { baseEnvShape, toBaseConfig, type BaseConfig } from '../lib/config/base.ts';
 import { ConfigError, envInt, envList, envPort, parseEnv } from '../lib/config/env.ts';
 import { LOOPBACK_HOSTS } from '../lib/http/request-guards.ts';
-import { vaultKekEnv } from '../lib/product/kek.ts';
+import { vaultKekEnv } from '../lib/demo-product/kek.ts';
 import { temporalEnvShape, toTemporalConfig, type TemporalConfig } from '../lib/temporal/config.ts';
 import { DEFAULT_PRICES, priceTableSchema, type PriceTable } from '../activities/llm/prices.ts';
 import { PURGE_BATCH_SIZE, RETENTION_DAYS } from '../workflows/purge-contract.ts';

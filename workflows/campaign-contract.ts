@@ -3,7 +3,9 @@
 // by the workflow, its activities, the CLI and the dashboard. Bundled into the workflow sandbox:
 // pure definitions only.
 import { defineQuery } from '@temporalio/workflow';
-import type { CampaignStatus, TickOutcome } from '../lib/vocabulary.ts';
+import type { CampaignStatus, TickOutcome } from '../schema/vocabulary.ts';
+import type { FailureKind } from './failures.ts';
+import { rangeProblem } from './input-checks.ts';
 import type { TickBudgets, TickSubject } from './tick-contract.ts';
 
 export const CAMPAIGN_WORKFLOW = 'personaCampaign';
@@ -119,18 +121,15 @@ export interface CampaignSummary {
 export const CAMPAIGN_FAILURES = {
   /** The input is out of range or names no persona. */
   invalidInput: { type: 'CampaignInvalidInput', retryable: false },
-} as const;
-
-const inRange = (n: unknown, r: { min: number; max: number }) =>
-  typeof n === 'number' && Number.isInteger(n) && n >= r.min && n <= r.max;
+} as const satisfies Record<string, FailureKind>;
 
 /** What is wrong with a campaign input, or undefined when it is valid. */
 export function campaignInputProblem(input: Partial<CampaignInput> | undefined): string | undefined {
   if (!input?.campaignId || !input.label) return 'campaignId and label are required';
-  if (!inRange(input.trials, CAMPAIGN_LIMITS.trials))
-    return `trials must be a whole number from ${CAMPAIGN_LIMITS.trials.min} to ${CAMPAIGN_LIMITS.trials.max}`;
-  if (!inRange(input.concurrency, CAMPAIGN_LIMITS.concurrency))
-    return `concurrency must be a whole number from ${CAMPAIGN_LIMITS.concurrency.min} to ${CAMPAIGN_LIMITS.concurrency.max}`;
+  const limits =
+    rangeProblem('trials', input.trials, CAMPAIGN_LIMITS.trials) ??
+    rangeProblem('concurrency', input.concurrency, CAMPAIGN_LIMITS.concurrency);
+  if (limits) return limits;
   if (!input.personas?.length) return 'a campaign needs at least one persona';
   return undefined;
 }

@@ -9,8 +9,8 @@ import {
   upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { TickActivities } from '../activities/index.ts';
-import type { CampaignStatus, TickOutcome } from '../lib/vocabulary.ts';
+import type { CampaignActivities } from '../activities/index.ts';
+import type { CampaignStatus, TickOutcome } from '../schema/vocabulary.ts';
 import {
   CAMPAIGN_FAILURES,
   campaignInputProblem,
@@ -26,7 +26,7 @@ import { tickStartOptions, type PersonaTickWorkflow, type TickSubject } from './
 
 export { progressQuery };
 
-const { openCampaign, closeCampaign } = proxyActivities<TickActivities>({
+const { openCampaign, closeCampaign } = proxyActivities<CampaignActivities>({
   startToCloseTimeout: '2m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 },
 });

@@ -3,6 +3,9 @@
 // checks. Imported by the workflow, the activity, the schedule (lib/schedules/purge-schedule.ts)
 // and the worker's config. Bundled into the workflow sandbox: pure definitions only.
 
+import type { FailureKind } from './failures.ts';
+import { rangeProblem } from './input-checks.ts';
+
 export const PURGE_WORKFLOW = 'purgeTranscripts';
 
 /** How long transcript parts are kept (TRANSCRIPT_RETENTION_DAYS). */
@@ -48,20 +51,17 @@ export interface PurgeBatchResult {
 export const PURGE_FAILURES = {
   /** The input is out of range (a hand-started run with retentionDays 0 would delete everything). */
   invalidInput: { type: 'PurgeInvalidInput', retryable: false },
-} as const;
-
-const inRange = (n: unknown, r: { min: number; max: number }) =>
-  typeof n === 'number' && Number.isInteger(n) && n >= r.min && n <= r.max;
+} as const satisfies Record<string, FailureKind>;
 
 /** What is wrong with a purge input, or undefined when it is valid. */
 export function purgeInputProblem(input: Partial<PurgeInput> | undefined): string | undefined {
-  if (!inRange(input?.retentionDays, RETENTION_DAYS))
-    return `retentionDays must be a whole number of days from ${RETENTION_DAYS.min} to ${RETENTION_DAYS.max}`;
-  if (!inRange(input?.batchSize, PURGE_BATCH_SIZE))
-    return `batchSize must be a whole number from ${PURGE_BATCH_SIZE.min} to ${PURGE_BATCH_SIZE.max}`;
-  if (input?.batchesPerRun !== undefined && !inRange(input.batchesPerRun, { min: 1, max: 10_000 }))
-    return 'batchesPerRun must be a whole number from 1 to 10000';
-  return undefined;
+  return (
+    rangeProblem('retentionDays', input?.retentionDays, RETENTION_DAYS, 'days') ??
+    rangeProblem('batchSize', input?.batchSize, PURGE_BATCH_SIZE) ??
+    (input?.batchesPerRun === undefined
+      ? undefined
+      : rangeProblem('batchesPerRun', input.batchesPerRun, { min: 1, max: 10_000 }))
+  );
 }
 
 /**

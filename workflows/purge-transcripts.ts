@@ -1,5 +1,5 @@
 import { ApplicationFailure, continueAsNew, proxyActivities } from '@temporalio/workflow';
-import type { TickActivities } from '../activities/index.ts';
+import type { PurgeActivities } from '../activities/index.ts';
 import {
   BATCHES_PER_RUN,
   PURGE_FAILURES,
@@ -9,7 +9,7 @@ import {
 } from './purge-contract.ts';
 
 // Each batch is a short statement; a database blip is retried with backoff for a few minutes.
-const { purgeTranscriptBatch } = proxyActivities<TickActivities>({
+const { purgeTranscriptBatch } = proxyActivities<PurgeActivities>({
   startToCloseTimeout: '2m',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
 });

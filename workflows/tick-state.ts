@@ -1,27 +1,62 @@
-import type { TickPhase } from '../lib/vocabulary.ts';
+import { condition, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { addTokenUsage, emptyTokenUsage, type TickPhase, type TokenUsage } from '../schema/vocabulary.ts';
 import {
-  addTokenUsage,
-  type ActionRecord,
-  type FeedbackRecord,
+  pauseSignal,
+  resumeSignal,
+  statusQuery,
   type TickBudgets,
   type TickStatus,
-  type TokenUsage,
 } from './tick-contract.ts';
+import type { ActionRecord, FeedbackRecord } from './tick-steps-contract.ts';
 
-/** The tick's mutable state, kept in one small class so handlers and the main loop share it. */
+/** The tick's mutable state, kept in one small class so handlers and the steps share it. */
 export class TickState {
   phase: TickPhase = 'starting';
   round = 0;
   paused = false;
   actions: ActionRecord[] = [];
   feedback: FeedbackRecord[] = [];
-  usage: TokenUsage = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+  usage: TokenUsage = emptyTokenUsage();
   costUsd = 0;
   endReason: string | undefined;
   ratingError: string | undefined;
   private nextSeq = 0;
 
   constructor(readonly tickId: string) {}
+
+  /**
+   * Answers the status query and the pause/resume signals; set before the first await. The Web UI's
+   * current details follow a pause at once, as the query does (details are metadata, not a command:
+   * replay is unaffected).
+   */
+  listen(): void {
+    setHandler(statusQuery, () => this.status());
+    setHandler(pauseSignal, () => this.pausedTo(true));
+    setHandler(resumeSignal, () => this.pausedTo(false));
+  }
+
+  private pausedTo(paused: boolean): void {
+    this.paused = paused;
+    this.showDetails();
+  }
+
+  /**
+   * Runs one step. Signals take effect between steps: a paused tick stops before its next step and
+   * waits. A tick that is not paused goes straight on: no condition, no extra promise — the SDK records
+   * a stack for every promise a workflow creates, a measurable part of each workflow task (bench:tick).
+   */
+  step<T>(run: () => Promise<T>): Promise<T> {
+    this.showDetails();
+    if (!this.paused) return run();
+    return condition(() => !this.paused).then(() => {
+      this.showDetails();
+      return run();
+    });
+  }
+
+  showDetails(): void {
+    setCurrentDetails(this.details());
+  }
 
   addUsage(u: TokenUsage, cost: number): void {
     this.usage = addTokenUsage(this.usage, u);

@@ -21,9 +21,7 @@ export function createCloseCampaign(deps: ActivityDeps) {
       byStatus: s.byStatus,
       actions: s.actions,
       errorsByClass: s.errorsByClass,
-      ratings: Object.fromEntries(
-        Object.entries(s.ratingsPerModule).map(([m, r]) => [m, { mean: r.average, n: r.count }]),
-      ),
+      ratings: s.ratingsPerModule,
       tokensPerTick: s.ticks ? tokens / s.ticks : 0,
       costPerTickUsd: s.ticks ? s.costUsd / s.ticks : 0,
     };

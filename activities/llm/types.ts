@@ -1,16 +1,12 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import type { TokenUsage } from '../../schema/vocabulary.ts';
 
 export type MessageParam = Anthropic.Messages.MessageParam;
 export type ContentBlock = Anthropic.Messages.ContentBlock;
 export type ClaudeTool = Anthropic.Messages.Tool;
 export type StopReason = Anthropic.Messages.StopReason;
 
-export interface TokenUsage {
-  input: number;
-  output: number;
-  cacheWrite: number;
-  cacheRead: number;
-}
+export type { TokenUsage };
 
 /** What the persona is, for providers that simulate one (the scripted provider). */
 export interface PersonaContext {

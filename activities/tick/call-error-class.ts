@@ -1,5 +1,5 @@
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { isErrorClass, type ErrorClass } from '../../lib/vocabulary.ts';
+import { isErrorClass, type ErrorClass } from '../../schema/vocabulary.ts';
 
 /**
  * Which side a failed tool call is on, for calls that threw instead of returning a result. Only the

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { personaTicks } from '../../schema/index.ts';
-import { TICK_FAILURES, type LoginInput, type LoginResult } from '../../workflows/tick-contract.ts';
+import { TICK_FAILURES } from '../../workflows/tick-contract.ts';
+import { type LoginInput, type LoginResult } from '../../workflows/tick-steps-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
 
 /**

@@ -1,10 +1,10 @@
+import { failureText } from '../../workflows/failures.ts';
 import {
-  failureText,
   type ModelCallInput,
   type ModelCallResult,
   type RatingInput,
   type RatingResult,
-} from '../../workflows/tick-contract.ts';
+} from '../../workflows/tick-steps-contract.ts';
 import type { MessageParam } from '../llm/types.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { withHeartbeat } from '../heartbeat.ts';
@@ -19,7 +19,7 @@ import {
   storedOpening,
   transcriptMessages,
 } from '../transcript.ts';
-import { rateConversation, type RatingContext } from './rating.ts';
+import { rateConversation, type RatingContext } from './rate.ts';
 import { activityCancelled, tickEnded } from './tick-cancellation.ts';
 import { toolCatalog } from './tool-catalog.ts';
 

@@ -23,15 +23,6 @@ export function tickCancellation(): Promise<void> {
   );
 }
 
-/** True inside a local activity (no heartbeats there: the worker delivers cancellation itself). */
-export function inLocalActivity(): boolean {
-  try {
-    return Context.current().info.isLocal;
-  } catch {
-    return false;
-  }
-}
-
 /** True once the SDK has asked the running activity to stop, for any reason; false outside one. */
 export function activityCancelled(): boolean {
   try {

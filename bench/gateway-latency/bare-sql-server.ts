@@ -20,7 +20,7 @@ import { openDatabase, type Db } from '../../lib/db/client.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { FieldCipher } from '../../mcp-gateway/crypto/field-cipher.ts';
 import { readIdempotencyKey } from '../../mcp-gateway/mcp/idempotency.ts';
-import { runIdempotent } from '../../mcp-gateway/mcp/idempotent-call.ts';
+import { runIdempotent } from '../../mcp-gateway/mcp/run-idempotent.ts';
 import { serveBareMcp } from './bare-http.ts';
 import { okResult } from '../../mcp-gateway/mcp/tool-result.ts';
 import { todoCreate } from '../../mcp-gateway/tools/todo-create.ts';

@@ -1,32 +1,20 @@
 // Command line of bench/gateway-latency.ts (options: see its header and bench/README.md).
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { PROJECT_DIR } from '../bench-report.ts';
-
-function num(v: string | undefined, fallback: number, what: string): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${what}: expected a positive number, got "${v}"`);
-  return n;
-}
+import { benchFlags, numberFlag as num } from '../settings.ts';
 
 export function parseSettings(argv = process.argv.slice(2)) {
-  const { values: flags } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean', default: false },
-      rounds: { type: 'string' },
-      warmup: { type: 'string' },
-      duration: { type: 'string' },
-      concurrency: { type: 'string', default: '16' },
-      profile: { type: 'boolean', default: false },
-      diagnose: { type: 'boolean', default: false },
-      'max-wait': { type: 'string' },
-      only: { type: 'string' },
-      'gateway-node-flags': { type: 'string' },
-      verbose: { type: 'boolean', default: false },
-      out: { type: 'string' },
-    },
+  const flags = benchFlags(argv, {
+    rounds: { type: 'string' },
+    warmup: { type: 'string' },
+    duration: { type: 'string' },
+    concurrency: { type: 'string', default: '16' },
+    profile: { type: 'boolean', default: false },
+    diagnose: { type: 'boolean', default: false },
+    'max-wait': { type: 'string' },
+    only: { type: 'string' },
+    'gateway-node-flags': { type: 'string' },
+    verbose: { type: 'boolean', default: false },
   });
   const quick = flags.quick;
   return {

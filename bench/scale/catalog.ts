@@ -1,7 +1,6 @@
 // The generated catalog of bench/scale.ts: reserved-domain emails, the 7 archetypes in turn, module
 // mixes summing to 1, the three cadences, real IANA timezones, prompts of more than 40 characters.
-import { ARCHETYPES } from '../../lib/personas/catalog.ts';
-import { CADENCES } from '../../lib/vocabulary.ts';
+import { BUILTIN_ARCHETYPES, CADENCES } from '../../schema/vocabulary.ts';
 
 const TIMEZONES = [
   'Europe/Berlin',
@@ -26,7 +25,7 @@ const MIXES: Array<Record<string, number>> = [
   { journal: 0.5, habits: 0.5 },
   { todos: 1 },
 ];
-const VOICES: Record<(typeof ARCHETYPES)[number], string> = {
+const VOICES: Record<(typeof BUILTIN_ARCHETYPES)[number], string> = {
   'adhd-student': 'a student with ADHD who starts five things at once and loves tiny wins',
   'ceo-busy': 'a CEO whose day is cut into fifteen-minute blocks and who triages ruthlessly',
   'creative-parent': 'an illustrator and parent of two juggling school runs and deadlines',
@@ -39,7 +38,7 @@ const VOICES: Record<(typeof ARCHETYPES)[number], string> = {
 export function generateCatalog(n: number): string {
   const width = String(n - 1).length;
   const personas = Array.from({ length: n }, (_, i) => {
-    const archetype = ARCHETYPES[i % ARCHETYPES.length]!;
+    const archetype = BUILTIN_ARCHETYPES[i % BUILTIN_ARCHETYPES.length]!;
     const name = `Persona ${String(i).padStart(width, '0')}`;
     return {
       email: `scale-${String(i).padStart(width, '0')}@personas.test`,
@@ -47,7 +46,7 @@ export function generateCatalog(n: number): string {
       archetype,
       systemPrompt: `You are ${name}, ${VOICES[archetype]}. You speak in your own voice and rate honestly.`,
       moduleMix: MIXES[i % MIXES.length]!,
-      cadence: CADENCES[Math.floor(i / ARCHETYPES.length) % CADENCES.length]!,
+      cadence: CADENCES[Math.floor(i / BUILTIN_ARCHETYPES.length) % CADENCES.length]!,
       timezone: TIMEZONES[i % TIMEZONES.length]!,
     };
   });

@@ -6,8 +6,8 @@ import { derivePersonaPassword } from '../../lib/personas/password.ts';
 import { TEST_SEED_SECRET } from '../../test/support/secrets.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';
 import { upsertPersona, type PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
-import { hashPassword, verifyPassword } from '../../lib/product/passwords.ts';
-import { loadMasterKey } from '../../lib/product/vault.ts';
+import { hashPassword, verifyPassword } from '../../lib/demo-product/passwords.ts';
+import { loadMasterKey } from '../../lib/demo-product/vault.ts';
 import type { Stack } from '../../test/support/stack.ts';
 
 /**

@@ -1,10 +1,8 @@
 // Scenario (a), efficiency: the real AnthropicProvider against the fake Messages API answering every
 // call after exactly `delayMs`, one tick at a time; each tick's wall time set against its critical
 // path and attributed (tick-timeline.ts, instrumentation.ts). `warm`: the same persona tick after
-// tick; `cold`: a new persona every tick (login and MCP session set-up). In each, ticks as they ran
-// before the `tick-rounds` patch (`warm before`, `cold before`: the baseline), ticks as between that
-// patch and `tick-local-steps` (`warm rounds`, `cold rounds`), ticks as between that patch and
-// `tick-rate-in-last-call` (`warm local`, `cold local`) and today's ticks take turns.
+// tick; `cold`: a new persona every tick (login and MCP session set-up). The tick is the checked-out
+// commit's; another commit's figures come from its own run (`--against`).
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import { fmt, loadAverage } from '../bench-report.ts';
 import { startFakeMessagesApi } from '../../test/support/fake-messages-api.ts';
@@ -14,7 +12,7 @@ import { waitForQuietMachine } from '../../test/support/quiet-machine.ts';
 import { sum } from '../../test/support/stats.ts';
 import type { Stack } from '../../test/support/stack.ts';
 import { insideOf, localSpansOf, type Inside } from './instrumentation.ts';
-import type { Rig, TickVariant } from './rig.ts';
+import type { Rig } from './rig.ts';
 import { sdkDelta, type SdkDelta } from './sdk-metrics.ts';
 import type { Settings } from './settings.ts';
 import { summariseEfficiency } from './summary.ts';
@@ -43,18 +41,8 @@ export interface TickMeasure {
   cpuMs: number;
 }
 
-/**
- * Scenario name suffixes: the baseline (ticks as before the `tick-rounds` patch), ticks as between
- * that patch and `tick-local-steps`, as between that and `tick-rate-in-last-call`, and today's tick.
- */
-const VARIANTS = {
-  ' before': 'before',
-  ' rounds': 'rounds',
-  ' local': 'local',
-  '': 'after',
-} as const satisfies Record<string, TickVariant>;
-type Suffix = keyof typeof VARIANTS;
-const SUFFIXES = Object.keys(VARIANTS) as Suffix[];
+/** Unmeasured ticks before the scenarios: a worker's first ticks pay for its V8 context, tool listing, JIT. */
+const WARM_UP_TICKS = 4;
 
 export type ScenarioLoad = Record<string, { before: number[]; after: number[]; waited: number }>;
 
@@ -85,12 +73,11 @@ export async function efficiency(
     taskQueue: string,
     scenario: string,
     personaId: string,
-    variant: TickVariant,
   ): Promise<TickMeasure> => {
     const served0 = fake.served.length;
     const busy0 = sampleMachine();
     const cpu0 = sum([...cpuByCommand().values()]);
-    const { handle, result, clientMs } = await rig.runTick(taskQueue, personaId, variant);
+    const { handle, result, clientMs } = await rig.runTick(taskQueue, personaId);
     const ownCpu = sum([...cpuByCommand().values()]) - cpu0;
     const busy1 = sampleMachine();
     const otherCores =
@@ -132,42 +119,28 @@ export async function efficiency(
   };
 
   await rig.withWorker(llm, async (taskQueue) => {
-    // Warm-up: the first tick of a worker pays for the workflow bundle's V8 context, the tool listing
-    // (cached per worker), JIT; not part of either scenario.
     say('(a) efficiency: warm-up ticks…');
-    for (const variant of Object.values(VARIANTS))
-      await rig.runTick(taskQueue, await rig.persona(0, 'warmup'), variant);
+    for (let i = 0; i < WARM_UP_TICKS; i++) await rig.runTick(taskQueue, await rig.persona(0, 'warmup'));
     for (const scenario of ['warm', 'cold'] as const) {
       const q = await waitForQuietMachine({ ...s, say }); // its maxWaitMs, maxOtherCores, loadThreshold
       const before = loadAverage();
-      say(
-        `(a) ${scenario}: ${s.ticks} ticks each as before the patches, between each two and today, in turn (load ${before.join(' ')})…`,
-      );
+      say(`(a) ${scenario}: ${s.ticks} ticks (load ${before.join(' ')})…`);
       if (scenario === 'warm') await rig.runTick(taskQueue, await rig.persona(0, 'warm')); // its own warm-up
       const sdk0 = await scrapeSdk();
-      // Baseline and patched ticks alternate, so both see the same machine. The machine is shared: a
-      // disturbed tick is measured but set aside, and another one run in its place (bounded).
-      const clean = Object.fromEntries(SUFFIXES.map((v) => [v, 0])) as Record<Suffix, number>;
-      for (let i = 0; Math.min(...Object.values(clean)) < s.ticks && i < s.ticks * 5; i++) {
-        for (const suffix of SUFFIXES) {
-          if (clean[suffix] >= s.ticks) continue;
-          const name = `${scenario}${suffix}`;
-          const personaId =
-            scenario === 'warm'
-              ? await rig.persona(0, 'warm')
-              : await rig.persona(i, `cold-${VARIANTS[suffix]}`);
-          const m = await measureTick(taskQueue, name, personaId, VARIANTS[suffix]);
-          if (!m.disturbed) clean[suffix]++;
-          measures.push(m);
-          if (settings.verbose)
-            say(
-              `  · ${name} ${i + 1}${m.disturbed ? ` (disturbed: others used ${fmt(m.otherCores, 2)} cores)` : ''}: wall ${fmt(m.wallMs)} ms, critical ${fmt(m.criticalMs)} ms, efficiency ${fmt(m.efficiency, 3)}, ${m.toolCalls} tool calls, ${m.modelCalls} model calls, ${m.timeline.workflowTasks.length} workflow tasks, ${m.status}`,
-            );
-        }
+      // The machine is shared: a disturbed tick is measured but set aside, and another one run in its
+      // place (bounded).
+      let clean = 0;
+      for (let i = 0; clean < s.ticks && i < s.ticks * 5; i++) {
+        const personaId = scenario === 'warm' ? await rig.persona(0, 'warm') : await rig.persona(i, 'cold');
+        const m = await measureTick(taskQueue, scenario, personaId);
+        if (!m.disturbed) clean++;
+        measures.push(m);
+        if (settings.verbose)
+          say(
+            `  · ${scenario} ${i + 1}${m.disturbed ? ` (disturbed: others used ${fmt(m.otherCores, 2)} cores)` : ''}: wall ${fmt(m.wallMs)} ms, critical ${fmt(m.criticalMs)} ms, efficiency ${fmt(m.efficiency, 3)}, ${m.toolCalls} tool calls, ${m.modelCalls} model calls, ${m.timeline.workflowTasks.length} workflow tasks, ${m.status}`,
+          );
       }
-      const after = loadAverage();
-      for (const suffix of SUFFIXES)
-        scenarioLoad[`${scenario}${suffix}`] = { before, after, waited: q.waitedMs };
+      scenarioLoad[scenario] = { before, after: loadAverage(), waited: q.waitedMs };
       sdkByScenario[scenario] = sdkDelta(sdk0, await scrapeSdk());
     }
   });

@@ -108,7 +108,7 @@ const epochMs = () => performance.timeOrigin + performance.now();
 
 /**
  * Times every activity's execution in the worker (an activity interceptor): into its tick's totals
- * (set against the history's span: Temporal's plumbing per activity, per variant of the tick), and
+ * (set against the history's span: Temporal's plumbing per activity), and
  * for local activities as spans (their markers carry no start time).
  */
 export const timeActivities: ActivityInterceptorsFactory = (ctx) => ({

@@ -1,66 +1,86 @@
-// The plain-text tables bench/tick-efficiency.ts prints from its results.
+// The plain-text tables bench/tick-efficiency.ts prints from its results; with `--against`, each
+// figure of the saved run beside today's.
 import { fmt, table } from '../bench-report.ts';
+import type { EfficiencyScenario, SavedRun } from './saved-run.ts';
 import type { ThroughputRun } from './throughput.ts';
 
-type Row = Record<string, unknown>;
+/** What today's run is called in the tables, and the saved run it is compared with. */
+export interface Comparison {
+  today: string;
+  saved?: SavedRun;
+}
+
+interface Column {
+  label: string;
+  data: EfficiencyScenario | undefined;
+}
+
+type Stat = { median: number; p90: number } | undefined;
 
 export function printEfficiency(
-  eff: Record<string, Row>,
+  eff: Record<string, EfficiencyScenario>,
   s: { rounds: number; parallel: number; delayMs: number },
+  cmp: Comparison,
 ) {
   const lines = [
     '',
     `(a) tick efficiency — ${s.rounds} rounds × ${s.parallel} parallel tool calls + end + rating, model ${s.delayMs} ms per call`,
   ];
-  const scen = Object.keys(eff);
-  const first = eff[scen[0]!]!;
-  const of = <T>(s: string, key: string) => eff[s]![key] as Record<string, T>;
+  const saved = cmp.saved?.efficiency;
+  const columns: Column[] = Object.entries(eff).flatMap(([scenario, data]) =>
+    saved
+      ? [
+          { label: `${scenario} ${cmp.saved!.label}`, data: saved[scenario] },
+          { label: `${scenario} ${cmp.today}`, data },
+        ]
+      : [{ label: scenario, data }],
+  );
+  const first = Object.values(eff)[0]!;
+  const of = <T>(c: Column, key: string) => (c.data?.[key] ?? {}) as Record<string, T | undefined>;
+  const stat = (v: Stat, digits: number) => [fmt(v?.median ?? NaN, digits), fmt(v?.p90 ?? NaN, digits)];
   const rows = Object.keys(first.breakdownMs as object).map((k) => [
     k,
-    ...scen.flatMap((s) => {
-      const v = of<{ median: number; p90: number }>(s, 'breakdownMs')[k]!;
-      const digits = k.startsWith('efficiency') ? 3 : 1;
-      return [fmt(v.median, digits), fmt(v.p90, digits)];
-    }),
+    ...columns.flatMap((c) => stat(of<Stat>(c, 'breakdownMs')[k], k.startsWith('efficiency') ? 3 : 1)),
   ]);
   rows.unshift([
     'efficiency (wall ÷ critical path)',
-    ...scen.flatMap((s) => {
-      const e = eff[s]!.efficiency as { median: number; p90: number };
-      return [fmt(e.median, 3), fmt(e.p90, 3)];
-    }),
+    ...columns.flatMap((c) => stat(c.data?.efficiency as Stat, 3)),
   ]);
-  lines.push(table(['ms per tick', ...scen.flatMap((s) => [`${s} p50`, `${s} p90`])], rows), '');
-  const each = <T>(key: string, label: (k: string) => string, cell: (v: T) => string) =>
-    Object.keys(first[key] as object).map((k) => [label(k), ...scen.map((s) => cell(of<T>(s, key)[k]!))]);
+  lines.push(
+    table(['ms per tick', ...columns.flatMap((c) => [`${c.label} p50`, `${c.label} p90`])], rows),
+    '',
+  );
+  const each = <T>(key: string, label: (k: string) => string, cell: (v: T | undefined) => string) =>
+    Object.keys(first[key] as object).map((k) => [label(k), ...columns.map((c) => cell(of<T>(c, key)[k]))]);
+  const field = (c: Column, key: string) => (c.data?.[key] ?? NaN) as number;
   lines.push(
     table(
-      ['per tick', ...scen],
+      ['per tick', ...columns.map((c) => c.label)],
       [
         [
           'ticks measured (set aside: disturbed)',
-          ...scen.map((s) => `${eff[s]!.ticks} (${eff[s]!.setAside})`),
+          ...columns.map((c) => (c.data ? `${field(c, 'ticks')} (${field(c, 'setAside')})` : '–')),
         ],
-        ['other processes, cores (median)', ...scen.map((s) => fmt(eff[s]!.otherCoresMedian as number, 2))],
+        ['other processes, cores (median)', ...columns.map((c) => fmt(field(c, 'otherCoresMedian'), 2))],
         ...each<number>(
           'perTick',
           (k) => k,
-          (v) => fmt(v),
+          (v) => fmt(v ?? NaN),
         ),
         ...each<{ median: number }>(
           'perStepMs',
           (k) => `${k} (median ms)`,
-          (v) => fmt(v.median, 1),
+          (v) => fmt(v?.median ?? NaN, 1),
         ),
         ...each<number>(
           'workflowTaskMs',
           (k) => `workflow task ${k} (SDK mean ms)`,
-          (v) => fmt(v, 1),
+          (v) => fmt(v ?? NaN, 1),
         ),
         ...each<{ plumbing: number }>(
           'activityPlumbingMs',
           (k) => `${k}: Temporal plumbing per activity (ms)`,
-          (v) => fmt(v.plumbing, 1),
+          (v) => fmt(v?.plumbing ?? NaN, 1),
         ),
       ],
     ),
@@ -68,19 +88,19 @@ export function printEfficiency(
   return lines.join('\n');
 }
 
-export function printThroughput(thr: { runs: ThroughputRun[] }) {
-  const configs = [...new Set(thr.runs.map((r) => `${r.personas}/${r.workers}`))];
-  const rows = configs.map((k) => {
-    const [b, a] = (['before', 'after'] as const).map((v) =>
-      thr.runs.find((r) => `${r.personas}/${r.workers}` === k && r.variant === v),
-    );
-    const cell = (f: (r: ThroughputRun) => string) => `${b ? f(b) : '–'} → ${a ? f(a) : '–'}`;
+export function printThroughput(runs: ThroughputRun[], cmp: Comparison) {
+  const saved = cmp.saved?.throughput;
+  const config = (r: ThroughputRun) => `${r.personas}/${r.workers}`;
+  const rows = runs.map((today) => {
+    const was = saved?.find((r) => config(r) === config(today));
+    const cell = (f: (r: ThroughputRun) => string) =>
+      saved ? `${was ? f(was) : '–'} → ${f(today)}` : f(today);
     const cpu = (r: ThroughputRun) =>
       `${fmt(r.cpuSeconds.node ?? NaN, 0)}/${fmt(r.cpuSeconds.postgres ?? NaN, 0)}/${fmt(r.cpuSeconds.temporal ?? NaN, 0)}`;
     return [
-      `${a?.personas ?? b?.personas} personas, ${a?.workers ?? b?.workers} worker${(a?.workers ?? 1) > 1 ? 's' : ''}`,
+      `${today.personas} personas, ${today.workers} worker${today.workers > 1 ? 's' : ''}`,
       cell((r) => fmt(r.ticksPerMinute, 0)),
-      b && a ? fmt(a.ticksPerMinute / b.ticksPerMinute, 2) : '–',
+      ...(saved ? [was ? fmt(today.ticksPerMinute / was.ticksPerMinute, 2) : '–'] : []),
       cell((r) => `${r.completed}/${r.ticks}`),
       cell((r) => `${fmt(r.tickMsP50)}/${fmt(r.tickMsP90)}`),
       cell((r) => r.workerRssPeakMiB.map((m) => fmt(m)).join('+')),
@@ -91,12 +111,12 @@ export function printThroughput(thr: { runs: ThroughputRun[] }) {
   });
   return [
     '',
-    `(b) throughput — scripted provider, every lane one persona ticking ${thr.runs[0]?.ticksPerLane ?? '?'} times back to back, all lanes at once; before → after the patch`,
+    `(b) throughput — scripted provider, every lane one persona ticking ${runs[0]?.ticksPerLane ?? '?'} times back to back, all lanes at once${saved ? `; ${cmp.saved!.label} → ${cmp.today}` : ''}`,
     table(
       [
         'configuration',
         'ticks per minute',
-        'after ÷ before',
+        ...(saved ? ['today ÷ saved'] : []),
         'completed',
         'tick ms p50/p90',
         'worker RSS peak MiB',

@@ -16,9 +16,6 @@ import { instrumentDeps, instrumentPool, timeActivities } from './instrumentatio
 
 export type Rig = Awaited<ReturnType<typeof startRig>>;
 
-/** Which generation of the tick workflow a benchmark tick runs as (see `runTick`). */
-export type TickVariant = 'before' | 'rounds' | 'local' | 'after';
-
 export async function startRig(stack: Stack, workerOptions?: Partial<WorkerOptions>) {
   // The rate limit raised: log-only mode would only flag, but flags are logged and counted — not
   // what is measured here; everything else is the gateway's default.
@@ -71,25 +68,13 @@ export async function startRig(stack: Stack, workerOptions?: Partial<WorkerOptio
       return id;
     },
 
-    /**
-     * Starts a tick and waits for its result; `clientMs` is what the client saw. `variant`: the tick
-     * runs as before the `tick-rounds` patch (`before`, the baseline), as between that patch and
-     * `tick-local-steps` (`rounds`), as between that and `tick-rate-in-last-call` (`local`), or as today
-     * (`after`).
-     */
-    async runTick(taskQueue: string, personaId: string, variant: TickVariant = 'after') {
+    /** Starts a tick and waits for its result; `clientMs` is what the client saw. */
+    async runTick(taskQueue: string, personaId: string) {
       const t0 = performance.now();
       const handle = await stack.client.workflow.start<typeof personaTick>(TICK_WORKFLOW, {
         taskQueue,
         workflowId: `bench-tick-${randomUUID()}`,
-        args: [
-          {
-            personaId,
-            ...(variant === 'before' && { beforeRoundsPatch: true }),
-            ...(variant === 'rounds' && { beforeLocalSteps: true }),
-            ...(variant === 'local' && { beforeRateInLastCall: true }),
-          },
-        ],
+        args: [{ personaId }],
       });
       const result = await handle.result();
       return { handle, result, clientMs: performance.now() - t0 };

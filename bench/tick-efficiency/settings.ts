@@ -1,28 +1,22 @@
 // Command line of bench/tick-efficiency.ts (options: see its header and bench/README.md).
-import { parseArgs } from 'node:util';
 import type { WorkerOptions } from '@temporalio/worker';
-import { intFlag } from '../bench-report.ts';
+import { benchFlags, intFlag, intListFlag, numberFlag, QUIET_FLAGS, quietSettings } from '../settings.ts';
 
 export function parseSettings(argv = process.argv.slice(2)) {
-  const { values: flags } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean', default: false },
-      ticks: { type: 'string' },
-      delay: { type: 'string', default: '200' },
-      rounds: { type: 'string', default: '5' },
-      parallel: { type: 'string', default: '2' },
-      personas: { type: 'string' },
-      workers: { type: 'string' },
-      'lane-ticks': { type: 'string' },
-      only: { type: 'string' },
-      'max-wait': { type: 'string', default: '300' },
-      'load-threshold': { type: 'string', default: '1.5' },
-      'max-other-cores': { type: 'string', default: '0.25' },
-      out: { type: 'string' },
-      verbose: { type: 'boolean', default: false },
-      'worker-options': { type: 'string' },
-    },
+  const flags = benchFlags(argv, {
+    ticks: { type: 'string' },
+    delay: { type: 'string' },
+    rounds: { type: 'string' },
+    parallel: { type: 'string' },
+    personas: { type: 'string' },
+    workers: { type: 'string' },
+    'lane-ticks': { type: 'string' },
+    only: { type: 'string' },
+    ...QUIET_FLAGS,
+    'max-other-cores': { type: 'string' },
+    against: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+    'worker-options': { type: 'string' },
   });
   const quick = flags.quick;
   const only = flags.only;
@@ -33,6 +27,8 @@ export function parseSettings(argv = process.argv.slice(2)) {
     only: only as 'efficiency' | 'throughput' | undefined,
     out: flags.out,
     verbose: flags.verbose,
+    /** A saved results file to print today's figures beside. */
+    against: flags.against,
     /** Experiments only: extra Temporal WorkerOptions (JSON) on top of what createTickWorker sets. */
     workerOptions: flags['worker-options']
       ? (JSON.parse(flags['worker-options']) as Partial<WorkerOptions>)
@@ -44,19 +40,13 @@ export function parseSettings(argv = process.argv.slice(2)) {
       rounds: intFlag(flags.rounds, 5, 'rounds', 0, 11),
       parallel: intFlag(flags.parallel, 2, 'parallel', 1, 8),
       /** Throughput: persona counts (lanes) and worker process counts, every combination. */
-      personaCounts: list(flags.personas, quick ? '8' : '20,100', 'personas', 1, 200),
-      workerCounts: list(flags.workers, quick ? '1,2' : '1,2', 'workers', 1, 4),
+      personaCounts: intListFlag(flags.personas, quick ? [8] : [20, 100], 'personas', 1, 200),
+      workerCounts: intListFlag(flags.workers, [1, 2], 'workers', 1, 4),
       laneTicks: intFlag(flags['lane-ticks'], quick ? 2 : 5, 'lane-ticks', 1, 100),
-      maxWaitMs: intFlag(flags['max-wait'], 300, 'max-wait', 0, 3600) * 1000,
-      maxOtherCores: Number(flags['max-other-cores']),
-      loadThreshold: Number(flags['load-threshold']),
+      ...quietSettings(flags),
+      maxOtherCores: numberFlag(flags['max-other-cores'], 0.25, 'max-other-cores'),
     },
   };
-}
-
-/** A comma-separated list of integers, each within [min, max]. */
-function list(value: string | undefined, fallback: string, name: string, min: number, max: number): number[] {
-  return (value ?? fallback).split(',').map((v) => intFlag(v.trim(), min, name, min, max));
 }
 
 export type Settings = ReturnType<typeof parseSettings>;

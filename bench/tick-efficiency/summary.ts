@@ -11,10 +11,8 @@ export function summariseEfficiency(
   sdk: Record<string, SdkDelta>,
   delayMs: number,
 ) {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, Record<string, unknown>> = {};
   for (const scenario of [...new Set(measures.map((m) => m.scenario))]) {
-    // SDK metrics are scraped per phase (warm, cold), the baseline's and the patched ticks' together.
-    const phase = scenario.split(' ')[0]!;
     const all = measures.filter((m) => m.scenario === scenario);
     if (!all.length) continue;
     const undisturbed = all.filter((m) => !m.disturbed);
@@ -25,8 +23,8 @@ export function summariseEfficiency(
     };
     const att = (m: TickMeasure, k: string) => m.timeline.attribution[k] ?? 0;
     const ins = (m: TickMeasure, type: string, f: keyof Inside) => m.inside[type]?.[f] ?? 0;
-    // Before `tick-rate-in-last-call` the rating turn is a `rate` activity of its own; since, it runs
-    // in the last modelCall activity (no `rate` in the history).
+    // The rating turn runs in the last modelCall activity; only when it fails there, or a budget ended
+    // the tick, is it a `rate` activity of its own.
     const rateActivity = (m: TickMeasure) => att(m, 'exec:rate') > 0;
     const servedFor = (m: TickMeasure, purpose: 'main' | 'rating') =>
       purpose === 'rating'
@@ -45,21 +43,17 @@ export function summariseEfficiency(
       'critical path': comp((m) => m.criticalMs),
       'tick wall time': comp((m) => m.wallMs),
       overhead: comp((m) => m.wallMs - m.criticalMs),
-      '  login (activity, or local activity inside a workflow task)': comp((m) => att(m, 'exec:login')),
-      '  modelCall activities − model latency (since tick-rate-in-last-call: with the rating)': comp(
+      '  login (local activity, inside a workflow task)': comp((m) => att(m, 'exec:login')),
+      '  modelCall activities − model latency (the last one with the rating)': comp(
         (m) => att(m, 'exec:modelCall') - servedFor(m, 'main'),
       ),
       '    of which worker Postgres': comp((m) => ins(m, 'modelCall', 'dbMs')),
       '    of which SDK + HTTP beyond the delay': comp(
         (m) => ins(m, 'modelCall', 'llmMs') - servedFor(m, 'main'),
       ),
-      '  tool (local) activities − slowest tool': comp(
-        (m) => att(m, 'exec:callTool') + att(m, 'exec:callTools') - m.toolMaxPerRoundMs,
-      ),
-      '    of which worker Postgres (Σ parallel)': comp(
-        (m) => ins(m, 'callTool', 'dbMs') + ins(m, 'callTools', 'dbMs'),
-      ),
-      '  rate activity − model latency (before tick-rate-in-last-call)': comp(
+      '  tool (local) activities − slowest tool': comp((m) => att(m, 'exec:callTool') - m.toolMaxPerRoundMs),
+      '    of which worker Postgres (Σ parallel)': comp((m) => ins(m, 'callTool', 'dbMs')),
+      '  rate activity − model latency (when the rating did not run in the last model call)': comp(
         (m) => att(m, 'exec:rate') - servedFor(m, 'rating'),
       ),
       '  persistTick (local activity, inside a workflow task)': comp((m) => att(m, 'exec:persistTick')),
@@ -69,9 +63,7 @@ export function summariseEfficiency(
       ),
       '  gaps between events': comp((m) => att(m, 'gap')),
       'client-observed tick time': comp((m) => m.clientMs),
-      'MCP session set-up awaited (in tool latency)': comp(
-        (m) => ins(m, 'callTool', 'sessionMs') + ins(m, 'callTools', 'sessionMs'),
-      ),
+      'MCP session set-up awaited (in tool latency)': comp((m) => ins(m, 'callTool', 'sessionMs')),
     };
     out[scenario] = {
       ticks: ms.length,
@@ -104,9 +96,9 @@ export function summariseEfficiency(
       // Server-side execution (history: started → closed) against the worker's own execution time of
       // the activity function (timed by the rig's activity interceptor, these ticks only): the
       // difference is Temporal's plumbing around each activity (task hand-over in the worker,
-      // completion RPC, persistence).
+      // completion RPC, persistence). Local activities have no such span.
       activityPlumbingMs: Object.fromEntries(
-        ['login', 'modelCall', 'callTool', 'callTools', 'rate', 'persistTick'].map((type) => {
+        ['modelCall', 'rate'].map((type) => {
           const spans = ms.flatMap((m) => m.timeline.activities.filter((a) => a.type === type && !a.local));
           const history = spans.length ? sum(spans.map((a) => a.closedAt - a.startedAt)) / spans.length : NaN;
           const execs = sum(ms.map((m) => (spans.length ? (m.inside[type]?.execs ?? 0) : 0)));
@@ -122,9 +114,9 @@ export function summariseEfficiency(
         }),
       ),
       workflowTaskMs: {
-        scheduleToStart: sdk[phase]?.temporal_workflow_task_schedule_to_start_latency?.meanMs,
-        workerExecution: sdk[phase]?.temporal_workflow_task_execution_latency?.meanMs,
-        respondRpc: sdk[phase]?.['temporal_request_latency{RespondWorkflowTaskCompleted}']?.meanMs,
+        scheduleToStart: sdk[scenario]?.temporal_workflow_task_schedule_to_start_latency?.meanMs,
+        workerExecution: sdk[scenario]?.temporal_workflow_task_execution_latency?.meanMs,
+        respondRpc: sdk[scenario]?.['temporal_request_latency{RespondWorkflowTaskCompleted}']?.meanMs,
       },
       load: load[scenario],
     };

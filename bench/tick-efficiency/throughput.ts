@@ -1,10 +1,8 @@
 // Scenario (b), throughput: the scripted provider (no model latency: CPU-bound) over `personas` lanes,
 // each lane one persona ticking `laneTicks` times back to back (a persona never overlaps itself, as
 // with its schedule's overlap policy), all lanes at once, after one unmeasured warm-up tick per
-// persona. For every persona count × worker count (worker processes of their own, worker-process.ts),
-// the baseline (ticks as before the `tick-rounds` patch) and the patched tick run one after the other,
-// in alternating order, each on worker processes of its own (started for the phase, warmed up with one
-// tick per persona on its path); each worker's peak resident memory is taken per phase.
+// persona. Every persona count × worker count is a phase on worker processes of its own
+// (worker-process.ts, started for the phase, so its peak resident memory is its own).
 import { loadAverage } from '../bench-report.ts';
 import {
   cpuByCommand,
@@ -24,23 +22,16 @@ export type ThroughputRun = Awaited<ReturnType<typeof phase>>;
 export async function throughput(stack: Stack, rig: Rig, settings: Settings, say: (line: string) => void) {
   const s = settings.recorded;
   const runs: ThroughputRun[] = [];
-  let flip = false;
   for (const personas of s.personaCounts) {
     const lanes = await Promise.all(Array.from({ length: personas }, (_, i) => rig.persona(i, 'lane')));
     for (const workers of s.workerCounts) {
-      flip = !flip;
-      const order = flip ? [true, false] : [false, true];
-      for (const before of order) {
-        // Fresh worker processes per phase: a phase's peak memory is its own, not the heap the other
-        // phase left behind.
-        const procs = await startWorkerProcesses(stack, rig.gatewayUrl, rig.databaseUrl, workers);
-        try {
-          say(`(b) ${personas} personas, ${workers} worker(s): warm-up tick for each persona…`);
-          await Promise.all(lanes.map((p) => rig.runTick(procs.taskQueue, p, before ? 'before' : 'after')));
-          runs.push(await phase(stack, rig, s, say, procs, lanes, workers, before));
-        } finally {
-          await procs.stop();
-        }
+      const procs = await startWorkerProcesses(stack, rig.gatewayUrl, rig.databaseUrl, workers);
+      try {
+        say(`(b) ${personas} personas, ${workers} worker(s): warm-up tick for each persona…`);
+        await Promise.all(lanes.map((p) => rig.runTick(procs.taskQueue, p)));
+        runs.push(await phase(stack, rig, s, say, procs, lanes, workers));
+      } finally {
+        await procs.stop();
       }
     }
   }
@@ -55,13 +46,11 @@ async function phase(
   procs: WorkerProcesses,
   lanes: string[],
   workers: number,
-  before: boolean,
 ) {
-  const variant = before ? 'before' : 'after';
   const q = await waitForQuietMachine({ ...s, say }); // its maxWaitMs, maxOtherCores, loadThreshold
   const loadBefore = loadAverage();
   say(
-    `(b) ${lanes.length} lanes × ${s.laneTicks} ticks, ${workers} worker(s), ${variant} the patch (load ${loadBefore.join(' ')})…`,
+    `(b) ${lanes.length} lanes × ${s.laneTicks} ticks, ${workers} worker(s) (load ${loadBefore.join(' ')})…`,
   );
   await procs.reset();
   const worker0 = await procs.sample();
@@ -72,11 +61,7 @@ async function phase(
   await Promise.all(
     lanes.map(async (p) => {
       for (let i = 0; i < s.laneTicks; i++) {
-        const { handle, result, clientMs } = await rig.runTick(
-          procs.taskQueue,
-          p,
-          before ? 'before' : 'after',
-        );
+        const { handle, result, clientMs } = await rig.runTick(procs.taskQueue, p);
         ticks.push({ id: handle.workflowId, ms: clientMs, status: result.status });
       }
     }),
@@ -96,7 +81,6 @@ async function phase(
   return {
     personas: lanes.length,
     workers,
-    variant,
     ticksPerLane: s.laneTicks,
     completed,
     ticks: ticks.length,

@@ -3,11 +3,7 @@ import { UsageError } from '../errors.ts';
 
 /** Thrown when an environment variable is missing, unknown or malformed; the message names the variable. */
 export class ConfigError extends UsageError {
-  readonly code = 'CONFIG_INVALID';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
+  override readonly code = 'CONFIG_INVALID';
 }
 
 /**

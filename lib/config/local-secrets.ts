@@ -5,11 +5,7 @@ import { UsageError } from '../errors.ts';
 
 /** Thrown when a generated secret in the data dir cannot be read or is not what we wrote. */
 export class LocalSecretError extends UsageError {
-  readonly code = 'LOCAL_SECRET_INVALID';
-  constructor(message: string) {
-    super(message);
-    this.name = 'LocalSecretError';
-  }
+  override readonly code = 'LOCAL_SECRET_INVALID';
 }
 
 /** Where generated secrets live: `<data dir>/secrets/<name>`, the directory 0700, each file 0600. */

@@ -31,11 +31,7 @@ export interface Database {
 
 /** Thrown when Postgres cannot be reached; the message names the source and what to check. */
 export class DatabaseUnavailableError extends PersonaRunnerError {
-  readonly code = 'DATABASE_UNAVAILABLE';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DatabaseUnavailableError';
-  }
+  override readonly code = 'DATABASE_UNAVAILABLE';
 }
 
 export function redactUrl(url: string): string {

@@ -8,11 +8,7 @@ import { PersonaRunnerError } from '../errors.ts';
 
 /** Thrown when the embedded Postgres cannot be initialised or started; says what to do instead. */
 export class EmbeddedPostgresError extends PersonaRunnerError {
-  readonly code = 'EMBEDDED_PG_FAILED';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'EmbeddedPostgresError';
-  }
+  override readonly code = 'EMBEDDED_PG_FAILED';
 }
 
 const USER = 'postgres';

@@ -2,19 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { entryProblems, entryWhere } from '../config/entry-problems.ts';
-import { BUILTIN_MODULES, CADENCES } from '../vocabulary.ts';
+import { BUILTIN_ARCHETYPES, BUILTIN_MODULES, CADENCES } from '../../schema/vocabulary.ts';
 import type { PersonaDefinition } from './upsert-persona.ts';
 import { UsageError } from '../errors.ts';
-
-export const ARCHETYPES = [
-  'adhd-student',
-  'ceo-busy',
-  'creative-parent',
-  'solo-dev',
-  'researcher',
-  'freelancer',
-  'overwhelmed-newbie',
-] as const;
 
 /** RFC 2606 / 6761 reserved names: mail to them can never reach anyone. */
 const RESERVED_DOMAIN = /@([a-z0-9-]+\.)*(test|example|invalid|localhost)$|@example\.(com|net|org)$/i;
@@ -51,7 +41,7 @@ const personaSchemaFor = (modules: readonly string[]) =>
       .trim()
       .min(1, { error: 'must not be empty' })
       .max(80),
-    archetype: z.enum(ARCHETYPES, { error: `expected one of ${ARCHETYPES.join(', ')}` }),
+    archetype: z.enum(BUILTIN_ARCHETYPES, { error: `expected one of ${BUILTIN_ARCHETYPES.join(', ')}` }),
     systemPrompt: z
       .string({ error: 'expected a string' })
       .trim()
@@ -102,7 +92,7 @@ const catalogSchema = z.strictObject({
 
 /** Thrown when a catalog is invalid; every problem names the entry (index and email) and the field. */
 export class CatalogError extends UsageError {
-  readonly code = 'CATALOG_INVALID';
+  override readonly code = 'CATALOG_INVALID';
   constructor(
     readonly file: string,
     readonly problems: string[],
@@ -110,7 +100,6 @@ export class CatalogError extends UsageError {
     super(
       `${file} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was written:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
-    this.name = 'CatalogError';
   }
 }
 

@@ -5,13 +5,12 @@ import { PersonaRunnerError } from '../errors.ts';
 
 /** Thrown when an admin path tries to delete a user that is not a persona. */
 export class NotAPersonaError extends PersonaRunnerError {
-  readonly code = 'NOT_A_PERSONA';
+  override readonly code = 'NOT_A_PERSONA';
   constructor(
     readonly email: string,
     readonly kind: string,
   ) {
     super(`${email} is a ${kind} account, not a persona; refusing to delete it`);
-    this.name = 'NotAPersonaError';
   }
 }
 

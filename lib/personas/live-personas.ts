@@ -1,7 +1,7 @@
 import { eq, or, type SQL } from 'drizzle-orm';
 import { personas, users } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
-import type { Cadence } from '../vocabulary.ts';
+import type { Cadence } from '../../schema/vocabulary.ts';
 
 export interface LivePersona {
   personaId: string;

@@ -4,13 +4,12 @@ import { localSecret } from '../config/local-secrets.ts';
 
 /** Thrown when production mode would derive persona passwords from the development secret. */
 export class InsecureSeedSecretError extends UsageError {
-  readonly code = 'INSECURE_SEED_SECRET';
+  override readonly code = 'INSECURE_SEED_SECRET';
   constructor() {
     super(
       'PERSONA_SEED_SECRET is unset (or a published development value) in production mode: set it to a long random secret ' +
         '(openssl rand -base64 32); it must be the same for seeding and for the worker',
     );
-    this.name = 'InsecureSeedSecretError';
   }
 }
 

@@ -2,7 +2,7 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import { personas, spaceMemberships, spaces, users, vaultKeys } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { mapLimit } from '../concurrency.ts';
-import { verifyPassword } from '../product/passwords.ts';
+import { verifyPassword } from '../demo-product/passwords.ts';
 import { derivePersonaPassword } from './password.ts';
 import {
   createNewPersonas,

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { personas, users } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
-import type { Cadence } from '../vocabulary.ts';
-import { hashPassword, verifyPassword } from '../product/passwords.ts';
-import { normaliseEmail, signupNewUsers, signupUser } from '../product/signup.ts';
+import type { Cadence } from '../../schema/vocabulary.ts';
+import { hashPassword, verifyPassword } from '../demo-product/passwords.ts';
+import { normaliseEmail, signupNewUsers, signupUser } from '../demo-product/signup.ts';
 import { derivePersonaPassword } from './password.ts';
 
 export interface PersonaDefinition {

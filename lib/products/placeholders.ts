@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { PersonaRunnerError } from '../errors.ts';
 
 // Placeholders in a product's transport (command, args, env, cwd, url, headers). They live in lib/
 // (not the gateway) because the products file is validated wherever it is read: the gateway, and the
@@ -24,12 +25,8 @@ const USER_NAMES = ['user.id', 'user.email', 'user.secret'] as const;
 const KNOWN = ['dataDir', ...USER_NAMES];
 
 /** Thrown when a placeholder cannot be expanded (unknown name, unset variable, no user). */
-export class PlaceholderError extends Error {
-  readonly code = 'PLACEHOLDER_INVALID';
-  constructor(message: string) {
-    super(message);
-    this.name = 'PlaceholderError';
-  }
+export class PlaceholderError extends PersonaRunnerError {
+  override readonly code = 'PLACEHOLDER_INVALID';
 }
 
 /** Problems with the placeholders of one string; `perUser` says whether `${user.*}` is allowed there. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { entryProblems, entryWhere } from '../config/entry-problems.ts';
 import { UsageError } from '../errors.ts';
-import { BUILTIN_MODULES, UNRATED_MODULES } from '../vocabulary.ts';
+import { BUILTIN_MODULES, UNRATED_MODULES } from '../../schema/vocabulary.ts';
 import { placeholderProblems } from './placeholders.ts';
 
 // The products file (`PERSONA_PRODUCTS=<file>`, `--products <file>`): which upstream MCP servers the
@@ -70,7 +70,7 @@ export interface ProductsConfig {
 
 /** Thrown when the products file is invalid; every problem names the product and the field. */
 export class ProductsConfigError extends UsageError {
-  readonly code = 'PRODUCTS_INVALID';
+  override readonly code = 'PRODUCTS_INVALID';
   constructor(
     file: string,
     readonly problems: string[],
@@ -78,7 +78,6 @@ export class ProductsConfigError extends UsageError {
     super(
       `${file} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
-    this.name = 'ProductsConfigError';
   }
 }
 

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { Cadence } from '../vocabulary.ts';
-
-export type { Cadence };
+import type { Cadence } from '../../schema/vocabulary.ts';
 
 /** Stable small integers from a persona id, so personas spread over the clock instead of all at :00. */
 function slot(personaId: string, salt: string, modulo: number): number {
@@ -23,12 +21,12 @@ export interface CadenceSpec {
 export function cadenceSpec(p: { personaId: string; cadence: Cadence; timezone: string }): CadenceSpec {
   const minute = slot(p.personaId, 'minute', 60);
   const hour = 8 + slot(p.personaId, 'hour', 12);
-  switch (p.cadence) {
-    case 'hourly':
-      return { cron: `${minute} * * * *`, timezone: p.timezone, jitter: '5m' };
-    case 'daily':
-      return { cron: `${minute} ${hour} * * *`, timezone: p.timezone, jitter: '20m' };
-    case 'weekdays':
-      return { cron: `${minute} ${hour} * * 1-5`, timezone: p.timezone, jitter: '20m' };
-  }
+  return { ...CADENCE_RULES[p.cadence](minute, hour), timezone: p.timezone };
 }
+
+/** Each cadence's cron (at a persona's minute and hour) and jitter; the vocabulary lists the cadences. */
+const CADENCE_RULES: Record<Cadence, (minute: number, hour: number) => Omit<CadenceSpec, 'timezone'>> = {
+  hourly: (minute) => ({ cron: `${minute} * * * *`, jitter: '5m' }),
+  daily: (minute, hour) => ({ cron: `${minute} ${hour} * * *`, jitter: '20m' }),
+  weekdays: (minute, hour) => ({ cron: `${minute} ${hour} * * 1-5`, jitter: '20m' }),
+};

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
 import { scheduledTickWorkflowId, tickStartOptions } from '../../workflows/tick-contract.ts';
-import { cadenceSpec, type Cadence } from './cadence.ts';
+import type { Cadence } from '../../schema/vocabulary.ts';
+import { cadenceSpec } from './cadence.ts';
 
 export const SCHEDULE_PREFIX = 'persona-';
 export const scheduleIdFor = (personaId: string) => `${SCHEDULE_PREFIX}${personaId}`;
@@ -65,7 +66,11 @@ export function personaScheduleOptions(
       workflowId: scheduledTickWorkflowId(p.personaId),
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW, pauseOnFailure: false },
-    memo: { persona: p.email, name: p.displayName ?? p.email, fingerprint: scheduleFingerprint(p, taskQueue) },
+    memo: {
+      persona: p.email,
+      name: p.displayName ?? p.email,
+      fingerprint: scheduleFingerprint(p, taskQueue),
+    },
     state: {
       paused: p.paused,
       note: p.paused ? 'paused with personas pause' : `${p.cadence} in ${p.timezone}`,

@@ -9,11 +9,7 @@ import { PersonaRunnerError } from '../errors.ts';
 
 /** Thrown when the dev server does not come up; the message points at its log file. */
 export class TemporalDevServerError extends PersonaRunnerError {
-  readonly code = 'TEMPORAL_DEV_SERVER_FAILED';
-  constructor(message: string) {
-    super(message);
-    this.name = 'TemporalDevServerError';
-  }
+  override readonly code = 'TEMPORAL_DEV_SERVER_FAILED';
 }
 
 export interface DevServerHandle {

@@ -1,6 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import { personaActions, personaFeedback, personaTicks } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
+import type { TokenUsage } from '../../schema/vocabulary.ts';
 
 export interface TickSummary {
   ticks: number;
@@ -9,10 +10,10 @@ export interface TickSummary {
   actions: number;
   actionErrors: number;
   errorsByClass: Record<string, number>;
-  ratingsPerModule: Record<string, { average: number; count: number }>;
+  ratingsPerModule: Record<string, { mean: number; n: number }>;
   parseFailures: number;
   ratingErrors: number;
-  tokens: { input: number; output: number; cacheWrite: number; cacheRead: number };
+  tokens: TokenUsage;
   costUsd: number;
   largestHistory: { tickId: string | null; events: number; bytes: number };
 }
@@ -77,7 +78,7 @@ export async function summarizeTicks(db: Db, tickIds: readonly string[]): Promis
     m.count++;
   }
   for (const [module, m] of Object.entries(sums))
-    s.ratingsPerModule[module] = { average: +(m.total / m.count).toFixed(2), count: m.count };
+    s.ratingsPerModule[module] = { mean: +(m.total / m.count).toFixed(2), n: m.count };
   s.costUsd = +s.costUsd.toFixed(6);
   return s;
 }
@@ -90,7 +91,7 @@ export function formatSummary(s: TickSummary): string {
   return [
     `ticks        ${s.ticks} (${kv(s.byStatus)}); end reasons: ${kv(s.endReasons)}`,
     `actions      ${s.actions}, ${s.actionErrors} errors (${kv(s.errorsByClass)})`,
-    `ratings      ${kv(Object.fromEntries(Object.entries(s.ratingsPerModule).map(([m, r]) => [m, `${r.average}★ ×${r.count}`])))}${s.parseFailures ? `; ${s.parseFailures} unparseable` : ''}${s.ratingErrors ? `; ${s.ratingErrors} incomplete` : ''}`,
+    `ratings      ${kv(Object.fromEntries(Object.entries(s.ratingsPerModule).map(([m, r]) => [m, `${r.mean}★ ×${r.n}`])))}${s.parseFailures ? `; ${s.parseFailures} unparseable` : ''}${s.ratingErrors ? `; ${s.ratingErrors} incomplete` : ''}`,
     `tokens       in ${s.tokens.input}, out ${s.tokens.output}, cache write ${s.tokens.cacheWrite}, cache read ${s.tokens.cacheRead}; cost $${s.costUsd.toFixed(4)}`,
     `history      largest ${s.largestHistory.events} events, ${(s.largestHistory.bytes / 1024).toFixed(1)} KB${s.largestHistory.tickId ? ` (${s.largestHistory.tickId})` : ''}`,
   ].join('\n');

@@ -1,6 +1,6 @@
 import { hkdfSync } from 'node:crypto';
-import { decryptValue, encryptValue, isEncrypted } from '../product/aes-gcm.ts';
-import { loadMasterKey } from '../product/vault.ts';
+import { decryptValue, encryptValue, isEncrypted } from '../demo-product/aes-gcm.ts';
+import { loadMasterKey } from '../demo-product/vault.ts';
 import { derivePersonaPassword } from '../personas/password.ts';
 import type { DbOrTx } from '../db/client.ts';
 

@@ -2,7 +2,7 @@ import { desc, eq, inArray, or } from 'drizzle-orm';
 import { campaigns, personaActions, personaFeedback, personas, personaTicks } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { UsageError } from '../errors.ts';
-import type { ErrorClass } from '../vocabulary.ts';
+import type { ErrorClass } from '../../schema/vocabulary.ts';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 

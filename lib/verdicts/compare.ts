@@ -1,4 +1,4 @@
-import { ERROR_CLASSES, type ErrorClass } from '../vocabulary.ts';
+import { ERROR_CLASSES, type ErrorClass } from '../../schema/vocabulary.ts';
 import type { CampaignData } from './campaign-data.ts';
 import { chooseFamily } from './family.ts';
 import { personasHurt, type PersonaHurt } from './persona-hurt.ts';

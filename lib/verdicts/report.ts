@@ -1,4 +1,4 @@
-import { ERROR_CLASSES, type ErrorClass } from '../vocabulary.ts';
+import { ERROR_CLASSES, type ErrorClass } from '../../schema/vocabulary.ts';
 import type { CampaignData, TrialData } from './campaign-data.ts';
 import { meanInterval, shareInterval, type Interval } from './intervals.ts';
 import { completedAndRated, completionValues, ratingValues, type TrialValues } from './trial-values.ts';

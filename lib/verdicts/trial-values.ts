@@ -3,7 +3,7 @@
 // campaigns' trials of one day pair up; each persona then contributes one difference (candidate −
 // baseline): the mean of its paired differences, or the difference of its means when its trials ran
 // other seeds.
-import type { ErrorClass } from '../vocabulary.ts';
+import type { ErrorClass } from '../../schema/vocabulary.ts';
 import type { CampaignData, TrialData } from './campaign-data.ts';
 
 /** persona id → trial key (its seed) → value. */

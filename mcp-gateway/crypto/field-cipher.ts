@@ -1,18 +1,18 @@
-import { decryptValue, encryptValue } from '../../lib/product/aes-gcm.ts';
+import { decryptValue, encryptValue } from '../../lib/demo-product/aes-gcm.ts';
 import { encryptionRegistry, type EncryptionRegistry } from './encryption-registry.ts';
+import { PersonaRunnerError } from '../../lib/errors.ts';
 
 /**
  * Thrown when a zero-knowledge user calls a tool on encrypted data: the server holds no usable key.
  * Surfaces to the model as a tool error it can act on (use another module).
  */
-export class ZeroKnowledgeError extends Error {
-  readonly code = 'ZERO_KNOWLEDGE';
+export class ZeroKnowledgeError extends PersonaRunnerError {
+  override readonly code = 'ZERO_KNOWLEDGE';
   constructor(readonly table: string) {
     super(
       `this account is zero-knowledge: the server holds no key to read or write encrypted ${table} data; ` +
         'use a module without encrypted fields (habits, todos) or a client that encrypts locally',
     );
-    this.name = 'ZeroKnowledgeError';
   }
 }
 

@@ -1,9 +1,10 @@
+import { PersonaRunnerError } from '../../lib/errors.ts';
+
 /** Thrown when more password checks are waiting than the gateway will queue. */
-export class KdfBusyError extends Error {
-  readonly code = 'KDF_BUSY';
+export class KdfBusyError extends PersonaRunnerError {
+  override readonly code = 'KDF_BUSY';
   constructor() {
     super('too many password checks in progress; retry shortly');
-    this.name = 'KdfBusyError';
   }
 }
 

@@ -3,7 +3,7 @@ import { isNull } from 'drizzle-orm';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type CryptoKey } from 'jose';
 import { signingKeys } from '../../schema/index.ts';
 import type { Db } from '../../lib/db/client.ts';
-import { decryptValue, encryptValue } from '../../lib/product/aes-gcm.ts';
+import { decryptValue, encryptValue } from '../../lib/demo-product/aes-gcm.ts';
 
 export const SIGNING_ALG = 'EdDSA';
 

@@ -15,7 +15,7 @@ import { ToolInputError } from '../tools/tool-errors.ts';
 import type { SessionUser, ToolSpec } from '../tools/tool-spec.ts';
 import { formatZodError } from './format-zod-error.ts';
 import { openStoredResult, readIdempotencyKey, sealStoredResult } from './idempotency.ts';
-import { runIdempotent } from './idempotent-call.ts';
+import { runIdempotent } from './run-idempotent.ts';
 import { errorResult, okResult, productFailureMessage, type GatewayResultMeta } from './tool-result.ts';
 
 export interface CallDeps {

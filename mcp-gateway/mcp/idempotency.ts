@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { toolIdempotency } from '../../schema/index.ts';
 import type { Tx } from '../../lib/db/client.ts';
-import { decryptValue, encryptValue, isEncrypted } from '../../lib/product/aes-gcm.ts';
+import { decryptValue, encryptValue, isEncrypted } from '../../lib/demo-product/aes-gcm.ts';
 
 /** Where a client puts the idempotency key: `params._meta.idempotencyKey` of tools/call. */
 export const IDEMPOTENCY_META_KEY = 'idempotencyKey';

@@ -1,5 +1,6 @@
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { CallSession } from './call-tool.ts';
+import { PersonaRunnerError } from '../../lib/errors.ts';
 
 export interface SessionEntry {
   id: string;
@@ -18,14 +19,13 @@ export interface SessionEntry {
 }
 
 /** Thrown when a user at the session cap opens another session while every one of theirs is busy. */
-export class SessionCapError extends Error {
-  readonly code = 'SESSION_CAP';
+export class SessionCapError extends PersonaRunnerError {
+  override readonly code = 'SESSION_CAP';
   constructor(readonly cap: number) {
     super(
       `too many open MCP sessions: this user already has ${cap} (GATEWAY_MAX_SESSIONS_PER_USER), all with ` +
         'a request in flight; close one (DELETE /mcp) or retry when a call has finished',
     );
-    this.name = 'SessionCapError';
   }
 }
 

@@ -1,21 +1,18 @@
 import { and, eq } from 'drizzle-orm';
 import { spaces, users } from '../../schema/index.ts';
 import type { Db } from '../../lib/db/client.ts';
-import { loadMasterKey } from '../../lib/product/vault.ts';
+import { loadMasterKey } from '../../lib/demo-product/vault.ts';
 import { resolveLinkedUser, UNLINKED_IDENTITY } from '../identity/identity-links.ts';
 import type { TokenClaims } from '../identity/tokens.ts';
 import type { SessionUser } from '../tools/tool-spec.ts';
 import type { CallSession } from './call-tool.ts';
+import { PersonaRunnerError } from '../../lib/errors.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Thrown when a verified token names nobody this product knows (or one without a personal space). */
-export class UnknownSubjectError extends Error {
-  readonly code = 'UNKNOWN_SUBJECT';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnknownSubjectError';
-  }
+export class UnknownSubjectError extends PersonaRunnerError {
+  override readonly code = 'UNKNOWN_SUBJECT';
 }
 
 /**

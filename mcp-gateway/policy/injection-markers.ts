@@ -1,3 +1,5 @@
+import { PersonaRunnerError } from '../../lib/errors.ts';
+
 /**
  * Phrases typical of prompt-injection attempts in free text a tool will store (and a model may later
  * read back). They are flagged, never blocked: a journal entry may legitimately quote one.
@@ -17,13 +19,12 @@ const MARKERS: ReadonlyArray<[name: string, pattern: RegExp]> = [
 export const MAX_ARGUMENT_DEPTH = 64;
 
 /** Thrown when tool arguments nest deeper than MAX_ARGUMENT_DEPTH: the caller's (a `persona`) fault. */
-export class ArgumentsTooDeepError extends Error {
-  readonly code = 'ARGUMENTS_TOO_DEEP';
+export class ArgumentsTooDeepError extends PersonaRunnerError {
+  override readonly code = 'ARGUMENTS_TOO_DEEP';
   constructor(readonly depth: number) {
     super(
       `arguments nest deeper than ${MAX_ARGUMENT_DEPTH} levels of objects and arrays; send flatter input`,
     );
-    this.name = 'ArgumentsTooDeepError';
   }
 }
 

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { DbOrTx } from '../../lib/db/client.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
-import type { ModuleId } from '../../lib/vocabulary.ts';
+import type { ModuleId } from '../../schema/vocabulary.ts';
 
 export type ToolScope = 'user-space' | 'admin';
 export type PolicyHint = 'read' | 'write' | 'destructive';

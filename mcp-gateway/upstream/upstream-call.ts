@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { decryptValue, encryptValue } from '../../lib/product/aes-gcm.ts';
+import { decryptValue, encryptValue } from '../../lib/demo-product/aes-gcm.ts';
 import type { CallDeps, CallSession } from '../mcp/call-tool.ts';
 import { isDatabaseUnavailable } from '../../lib/db/unavailable.ts';
 import { readIdempotencyKey, stableHash } from '../mcp/idempotency.ts';

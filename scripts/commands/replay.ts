@@ -6,10 +6,10 @@ import { dataConverterFor } from '../../workers/payload-codec.ts';
 import {
   bundleForReplay,
   installReplayRuntime,
-  recentTicks,
+  recentTickRuns,
   replayTicks,
   type ReplayTarget,
-} from '../../workers/replay.ts';
+} from '../replay/replay-histories.ts';
 import { printJson, withContext } from '../context.ts';
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -85,7 +85,7 @@ async function replayCommand(opts: ReplayOptions): Promise<void> {
     const since = new Date(Date.now() - opts.since);
     const targets: ReplayTarget[] = opts.workflow?.length
       ? opts.workflow.map((workflowId) => ({ workflowId }))
-      : await recentTicks(client, since, opts.limit, opts.persona);
+      : await recentTickRuns(client, since, opts.limit, opts.persona);
     const workflowBundle = await bundleForReplay(opts.workflows);
     const outcomes = await replayTicks({
       client,

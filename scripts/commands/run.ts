@@ -12,6 +12,7 @@ import { campaignReport } from '../../lib/verdicts/report.ts';
 import { loadGatewayConfig } from '../../mcp-gateway/config.ts';
 import { CAMPAIGN_LIMITS, progressQuery, type CampaignProgress } from '../../workflows/campaign-contract.ts';
 import { openCliContext, printJson } from '../context.ts';
+import { withProgress } from '../progress.ts';
 import { startLocalStack } from '../up/stack.ts';
 import { wholeNumber } from './options.ts';
 
@@ -85,27 +86,19 @@ const progressLine = (p: CampaignProgress) =>
 
 /** Follows a campaign to its end, with a progress line on stderr; returns how it ended. */
 async function follow(handle: CampaignHandle, quiet: boolean): Promise<{ ok: boolean; failure?: string }> {
-  let last = '';
-  const timer = setInterval(() => {
-    handle
-      .query(progressQuery)
-      .then((p) => {
-        const line = progressLine(p);
-        if (quiet || line === last) return;
-        last = line;
-        process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
-      })
-      .catch(() => {});
-  }, 1000);
   try {
-    const r = await handle.result();
+    const r = await withProgress(
+      handle.result(),
+      async () => progressLine(await handle.query(progressQuery)),
+      {
+        everyMs: 1000,
+        quiet,
+      },
+    );
     return { ok: r.trials.every((t) => t.status === 'completed') };
   } catch (err) {
     const e = err as Error;
     return { ok: false, failure: e.cause instanceof Error ? e.cause.message : e.message };
-  } finally {
-    clearInterval(timer);
-    if (process.stderr.isTTY && last) process.stderr.write('\n');
   }
 }
 

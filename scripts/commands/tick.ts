@@ -5,6 +5,7 @@ import { startTick } from '../../lib/ticks/start-tick.ts';
 import { formatSummary, summarizeTicks } from '../../lib/ticks/summary.ts';
 import { statusQuery, type TickStatus } from '../../workflows/tick-contract.ts';
 import { printJson, withContext } from '../context.ts';
+import { withProgress } from '../progress.ts';
 
 function progressLine(s: TickStatus): string {
   return `phase ${s.phase} · round ${s.round} · ${s.actions} tool call(s)${s.errors ? `, ${s.errors} error(s)` : ''}${s.paused ? ' · PAUSED' : ''}${s.toolsUsed.length ? ` · ${s.toolsUsed.join(', ')}` : ''}`;
@@ -48,26 +49,14 @@ export function registerTickCommand(program: Command): void {
         }
         if (!opts.json)
           process.stderr.write(`tick ${handle.workflowId} for ${persona.email}${link ? `\n${link}` : ''}\n`);
-        let last = '';
-        const timer = setInterval(() => {
-          handle
-            .query(statusQuery)
-            .then((s) => {
-              const line = progressLine(s);
-              if (line === last || opts.json) return;
-              last = line;
-              process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
-            })
-            .catch(() => {});
-        }, 500);
         let failed: unknown;
         try {
-          await handle.result();
+          await withProgress(handle.result(), async () => progressLine(await handle.query(statusQuery)), {
+            everyMs: 500,
+            quiet: opts.json,
+          });
         } catch (err) {
           failed = err;
-        } finally {
-          clearInterval(timer);
-          if (process.stderr.isTTY && last) process.stderr.write('\n');
         }
         const summary = await summarizeTicks(db, [handle.workflowId]);
         if (opts.json) printJson({ workflowId: handle.workflowId, ui: link, ...summary });

@@ -4,9 +4,9 @@ import { users } from '../../schema/index.ts';
 import { openDatabase } from '../../lib/db/client.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { loadGatewayConfig } from '../../mcp-gateway/config.ts';
-import { resolveKek } from '../../lib/product/kek.ts';
+import { resolveKek } from '../../lib/demo-product/kek.ts';
 import { ensureSigningKey } from '../../mcp-gateway/identity/signing-keys.ts';
-import { normaliseEmail, signupUser } from '../../lib/product/signup.ts';
+import { normaliseEmail, signupUser } from '../../lib/demo-product/signup.ts';
 import { issueToken } from '../../mcp-gateway/identity/tokens.ts';
 
 export function registerTokenCommand(program: Command): void {

@@ -5,7 +5,7 @@ import { loadCatalog } from '../../lib/personas/catalog.ts';
 import { servedModules } from '../../lib/products/products-config.ts';
 import { resolveSeedSecret } from '../../lib/personas/password.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';
-import { resolveKek } from '../../lib/product/kek.ts';
+import { resolveKek } from '../../lib/demo-product/kek.ts';
 import { connectClient, resolveTemporal, type TemporalTarget } from '../../lib/temporal/connect.ts';
 import type { GatewayConfig } from '../../mcp-gateway/config.ts';
 import { startGateway, type RunningGateway } from '../../mcp-gateway/server.ts';

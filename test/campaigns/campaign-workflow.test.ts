@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
-import { TEST_KEK, TEST_SEED_SECRET } from '../helpers/secrets.ts';
+import { TEST_KEK, TEST_SEED_SECRET } from '../support/secrets.ts';
 import { livePersonas } from '../../lib/personas/live-personas.ts';
 import { upsertPersona } from '../../lib/personas/upsert-persona.ts';
 import { startCampaign } from '../../lib/campaigns/start-campaign.ts';
 import { progressQuery, trialWorkflowId } from '../../workflows/campaign-contract.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
-import { waitUntil } from '../helpers/wait.ts';
+import { startTickEnv } from '../support/tick-env.ts';
+import { waitUntil } from '../support/wait.ts';
 
 const env = await startTickEnv();
 const kek = TEST_KEK;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { runCli, tempDir } from '../helpers/cli.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
+import { runCli, tempDir } from '../support/cli.ts';
+import { startTickEnv } from '../support/tick-env.ts';
 
 // The CLI against the test's Temporal (TEMPORAL_ADDRESS, so no embedded stack) and database, with
 // this file's in-process worker on its own task queue.

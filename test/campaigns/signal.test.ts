@@ -6,9 +6,9 @@ import { Client, Connection } from '@temporalio/client';
 import { XMLParser } from 'fast-xml-parser';
 import { loadCampaignData } from '../../lib/verdicts/campaign-data.ts';
 import { campaignReport } from '../../lib/verdicts/report.ts';
-import { runCli, tempDir } from '../helpers/cli.ts';
-import { freshDatabase, testLogger } from '../helpers/db.ts';
-import { startSignalStack } from '../helpers/signal-stack.ts';
+import { runCli, tempDir } from '../support/cli.ts';
+import { freshDatabase, testLogger } from '../support/database.ts';
+import { startSignalStack } from '../support/signal-stack.ts';
 import { copyCampaign } from '../support/campaign-copy.ts';
 
 // The proof that a seeded bug is caught: the 11 catalog personas, scripted, K = 5, the candidate's

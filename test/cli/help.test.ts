@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CommanderError, type Command } from 'commander';
 import { buildProgram } from '../../scripts/cli.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli } from '../support/cli.ts';
 
 // Every command the CLI must offer (a command removed or renamed fails here), with its subcommands.
 const EXPECTED = {

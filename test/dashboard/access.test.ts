@@ -10,8 +10,8 @@ import { loadDashboardAccess } from '../../dashboard/config.ts';
 import { startDashboard } from '../../dashboard/server.ts';
 import { ConfigError } from '../../lib/config/env.ts';
 import { startWorkerHttp } from '../../workers/http.ts';
-import { freshDatabase } from '../helpers/db.ts';
-import { rawGet } from '../helpers/raw-http.ts';
+import { freshDatabase } from '../support/database.ts';
+import { rawGet } from '../support/raw-http.ts';
 
 const database = await freshDatabase();
 const TOKEN = 'a-dashboard-token-for-tests';

@@ -9,29 +9,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
 import { startDashboard } from '../../dashboard/server.ts';
-import {
-  endTurn,
-  ratingTurn,
-  startFakeMessagesApi,
-  textBlock,
-  toolUse,
-} from '../helpers/fake-messages-api.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
-import { TEST_KEK } from '../helpers/secrets.ts';
+import { endTurn, ratingTurn, textBlock, toolUse } from '../support/fake-steps.ts';
+import { startClaudeTickEnv } from '../support/tick-env.ts';
+import { TEST_KEK } from '../support/secrets.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM)
   ? false
   : `no Chromium at ${CHROMIUM} (apt install chromium, or set CHROMIUM_PATH)`;
 
-const fake = await startFakeMessagesApi();
-const env = await startTickEnv({
-  overrides: {
-    llm: new AnthropicProvider('claude-sonnet-4-6', { apiKey: 'sk-ant-test-browser', baseURL: fake.url }),
-  },
-});
+const { fake, env } = await startClaudeTickEnv({ apiKey: 'sk-ant-test-browser' });
 const SAID = 'Morning! Let me get my list in order before standup.';
 // A broken product: saving a note fails inside the handler (a `product`-class error), the way a bad
 // release would; completing a todo that does not exist is the persona's mistake (`persona` class).

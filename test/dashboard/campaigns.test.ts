@@ -6,7 +6,7 @@ import { renderComparePage } from '../../dashboard/compare-page.ts';
 import { startDashboard } from '../../dashboard/server.ts';
 import { compareCampaigns } from '../../lib/verdicts/compare.ts';
 import { lowerModule, syntheticCampaign } from '../support/synthetic-campaign.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
+import { startTickEnv } from '../support/tick-env.ts';
 
 const env = await startTickEnv();
 const personas = await livePersonas(env.gw.database.db);

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startDashboard, type DashboardHandle, type DashboardSummaryJson } from '../../dashboard/server.ts';
 import { upsertPersona, type PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
-import { REPO_ROOT } from '../helpers/cli.ts';
-import { freshDatabase } from '../helpers/db.ts';
-import { TEST_SEED_SECRET, TEST_KEK } from '../helpers/secrets.ts';
+import { REPO_ROOT } from '../support/cli.ts';
+import { freshDatabase } from '../support/database.ts';
+import { TEST_SEED_SECRET, TEST_KEK } from '../support/secrets.ts';
 
 const database = await freshDatabase();
 const { db, pool } = database;
@@ -268,14 +268,14 @@ describe('the results dashboard', () => {
       ['habits', 'journal', 'notes', 'todos'],
       '__parse is no module',
     );
-    assert.equal(byModule.habits!.average, 3.67, '(4 + 5 + 2) / 3; the 20-day-old 1 is out of range');
-    assert.equal(byModule.habits!.count, 3);
+    assert.equal(byModule.habits!.mean, 3.67, '(4 + 5 + 2) / 3; the 20-day-old 1 is out of range');
+    assert.equal(byModule.habits!.n, 3);
     assert.deepEqual(byModule.habits!.points, [
-      { bucket: dayIso(2), average: 4.5, count: 2 },
-      { bucket: dayIso(1), average: 2, count: 1 },
+      { bucket: dayIso(2), mean: 4.5, n: 2 },
+      { bucket: dayIso(1), mean: 2, n: 1 },
     ]);
-    assert.deepEqual(byModule.todos!.points, [{ bucket: dayIso(2), average: 2, count: 1 }]);
-    assert.deepEqual(byModule.notes!.points, [{ bucket: dayIso(1), average: 5, count: 1 }]);
+    assert.deepEqual(byModule.todos!.points, [{ bucket: dayIso(2), mean: 2, n: 1 }]);
+    assert.deepEqual(byModule.notes!.points, [{ bucket: dayIso(1), mean: 5, n: 1 }]);
     assert.equal(
       byModule.journal!.points[0]!.bucket,
       new Date(Math.floor((now - 90 * 60_000) / DAY) * DAY).toISOString(),
@@ -390,7 +390,7 @@ describe('the results dashboard', () => {
     assert.equal(day.range.buckets.length, 24);
     const journal = day.ratings.find((m) => m.module === 'journal');
     assert.deepEqual(journal?.points, [
-      { bucket: new Date(Math.floor((now - 90 * 60_000) / HOUR) * HOUR).toISOString(), average: 3, count: 1 },
+      { bucket: new Date(Math.floor((now - 90 * 60_000) / HOUR) * HOUR).toISOString(), mean: 3, n: 1 },
     ]);
     assert.equal((await summary('/api/summary.json?days=nonsense')).range.days, 14);
 

@@ -97,18 +97,18 @@ describe('dashboard rendering (no database)', () => {
         ratings: [
           {
             module: evil,
-            average: 3,
-            count: 2,
+            mean: 3,
+            n: 2,
             points: [
-              { bucket: '2025-03-02T00:00:00.000Z', average: 2, count: 1 },
-              { bucket: '2025-03-04T00:00:00.000Z', average: 4, count: 1 },
+              { bucket: '2025-03-02T00:00:00.000Z', mean: 2, n: 1 },
+              { bucket: '2025-03-04T00:00:00.000Z', mean: 4, n: 1 },
             ],
           },
           {
             module: 'todos',
-            average: 5,
-            count: 1,
-            points: [{ bucket: '2025-03-03T00:00:00.000Z', average: 5, count: 1 }],
+            mean: 5,
+            n: 1,
+            points: [{ bucket: '2025-03-03T00:00:00.000Z', mean: 5, n: 1 }],
           },
         ],
         hotspots: [

@@ -5,8 +5,8 @@ import { after, test } from 'node:test';
 import { startDashboard } from '../../dashboard/server.ts';
 import { startCampaign } from '../../lib/campaigns/start-campaign.ts';
 import { livePersonas } from '../../lib/personas/live-personas.ts';
-import { TEST_KEK } from '../helpers/secrets.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
+import { TEST_KEK } from '../support/secrets.ts';
+import { startTickEnv } from '../support/tick-env.ts';
 
 const env = await startTickEnv();
 

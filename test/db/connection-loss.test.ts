@@ -6,7 +6,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { ResilientPool } from '../../lib/db/pool.ts';
 import { isDatabaseUnavailable } from '../../lib/db/unavailable.ts';
-import { freshDatabase } from '../helpers/db.ts';
+import { freshDatabase } from '../support/database.ts';
 
 const database = await freshDatabase();
 // A caller stuck waiting for a pool slot holds no handle of its own; without this the process would

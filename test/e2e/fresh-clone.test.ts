@@ -98,7 +98,7 @@ test(
       ticks: number;
       byStatus: Record<string, number>;
       actions: number;
-      ratingsPerModule: Record<string, { average: number; count: number }>;
+      ratingsPerModule: Record<string, { mean: number; n: number }>;
       provider: string;
     };
     assert.equal(summary.ok, true);

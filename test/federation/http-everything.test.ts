@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { recordingProxy, scratchDir, startEverything, writeProducts } from '../helpers/products.ts';
-import { textOf } from '../helpers/tool-results.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { recordingProxy, scratchDir, startEverything, writeProducts } from '../support/products.ts';
+import { textOf } from '../support/tool-results.ts';
 
 // server-everything (real, from npm) in its Streamable HTTP mode, behind a pass-through proxy that
 // records the headers the upstream receives.

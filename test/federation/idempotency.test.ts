@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stableHash } from '../../mcp-gateway/mcp/idempotency.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { scratchDir, writeProducts } from '../helpers/products.ts';
-import { textOf } from '../helpers/tool-results.ts';
-import { waitUntil } from '../helpers/wait.ts';
-import { startGatedUpstream } from './gated-upstream.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { scratchDir, writeProducts } from '../support/products.ts';
+import { textOf } from '../support/tool-results.ts';
+import { waitUntil } from '../support/wait.ts';
+import { startGatedUpstream } from '../support/gated-upstream.ts';
 
 // Idempotency keys on federated calls, where no transaction is held around the upstream call: a
 // claim row marks a call in flight (mcp-gateway/upstream/idempotent-call.ts). The upstream lives in

@@ -3,17 +3,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { userSecret } from '../../lib/products/placeholders.ts';
-import { TEST_SEED_SECRET } from '../helpers/secrets.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
-import {
-  memoryProduct,
-  recordingProxy,
-  scratchDir,
-  startEverything,
-  writeProducts,
-} from '../helpers/products.ts';
-import { textOf } from '../helpers/tool-results.ts';
-import { waitUntil } from '../helpers/wait.ts';
+import { TEST_SEED_SECRET } from '../support/secrets.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { memoryProduct, recordingProxy, scratchDir, startEverything, writeProducts } from '../support/products.ts';
+import { textOf } from '../support/tool-results.ts';
+import { waitUntil } from '../support/wait.ts';
 
 // isolation "per-user": one upstream session per (user, product) — for server-memory over stdio one
 // child process (and one memory file) per user; for an HTTP product per-user credentials.

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { freePort } from '../../lib/net/free-port.ts';
-import { runCli } from '../helpers/cli.ts';
-import { memoryProduct, scratchDir, writeProducts } from '../helpers/products.ts';
+import { runCli } from '../support/cli.ts';
+import { memoryProduct, scratchDir, writeProducts } from '../support/products.ts';
 
 const dir = await scratchDir();
 

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { freePort } from '../../lib/net/free-port.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { sampleValue, scrapeMetrics } from '../helpers/metrics.ts';
-import { scratchDir, startEverything, writeProducts } from '../helpers/products.ts';
-import { textOf } from '../helpers/tool-results.ts';
-import { waitUntil } from '../helpers/wait.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { sampleValue, scrapeMetrics } from '../support/metrics.ts';
+import { scratchDir, startEverything, writeProducts } from '../support/products.ts';
+import { textOf } from '../support/tool-results.ts';
+import { waitUntil } from '../support/wait.ts';
 
 // Upstreams that fail: a stdio server killed mid-call (respawned), one whose tool list changes, one
 // that answers with JSON-RPC invalid params, and an HTTP product that is down when the gateway starts.

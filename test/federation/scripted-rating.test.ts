@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { memoryProduct, scratchDir, writeProducts } from '../helpers/products.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
+import { memoryProduct, scratchDir, writeProducts } from '../support/products.ts';
+import { startTickEnv } from '../support/tick-env.ts';
 
 // The offline persona on a federated product (server-memory over stdio) with one of its tools failed
 // by the gateway (GATEWAY_FAULTS, by its listed name): it rates the module from what the product did

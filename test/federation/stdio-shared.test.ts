@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { sampleValue, scrapeMetrics } from '../helpers/metrics.ts';
-import { memoryProduct, scratchDir, writeProducts } from '../helpers/products.ts';
-import { textOf } from '../helpers/tool-results.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { sampleValue, scrapeMetrics } from '../support/metrics.ts';
+import { memoryProduct, scratchDir, writeProducts } from '../support/products.ts';
+import { textOf } from '../support/tool-results.ts';
 
 // server-memory (a real third-party MCP server from npm) over stdio, one connection for everyone.
 const dir = await scratchDir();

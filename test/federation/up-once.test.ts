@@ -3,8 +3,8 @@ import { after, test } from 'node:test';
 import pg from 'pg';
 import { createScratchDatabase } from '../../lib/db/test-databases.ts';
 import { freePort } from '../../lib/net/free-port.ts';
-import { runCli, tempDir } from '../helpers/cli.ts';
-import { memoryProduct } from '../helpers/products.ts';
+import { runCli, tempDir } from '../support/cli.ts';
+import { memoryProduct } from '../support/products.ts';
 
 // The whole pipeline on a federated product only: `personas up --once --json --products --catalog`
 // with personas whose module mix is only `memory` (server-memory over stdio, per user), scripted
@@ -64,7 +64,7 @@ test('personas up --once with memory-only personas: every tick completes with ac
     ok: boolean;
     ticks: number;
     byStatus: Record<string, number>;
-    ratingsPerModule: Record<string, { count: number }>;
+    ratingsPerModule: Record<string, { n: number }>;
   };
   assert.equal(summary.ok, true);
   assert.equal(summary.ticks, 3);

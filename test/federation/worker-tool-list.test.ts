@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { PersonaSessions } from '../../activities/mcp/persona-sessions.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { scratchDir, writeProducts } from '../helpers/products.ts';
-import { waitUntil } from '../helpers/wait.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { scratchDir, writeProducts } from '../support/products.ts';
+import { waitUntil } from '../support/wait.ts';
 
 // The worker's MCP sessions cache the gateway's tool listing; a federated product whose tools change
 // makes the gateway send tools/list_changed, and the worker lists again.

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { issueToken } from '../../mcp-gateway/identity/tokens.ts';
-import { textOf } from '../helpers/tool-results.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
+import { textOf } from '../support/tool-results.ts';
+import { startTestGateway } from '../support/gateway.ts';
 
 const gw = await startTestGateway();
 const normal = await gw.tokenFor({ email: 'normal@example.com' });

@@ -3,9 +3,9 @@ import { describe, test } from 'node:test';
 import { SignJWT, generateKeyPair } from 'jose';
 import { issueToken } from '../../mcp-gateway/identity/tokens.ts';
 import { SIGNING_ALG } from '../../mcp-gateway/identity/signing-keys.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { sampleValue, scrapeMetrics } from '../helpers/metrics.ts';
-import { initializeRequest, postMcp } from '../helpers/raw-mcp.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { sampleValue, scrapeMetrics } from '../support/metrics.ts';
+import { initializeRequest, postMcp } from '../support/raw-mcp.ts';
 
 interface OAuthErrorBody {
   error: string;

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { ConfigError } from '../../lib/config/env.ts';
 import { loadGatewayConfig } from '../../mcp-gateway/config.ts';
-import { InsecureKekError, resolveKek } from '../../lib/product/kek.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
+import { InsecureKekError, resolveKek } from '../../lib/demo-product/kek.ts';
+import { startTestGateway } from '../support/gateway.ts';
 
 /** The ConfigError thrown for `env`, failing the test if none is. */
 function configErrorFor(env: Record<string, string>): ConfigError {

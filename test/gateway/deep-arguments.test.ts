@@ -7,8 +7,8 @@ import {
   findInjectionMarkers,
   MAX_ARGUMENT_DEPTH,
 } from '../../mcp-gateway/policy/injection-markers.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { openSession, postMcp } from '../helpers/raw-mcp.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { openSession, postMcp } from '../support/raw-mcp.ts';
 
 const DEPTH = 200_000;
 /** Built as text: JSON.stringify of such a value would itself overflow the client's stack. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decryptValue, ENC_PREFIX } from '../../lib/product/aes-gcm.ts';
-import { loadMasterKey } from '../../lib/product/vault.ts';
-import { textOf } from '../helpers/tool-results.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
+import { decryptValue, ENC_PREFIX } from '../../lib/demo-product/aes-gcm.ts';
+import { loadMasterKey } from '../../lib/demo-product/vault.ts';
+import { textOf } from '../support/tool-results.ts';
+import { startTestGateway } from '../support/gateway.ts';
 
 const gw = await startTestGateway();
 const pool = gw.database.pool;

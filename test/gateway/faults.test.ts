@@ -4,9 +4,9 @@ import { ConfigError } from '../../lib/config/env.ts';
 import { loadGatewayConfig } from '../../mcp-gateway/config.ts';
 import { createFaultInjector } from '../../mcp-gateway/faults.ts';
 import { createGatewayMetrics } from '../../mcp-gateway/metrics.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { sampleValue, scrapeMetrics } from '../helpers/metrics.ts';
-import { structuredOf, textOf } from '../helpers/tool-results.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { sampleValue, scrapeMetrics } from '../support/metrics.ts';
+import { structuredOf, textOf } from '../support/tool-results.ts';
 
 function configError(env: Record<string, string>): string {
   try {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { initializeRequest, MCP_POST_HEADERS, openSession, postMcp, rawHttp } from '../helpers/raw-mcp.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { initializeRequest, MCP_POST_HEADERS, openSession, postMcp, rawHttp } from '../support/raw-mcp.ts';
 
 const gw = await startTestGateway({ GATEWAY_BODY_LIMIT: '10kb' });
 const me = await gw.tokenFor({ email: 'hardening@example.com' });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { structuredOf, textOf } from '../helpers/tool-results.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { sampleValue, scrapeMetrics } from '../helpers/metrics.ts';
+import { structuredOf, textOf } from '../support/tool-results.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { sampleValue, scrapeMetrics } from '../support/metrics.ts';
 
 const gw = await startTestGateway();
 const pool = gw.database.pool;

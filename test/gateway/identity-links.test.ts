@@ -6,8 +6,8 @@ import { after, describe, test } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { issueToken } from '../../mcp-gateway/identity/tokens.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { initializeRequest, postMcp } from '../helpers/raw-mcp.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { initializeRequest, postMcp } from '../support/raw-mcp.ts';
 
 // A local external identity provider: an ES256 key pair whose public half is served as a JWKS.
 const IDP_ISSUER = 'https://idp.test';

@@ -3,8 +3,8 @@ import { describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { initializeRequest, postMcp } from '../helpers/raw-mcp.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { initializeRequest, postMcp } from '../support/raw-mcp.ts';
 
 const gw = await startTestGateway({ AUTH_OPEN_SIGNUP: 'true' });
 const pool = gw.database.pool;

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { TEST_KEK_B64 } from '../helpers/secrets.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { TEST_KEK_B64 } from '../support/secrets.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

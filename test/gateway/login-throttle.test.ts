@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { KdfBusyError, KdfGate } from '../../mcp-gateway/identity/kdf-gate.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { sampleValue, scrapeMetrics } from '../helpers/metrics.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { sampleValue, scrapeMetrics } from '../support/metrics.ts';
 
 const post = (base: string, path: string, body: unknown) =>
   fetch(`${base}${path}`, {

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { todos } from '../../schema/index.ts';
 import { toolRegistry } from '../../mcp-gateway/tools/index.ts';
 import { defineTool } from '../../mcp-gateway/tools/tool-spec.ts';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 
 const PRODUCT_TABLES = [
   'habits',

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { textOf } from '../helpers/tool-results.ts';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { sampleValue, scrapeMetrics } from '../helpers/metrics.ts';
+import { textOf } from '../support/tool-results.ts';
+import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { sampleValue, scrapeMetrics } from '../support/metrics.ts';
 
 /** A user with one note, and a client for them. */
 async function userWithNote(gw: TestGateway, email: string, opts: { destructiveOptIn?: boolean } = {}) {

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { issueToken } from '../../mcp-gateway/identity/tokens.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { initializeRequest, openSession, postMcp, toolsListRequest } from '../helpers/raw-mcp.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { initializeRequest, openSession, postMcp, toolsListRequest } from '../support/raw-mcp.ts';
 
 const gw = await startTestGateway();
 const pool = gw.database.pool;

@@ -7,10 +7,10 @@ import { ConfigError } from '../../lib/config/env.ts';
 import { loadGatewayConfig } from '../../mcp-gateway/config.ts';
 import { toolRegistry } from '../../mcp-gateway/tools/index.ts';
 import { defineTool } from '../../mcp-gateway/tools/tool-spec.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { sampleValue, scrapeMetrics } from '../helpers/metrics.ts';
-import { initializeRequest, postMcp } from '../helpers/raw-mcp.ts';
-import { gate, waitUntil } from '../helpers/wait.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { sampleValue, scrapeMetrics } from '../support/metrics.ts';
+import { initializeRequest, postMcp } from '../support/raw-mcp.ts';
+import { gate, waitUntil } from '../support/wait.ts';
 
 const CAP = 3;
 

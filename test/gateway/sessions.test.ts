@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { openSession, postMcp, toolsListRequest } from '../helpers/raw-mcp.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { openSession, postMcp, toolsListRequest } from '../support/raw-mcp.ts';
 
 interface JsonRpcError {
   error: { code: number; message: string };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startTestGateway } from '../helpers/gateway.ts';
+import { startTestGateway } from '../support/gateway.ts';
 
 test('a user lists tools and creates a todo over real HTTP', async () => {
   const gw = await startTestGateway();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { toolRegistry } from '../../mcp-gateway/tools/index.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
+import { startTestGateway } from '../support/gateway.ts';
 
 const gw = await startTestGateway();
 const me = await gw.tokenFor({ email: 'tools@example.com', destructiveOptIn: true });

@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
-import {
-  ARCHETYPES,
-  CatalogError,
-  DEFAULT_CATALOG,
-  loadCatalog,
-  parseCatalog,
-} from '../../lib/personas/catalog.ts';
+import { BUILTIN_ARCHETYPES } from '../../schema/vocabulary.ts';
+import { CatalogError, DEFAULT_CATALOG, loadCatalog, parseCatalog } from '../../lib/personas/catalog.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';
-import { runCli, tempDir } from '../helpers/cli.ts';
-import { freshDatabase } from '../helpers/db.ts';
-import { TEST_SEED_SECRET, TEST_KEK } from '../helpers/secrets.ts';
+import { runCli, tempDir } from '../support/cli.ts';
+import { freshDatabase } from '../support/database.ts';
+import { TEST_SEED_SECRET, TEST_KEK } from '../support/secrets.ts';
 
 const realText = await readFile(DEFAULT_CATALOG, 'utf8');
 const real = JSON.parse(realText) as { version: number; personas: Record<string, unknown>[] };
@@ -59,7 +54,7 @@ describe('the real catalog', () => {
       'freelancer',
       'overwhelmed-newbie',
     ];
-    assert.deepEqual([...ARCHETYPES].sort(), [...expected].sort());
+    assert.deepEqual([...BUILTIN_ARCHETYPES].sort(), [...expected].sort());
     assert.deepEqual([...new Set(personas.map((p) => p.archetype))].sort(), [...expected].sort());
     for (const p of personas) {
       assert.match(p.email, /^[a-z0-9.]+@personas\.test$/, p.email);

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { signupUser } from '../../lib/product/signup.ts';
+import { signupUser } from '../../lib/demo-product/signup.ts';
 import { loadCatalog } from '../../lib/personas/catalog.ts';
 import { deletePersonaUsers, NotAPersonaError } from '../../lib/personas/delete-persona.ts';
 import { derivePersonaPassword } from '../../lib/personas/password.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';
 import { todos } from '../../schema/index.ts';
-import { runCli, tempDir } from '../helpers/cli.ts';
-import { freshDatabase } from '../helpers/db.ts';
-import { TEST_SEED_SECRET, TEST_KEK } from '../helpers/secrets.ts';
+import { runCli, tempDir } from '../support/cli.ts';
+import { freshDatabase } from '../support/database.ts';
+import { TEST_SEED_SECRET, TEST_KEK } from '../support/secrets.ts';
 
 const database = await freshDatabase();
 const { db, pool } = database;

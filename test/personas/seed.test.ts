@@ -5,9 +5,9 @@ import { loadCatalog } from '../../lib/personas/catalog.ts';
 import { derivePersonaPassword } from '../../lib/personas/password.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';
 import type { PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
-import { runCli, tempDir } from '../helpers/cli.ts';
-import { startTestGateway } from '../helpers/gateway.ts';
-import { TEST_SEED_SECRET, TEST_KEK } from '../helpers/secrets.ts';
+import { runCli, tempDir } from '../support/cli.ts';
+import { startTestGateway } from '../support/gateway.ts';
+import { TEST_SEED_SECRET, TEST_KEK } from '../support/secrets.ts';
 
 // One real gateway on one scratch database: seeding writes into it, logins go through it.
 const gw = await startTestGateway();

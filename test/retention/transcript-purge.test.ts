@@ -19,10 +19,10 @@ import {
   type PurgeInput,
   type PurgeResult,
 } from '../../workflows/purge-contract.ts';
-import { freshDatabase, testLogger } from '../helpers/db.ts';
+import { freshDatabase, testLogger } from '../support/database.ts';
 // tick-env also installs the SDK runtime with quiet logging, before the worker below starts.
-import { DEFAULT_PERSONA } from '../helpers/tick-env.ts';
-import { TEST_SEED_SECRET, TEST_KEK, TEST_SECRET_ENV } from '../helpers/secrets.ts';
+import { DEFAULT_PERSONA } from '../support/fixtures.ts';
+import { TEST_SEED_SECRET, TEST_KEK, TEST_SECRET_ENV } from '../support/secrets.ts';
 
 const database = await freshDatabase();
 const pool = database.pool;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { cadenceSpec, type Cadence } from '../../lib/schedules/cadence.ts';
+import { cadenceSpec } from '../../lib/schedules/cadence.ts';
+import type { Cadence } from '../../schema/vocabulary.ts';
 
 // Pure: no servers. Many persona ids, so "spread" and "in range" are checked over a real sample.
 // The ids are fixed (UUID-shaped, derived from an index), so the spread bounds below are exact

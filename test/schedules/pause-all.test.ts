@@ -13,24 +13,22 @@ import { statusQuery } from '../../workflows/tick-contract.ts';
 import { buildActivityDeps } from '../../workers/build-deps.ts';
 import { loadWorkerConfig } from '../../workers/config.ts';
 import { createTickWorker } from '../../workers/tick-worker.ts';
-import { testLogger } from '../helpers/db.ts';
-import {
-  endTurn,
-  ratingTurn,
-  startFakeMessagesApi,
-  toolTurn,
-  toolUse,
-} from '../helpers/fake-messages-api.ts';
-import { DEFAULT_PERSONA, sharedBundle, startTickEnv } from '../helpers/tick-env.ts';
-import { gate, waitUntil } from '../helpers/wait.ts';
-import { freshNamespace, requireTemporal } from './helpers.ts';
-import { TEST_SEED_SECRET, TEST_KEK, TEST_SECRET_ENV } from '../helpers/secrets.ts';
+import { testLogger } from '../support/database.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../support/fake-steps.ts';
+import { startTestFakeMessagesApi } from '../support/fake-messages-api.ts';
+import { DEFAULT_PERSONA } from '../support/fixtures.ts';
+import { sharedBundle } from '../support/tick-worker.ts';
+import { startTickEnv } from '../support/tick-env.ts';
+import { gate, waitUntil } from '../support/wait.ts';
+import { freshNamespace } from '../support/schedules.ts';
+import { requireTemporalAddress } from '../support/temporal.ts';
+import { TEST_SEED_SECRET, TEST_KEK, TEST_SECRET_ENV } from '../support/secrets.ts';
 
 // The global kill switch (`personas pause --all` / `resume --all`) against real schedules and a
 // real running tick. `pause --all` signals every running tick in the namespace, so this file
 // works in a namespace of its own (startTickEnv's worker polls the default namespace: the worker
 // here is created the same way, in that namespace).
-const fake = await startFakeMessagesApi();
+const fake = await startTestFakeMessagesApi();
 const env = await startTickEnv({ noWorker: true });
 const { namespace, client } = await freshNamespace();
 const db = env.gw.database.db;
@@ -45,7 +43,7 @@ const otherId = (
 ).personaId;
 const ids = [env.personaId, otherId];
 
-const native = await NativeConnection.connect({ address: requireTemporal() });
+const native = await NativeConnection.connect({ address: requireTemporalAddress() });
 const deps = buildActivityDeps(
   loadWorkerConfig({
     ...TEST_SECRET_ENV,

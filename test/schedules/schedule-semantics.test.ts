@@ -6,16 +6,17 @@ import { ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleDescription 
 import { TypedSearchAttributes } from '@temporalio/common';
 import { livePersonas, type LivePersona } from '../../lib/personas/live-personas.ts';
 import { upsertPersona, type PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
-import { cadenceSpec, type Cadence } from '../../lib/schedules/cadence.ts';
+import { cadenceSpec } from '../../lib/schedules/cadence.ts';
+import type { Cadence } from '../../schema/vocabulary.ts';
 import { CATCHUP_WINDOW, scheduleFingerprint, scheduleIdFor } from '../../lib/schedules/persona-schedule.ts';
 import { listPersonaSchedules, syncSchedules, type SyncChange } from '../../lib/schedules/sync.ts';
 import { ARCHETYPE, CADENCE, PERSONA_ID } from '../../workflows/tick-contract.ts';
 import { TICK_WORKFLOW } from '../../workflows/tick-contract.ts';
 import { personas } from '../../schema/index.ts';
-import { freshDatabase } from '../helpers/db.ts';
-import { waitUntil } from '../helpers/wait.ts';
-import { freshNamespace } from './helpers.ts';
-import { TEST_SEED_SECRET, TEST_KEK } from '../helpers/secrets.ts';
+import { freshDatabase } from '../support/database.ts';
+import { waitUntil } from '../support/wait.ts';
+import { freshNamespace } from '../support/schedules.ts';
+import { TEST_SEED_SECRET, TEST_KEK } from '../support/secrets.ts';
 
 // Real Temporal Schedules on the test dev server, in a namespace of this file's own, for personas
 // in a database of its own. The task queue has no worker: ticks the schedules start just wait.

@@ -10,16 +10,17 @@ import { findTemporalCli } from '../../lib/temporal/cli-binary.ts';
 import { ARCHETYPE, CADENCE, PERSONA_ID } from '../../workflows/tick-contract.ts';
 import type { personaTick } from '../../workflows/persona-tick.ts';
 import { TICK_WORKFLOW } from '../../workflows/tick-contract.ts';
-import { testLogger } from '../helpers/db.ts';
-import { DEFAULT_PERSONA, startTickEnv } from '../helpers/tick-env.ts';
-import { waitUntil } from '../helpers/wait.ts';
-import { requireTemporal } from './helpers.ts';
+import { testLogger } from '../support/database.ts';
+import { DEFAULT_PERSONA } from '../support/fixtures.ts';
+import { startTickEnv } from '../support/tick-env.ts';
+import { waitUntil } from '../support/wait.ts';
+import { requireTemporalAddress } from '../support/temporal.ts';
 
 // The README's way to drive a persona without our CLI: the Temporal CLI alone, against the
 // in-process worker of startTickEnv (scripted provider), in the default namespace.
 const env = await startTickEnv();
 const temporal = await findTemporalCli({ explicitPath: process.env.TEMPORAL_CLI_PATH, logger: testLogger });
-const address = requireTemporal();
+const address = requireTemporalAddress();
 const id = env.personaId;
 const { cron, timezone, jitter } = cadenceSpec({
   personaId: id,

@@ -1,5 +1,5 @@
 // One way to stop what a starter started, for tests (node:test's after() calls `run`) and benchmarks
-// (which call it in a finally, or on Ctrl-C) alike: the support module never imports node:test.
+// (which call it in a finally, or on Ctrl-C) alike; a test's starters register theirs with after().
 
 /**
  * Cleanups run last-registered first, once; one failing does not keep the others from running. A

@@ -1,9 +1,10 @@
-// The real `personas` CLI and worker as child processes, and scratch directories, for tests and
-// benchmarks alike (cleanup is returned, not registered: this module does not know node:test).
+// The real `personas` CLI and worker as child processes, and scratch directories, for tests: what
+// they start is cleaned up when the test file ends (node:test's after()).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../lib/net/free-port.ts';
 import { TEST_SECRET_ENV } from './secrets.ts';
@@ -61,9 +62,11 @@ export interface TempDir {
   remove(): Promise<void>;
 }
 
-/** A scratch directory (for catalog files and the like); remove() deletes it. */
+/** A scratch directory (for catalog files and the like), removed when the test file ends (or by remove()). */
 export async function tempDir(): Promise<TempDir> {
   const dir = await mkdtemp(path.join(tmpdir(), 'persona-runner-test-'));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  after(remove);
   return {
     dir,
     async write(name, content) {
@@ -71,7 +74,7 @@ export async function tempDir(): Promise<TempDir> {
       await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
       return file;
     },
-    remove: () => rm(dir, { recursive: true, force: true }),
+    remove,
   };
 }
 
@@ -83,7 +86,8 @@ export interface SpawnedWorker {
 
 /**
  * Runs the real `personas worker` command in a child process (so a test can SIGKILL it), with the
- * given environment on top of the caller's. Output is kept for failure messages.
+ * given environment on top of the caller's; SIGKILLed when the test file ends. Output is kept for
+ * failure messages.
  */
 export async function spawnWorker(env: Record<string, string>): Promise<SpawnedWorker> {
   const child = spawn(process.execPath, ['scripts/bin/personas.js', 'worker'], {
@@ -101,7 +105,7 @@ export async function spawnWorker(env: Record<string, string>): Promise<SpawnedW
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
+  const handle: SpawnedWorker = {
     child,
     output: () => out,
     async kill(signal: NodeJS.Signals = 'SIGTERM') {
@@ -110,4 +114,6 @@ export async function spawnWorker(env: Record<string, string>): Promise<SpawnedW
       await exited;
     },
   };
+  after(() => handle.kill('SIGKILL'));
+  return handle;
 }

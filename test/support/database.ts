@@ -1,5 +1,6 @@
 // Postgres for tests and benchmarks: the server behind the environment's URL, or an embedded one
 // started here; on it, throwaway migrated databases, one per test file or benchmark scenario.
+import { after } from 'node:test';
 import { loadBaseConfig } from '../../lib/config/base.ts';
 import { openDatabase, type Database } from '../../lib/db/client.ts';
 import { startEmbeddedPostgres } from '../../lib/db/embedded-postgres.ts';
@@ -78,4 +79,21 @@ export async function scratchDatabase(
       await scratch.drop();
     },
   };
+}
+
+/**
+ * For a test file: a fresh, migrated database, dropped when the file ends. Needs
+ * TEST_ADMIN_DATABASE_URL (set by `npm test`) or DATABASE_URL pointing at a server.
+ */
+export async function freshDatabase(
+  opts: {
+    /** Connect through another address (e.g. a TCP proxy the test can cut), given the real URL. */
+    connectVia?: (url: string) => Promise<string>;
+  } = {},
+): Promise<Database> {
+  const adminUrl = adminDatabaseUrl();
+  if (!adminUrl) throw new Error('run tests with `npm test` (it starts Postgres) or set DATABASE_URL');
+  const database = await scratchDatabase(adminUrl, { poolSize: 24, connectVia: opts.connectVia });
+  after(() => database.drop());
+  return database;
 }

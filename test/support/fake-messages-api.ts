@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PromptCacheEmulator } from './prompt-cache.ts';
 
@@ -192,4 +193,19 @@ export async function startFakeMessagesApi(opts: FakeMessagesApiOptions = {}): P
         server.close(() => resolve());
       })),
   };
+}
+
+/**
+ * For a test file: the fake, driven by a script of responses, closed when the file ends. It fails
+ * loudly when its script runs out (the request gets a 500 saying so and `exhausted` is set, which
+ * tests assert is false). A step may also be a function of the request (e.g. to answer rating turns
+ * by content). With `promptCache`, usage follows Anthropic's cache accounting (prompt-cache.ts).
+ */
+export async function startTestFakeMessagesApi(
+  script: ScriptItem[] = [],
+  opts: { promptCache?: PromptCacheEmulator } = {},
+): Promise<FakeMessagesApi> {
+  const fake = await startFakeMessagesApi({ script, ...opts });
+  after(() => fake.close());
+  return fake;
 }

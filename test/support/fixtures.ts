@@ -1,5 +1,5 @@
 // Personas the harness seeds: the tests' default one and the benchmarks' generated ones.
-import { ARCHETYPES } from '../../lib/personas/catalog.ts';
+import { BUILTIN_ARCHETYPES } from '../../schema/vocabulary.ts';
 import type { PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
 
 export const DEFAULT_PERSONA: PersonaDefinition = {
@@ -14,7 +14,7 @@ export const DEFAULT_PERSONA: PersonaDefinition = {
 
 /** Persona number `i` of a group `tag` (archetypes in turn), using every module a little. */
 export function numberedPersona(i: number, tag: string): PersonaDefinition {
-  const archetype = ARCHETYPES[i % ARCHETYPES.length]!;
+  const archetype = BUILTIN_ARCHETYPES[i % BUILTIN_ARCHETYPES.length]!;
   return {
     email: `bench-${tag}-${i}@personas.test`,
     displayName: `Bench ${tag} ${i}`,

@@ -1,11 +1,13 @@
 // The real MCP gateway over real HTTP on a free port, on a database the caller owns, with what tests
 // and benchmarks do against it: tokens for users, SDK clients, row counts.
+import { after } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Database } from '../../lib/db/client.ts';
+import { freshDatabase } from './database.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { resolveKek } from '../../lib/product/kek.ts';
-import { signupUser, type SignupInput } from '../../lib/product/signup.ts';
+import { resolveKek } from '../../lib/demo-product/kek.ts';
+import { signupUser, type SignupInput } from '../../lib/demo-product/signup.ts';
 import { loadGatewayConfig, type GatewayConfig } from '../../mcp-gateway/config.ts';
 import { issueToken } from '../../mcp-gateway/identity/tokens.ts';
 import { startGateway, type RunningGateway } from '../../mcp-gateway/server.ts';
@@ -78,4 +80,21 @@ export async function startSupportGateway(
       return r.rows[0].n as number;
     },
   };
+}
+
+export type TestGateway = SupportGateway;
+
+/**
+ * For a test: a real gateway over real HTTP on a random port, on a fresh database. Closed when the
+ * enclosing scope ends: the file (top-level await), a describe() or a test(). Not from a before()
+ * hook: node:test would close it as soon as the hook returns.
+ */
+export async function startTestGateway(
+  env: Record<string, string> = {},
+  opts: { registry?: readonly ToolSpec[]; connectVia?: (url: string) => Promise<string> } = {},
+): Promise<TestGateway> {
+  const database = await freshDatabase({ connectVia: opts.connectVia });
+  const gateway = await startSupportGateway(database, { env, registry: opts.registry });
+  after(() => gateway.close());
+  return gateway;
 }

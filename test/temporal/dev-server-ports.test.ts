@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 import { findTemporalCli } from '../../lib/temporal/cli-binary.ts';
 import { startDevServer, TemporalDevServerError } from '../../lib/temporal/dev-server.ts';
 import { freePort } from '../../lib/net/free-port.ts';
-import { testLogger } from '../helpers/db.ts';
+import { testLogger } from '../support/database.ts';
 
 const cliPath = await findTemporalCli({ explicitPath: process.env.TEMPORAL_CLI_PATH, logger: testLogger });
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pr-dev-ports-'));

@@ -3,16 +3,11 @@ import { test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { derivePersonaPassword } from '../../lib/personas/password.ts';
-import {
-  endTurn,
-  isRatingRequest,
-  ratingTurn,
-  textBlock,
-  toolTurn,
-  toolUse,
-} from '../helpers/fake-messages-api.ts';
-import { DEFAULT_PERSONA, startClaudeTickEnv } from '../helpers/tick-env.ts';
-import { TEST_SEED_SECRET } from '../helpers/secrets.ts';
+import { endTurn, ratingTurn, textBlock, toolTurn, toolUse } from '../support/fake-steps.ts';
+import { isRatingRequest } from '../support/fake-messages-api.ts';
+import { DEFAULT_PERSONA } from '../support/fixtures.ts';
+import { startClaudeTickEnv } from '../support/tick-env.ts';
+import { TEST_SEED_SECRET } from '../support/secrets.ts';
 
 const API_KEY = 'sk-ant-test-0123456789-SECRET';
 const { fake, env } = await startClaudeTickEnv({ apiKey: API_KEY });

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  startFakeMessagesApi,
-  endTurn,
-  ratingTurn,
-  toolTurn,
-  toolUse,
-  type RecordedRequest,
-} from '../helpers/fake-messages-api.ts';
-import { isRatingRequest } from '../helpers/fake-messages-api.ts';
-import { spawnWorker } from '../helpers/child-worker.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
+import { startTestFakeMessagesApi, type RecordedRequest } from '../support/fake-messages-api.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../support/fake-steps.ts';
+import { isRatingRequest } from '../support/fake-messages-api.ts';
+import { spawnWorker } from '../support/cli.ts';
+import { startTickEnv } from '../support/tick-env.ts';
 
 const ROUNDS = 6;
 
@@ -33,7 +27,7 @@ test(
   'a worker SIGKILLed mid main turn resumes: tick completes, no duplicate actions or todos',
   { timeout: 360_000 },
   async () => {
-    const fake = await startFakeMessagesApi(Array.from({ length: 40 }, () => answer));
+    const fake = await startTestFakeMessagesApi(Array.from({ length: 40 }, () => answer));
     const env = await startTickEnv({ noWorker: true });
     const workerEnv = {
       DATABASE_URL: env.gw.database.url,

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { endTurn, ratingTurn, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
-import { restartableGateway } from '../helpers/restartable-gateway.ts';
-import { startProxiedTickEnv } from '../helpers/proxied-tick-env.ts';
-import { gate, waitUntil } from '../helpers/wait.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../support/fake-steps.ts';
+import { restartableGateway } from '../support/restartable-gateway.ts';
+import { startProxiedTickEnv } from '../support/proxied-tick-env.ts';
+import { gate, waitUntil } from '../support/wait.ts';
 
 // The worker reaches the gateway through a proxy that can hold a request, so the test decides which
 // call is in flight when the gateway restarts — the interleaving that lost calls in the chaos run.

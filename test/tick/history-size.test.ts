@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  endTurn,
-  ratingTurn,
-  toolTurn,
-  toolUse,
-  type RecordedRequest,
-} from '../helpers/fake-messages-api.ts';
-import { isRatingRequest } from '../helpers/fake-messages-api.ts';
-import { historyToJson } from '../helpers/history-json.ts';
-import { startClaudeTickEnv } from '../helpers/tick-env.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../support/fake-steps.ts';
+import { type RecordedRequest } from '../support/fake-messages-api.ts';
+import { isRatingRequest } from '../support/fake-messages-api.ts';
+import { historyToJson } from '../support/history-json.ts';
+import { startClaudeTickEnv } from '../support/tick-env.ts';
 
 const ROUNDS = 10;
 const PER_ROUND = 2;

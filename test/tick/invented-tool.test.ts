@@ -1,28 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
-import {
-  endTurn,
-  ratingTurn,
-  startFakeMessagesApi,
-  toolTurn,
-  toolUse,
-} from '../helpers/fake-messages-api.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../support/fake-steps.ts';
+import { startClaudeTickEnv } from '../support/tick-env.ts';
 
 test('a tool name the model invented is the persona’s error, answered by the gateway, not retried as infra', async () => {
-  const fake = await startFakeMessagesApi([
-    toolTurn(
-      toolUse('toolu_invented', 'todo_destroy_all', { really: true }),
-      toolUse('toolu_real', 'todo_create', { title: 'A real one' }),
-    ),
-    endTurn(),
-    ratingTurn({ todos: 4 }),
-  ]);
-  const env = await startTickEnv({
-    overrides: {
-      llm: new AnthropicProvider('claude-sonnet-4-6', { apiKey: 'sk-ant-test-invented', baseURL: fake.url }),
-    },
+  const { fake, env } = await startClaudeTickEnv({
+    apiKey: 'sk-ant-test-invented',
+    script: [
+      toolTurn(
+        toolUse('toolu_invented', 'todo_destroy_all', { really: true }),
+        toolUse('toolu_real', 'todo_create', { title: 'A real one' }),
+      ),
+      endTurn(),
+      ratingTurn({ todos: 4 }),
+    ],
   });
   const handle = await env.start();
   const result = await handle.result();

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { endTurn, ratingTurn, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
-import { restartableGateway } from '../helpers/restartable-gateway.ts';
-import { startProxiedTickEnv } from '../helpers/proxied-tick-env.ts';
-import { gate, waitUntil } from '../helpers/wait.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../support/fake-steps.ts';
+import { restartableGateway } from '../support/restartable-gateway.ts';
+import { startProxiedTickEnv } from '../support/proxied-tick-env.ts';
+import { gate, waitUntil } from '../support/wait.ts';
 
 // Outages longer than the old retry budget (5 attempts, ~8 s): the gateway away for 15 s, Postgres
 // (behind a TCP proxy this test cuts, so the shared server keeps running) away for 12 s while a tool

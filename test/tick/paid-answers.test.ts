@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { endTurn, ratingTurn, toolTurn, toolUse, type FakeStep } from '../helpers/fake-messages-api.ts';
-import { startProxiedTickEnv } from '../helpers/proxied-tick-env.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../support/fake-steps.ts';
+import { type FakeStep } from '../support/fake-messages-api.ts';
+import { startProxiedTickEnv } from '../support/proxied-tick-env.ts';
 
 // Postgres (behind a TCP proxy this test cuts) goes away while a model answer is on its way: storing
 // the answer fails for a few seconds. The activity retries its own write, so the model is asked once

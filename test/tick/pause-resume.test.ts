@@ -5,9 +5,10 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import type { personaTick } from '../../workflows/persona-tick.ts';
 import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/tick-contract.ts';
-import { endTurn, ratingTurn, toolTurn, toolUse, type FakeStep } from '../helpers/fake-messages-api.ts';
-import { startClaudeTickEnv } from '../helpers/tick-env.ts';
-import { gate, waitUntil } from '../helpers/wait.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../support/fake-steps.ts';
+import { type FakeStep } from '../support/fake-messages-api.ts';
+import { startClaudeTickEnv } from '../support/tick-env.ts';
+import { gate, waitUntil } from '../support/wait.ts';
 
 const { fake, env } = await startClaudeTickEnv({ apiKey: 'sk-ant-test-pause' });
 
@@ -177,9 +178,9 @@ test('cancel during parallel tool calls keeps the call that completed', async ()
   fake.push(todoTurn('toolu_par_fast', 'toolu_par_slow'));
   const handle = await env.start();
   try {
-    // The round runs as one activity (callTools): the fast call has completed inside it, the slow
-    // one is held. The cancellation reaches the activity with its next heartbeat; it answers with
-    // the completed call, which the workflow records before it ends cancelled.
+    // Each call is a local activity: the fast one has completed, the slow one is held. The
+    // cancellation reaches the held call, which answers as cancelled; the workflow records the
+    // completed call before it ends cancelled.
     await waitUntil(async () => slowStarted && fastDone, 'the fast tool call completed');
     await handle.cancel();
     await assertCancelled(handle);

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { Client } from '@temporalio/client';
 import { AesGcmPayloadCodec } from '../../workers/payload-codec.ts';
-import { runCli } from '../helpers/cli.ts';
-import { historyToJson } from '../helpers/history-json.ts';
-import { startTickEnv } from '../helpers/tick-env.ts';
+import { runCli } from '../support/cli.ts';
+import { historyToJson } from '../support/history-json.ts';
+import { startTickEnv } from '../support/tick-env.ts';
 
 const key = randomBytes(32);
 const codec = new AesGcmPayloadCodec(key);

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CacheLayout } from '../../activities/llm/cache-breakpoints.ts';
-import { endTurn, ratingTurn, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
-import { PromptCacheEmulator, readShare, type CacheUsage } from '../helpers/prompt-cache.ts';
-import { startClaudeTickEnv } from '../helpers/tick-env.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../support/fake-steps.ts';
+import { PromptCacheEmulator, readShare, type CacheUsage } from '../support/prompt-cache.ts';
+import { startClaudeTickEnv } from '../support/tick-env.ts';
 
 /** A 6-round tick (5 tool rounds, end_turn) and its rating turn, with the breakpoints of `layout`. */
 async function tick(layout: CacheLayout) {

@@ -10,12 +10,10 @@
 // running at deploy time would fail too; change the workflow with patched() instead, and add a new
 // fixture for the new path.
 //
-// Today's code records under `tick-rate-<scenario>.json` (ticks since the `tick-rate-in-last-call`
-// patch of workflows/persona-tick.ts). The fixtures without a prefix were recorded before the
-// `tick-rounds` patch, the `tick-rounds-` ones between that and `tick-local-steps`, the `tick-local-`
-// ones between that and `tick-rate-in-last-call`; they are kept as they are: they prove that ticks
-// started by older workers still replay. Never overwrite them (`overwrite` re-records only the
-// current prefix).
+// Fixtures carry their generation as a prefix: `tick-rate-<scenario>.json` were recorded by the
+// generation whose patches are now retired (workflows/tick-steps.ts RETIRED_PATCHES); they prove that
+// ticks started by it still replay. A new patch gets a new prefix (FIXTURE_PREFIX) and new fixtures
+// beside the old ones; the old ones go when their patches are removed (README "Changing the workflow").
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -26,10 +24,10 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TickInput } from '../../workflows/tick-contract.ts';
 import type { personaTick } from '../../workflows/persona-tick.ts';
 import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/tick-contract.ts';
-import { endTurn, ratingTurn, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
-import { startTickEnv, type TickEnv, startClaudeTickEnv } from '../helpers/tick-env.ts';
-import { historyToJson } from '../helpers/history-json.ts';
-import { gate, waitUntil } from '../helpers/wait.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../support/fake-steps.ts';
+import { startTickEnv, type TickEnv, startClaudeTickEnv } from '../support/tick-env.ts';
+import { historyToJson } from '../support/history-json.ts';
+import { gate, waitUntil } from '../support/wait.ts';
 
 const mode = process.env.RECORD_HISTORIES;
 if (mode !== '1' && mode !== 'overwrite') {

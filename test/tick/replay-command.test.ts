@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startTick } from '../../lib/ticks/start-tick.ts';
-import { LOCAL_STEPS_PATCH } from '../../workflows/persona-tick.ts';
-import { runCli } from '../helpers/cli.ts';
-import { DEFAULT_PERSONA, startTickEnv } from '../helpers/tick-env.ts';
+import { RETIRED_PATCHES } from '../../workflows/tick-steps.ts';
+import { runCli } from '../support/cli.ts';
+import { DEFAULT_PERSONA } from '../support/fixtures.ts';
+import { startTickEnv } from '../support/tick-env.ts';
 
 const env = await startTickEnv();
 const subject = { personaId: env.personaId, ...DEFAULT_PERSONA };
@@ -56,18 +57,19 @@ test('an incompatible workflow bundle fails with the workflow id and the first d
   const [o] = r.report.outcomes;
   assert.equal(o!.workflowId, ids[0]);
   assert.equal(o!.kind, 'nondeterminism');
-  // The extra activity is scheduled where the recorded history has the tick's first command: the
-  // marker of the `tick-local-steps` patch, which the changed code never asks for.
+  // The extra activity is scheduled where the recorded history has the tick's first commands: the
+  // (deprecated) marker of the first retired patch, then login's local activity, which the changed
+  // code never reaches.
   assert.equal(o!.event?.type, 'MarkerRecorded');
-  assert.equal(o!.event?.detail, `patch ${LOCAL_STEPS_PATCH}`);
-  assert.match(o!.message ?? '', new RegExp(`Nondeterminism error: .*patch marker .*${LOCAL_STEPS_PATCH}`));
+  assert.equal(o!.event?.detail, `patch ${RETIRED_PATCHES[0]}`);
+  assert.match(o!.message ?? '', /Nondeterminism error: .*LocalActivity/);
 
   const human = await replay('--workflow', ids[0]!, '--workflows', nd);
   assert.equal(human.code, 1);
   assert.match(
     human.stdout,
     new RegExp(
-      `✗ ${ids[0]}: nondeterminism at event ${o!.event!.id} \\(MarkerRecorded patch ${LOCAL_STEPS_PATCH}\\)`,
+      `✗ ${ids[0]}: nondeterminism at event ${o!.event!.id} \\(MarkerRecorded patch ${RETIRED_PATCHES[0]}\\)`,
     ),
   );
   assert.match(human.stdout, /0\/1 tick histories replay/);

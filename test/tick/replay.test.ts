@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { patchIdOf } from '../../lib/temporal/markers.ts';
-import { LOCAL_STEPS_PATCH, RATE_IN_LAST_CALL_PATCH, ROUNDS_PATCH } from '../../workflows/persona-tick.ts';
-import { historyFromJson } from '../helpers/history-json.ts';
-import { sharedBundle } from '../helpers/tick-env.ts';
+import { RETIRED_PATCHES } from '../../workflows/tick-steps.ts';
+import { historyFromJson } from '../support/history-json.ts';
+import { sharedBundle } from '../support/tick-worker.ts';
 
 // Replays every committed history (test/fixtures/histories, recorded from real ticks by
 // scripts/record-histories.ts) against today's workflow code: a change that would break ticks
@@ -30,8 +30,10 @@ test('the fixtures cover the tick’s paths', () => {
     'parallel-tool-use-with-errors',
     'paused-and-resumed',
     'cancelled',
+    'budget-tool-calls',
+    'failed-bad-request',
   ]) {
-    assert.ok(names.includes(`replay-${expected}`), `missing fixture ${expected}.json`);
+    assert.ok(names.includes(`replay-tick-rate-${expected}`), `missing fixture tick-rate-${expected}.json`);
   }
   const eventTypes = new Set(fixtures.flatMap((f) => f.history.events.map((e) => e.eventType)));
   assert.ok(eventTypes.size > 10, 'fixtures are real histories, not stubs');
@@ -41,60 +43,26 @@ test('the fixtures cover the tick’s paths', () => {
 const patchesOf = (history: (typeof fixtures)[number]['history']) =>
   history.events.flatMap((e) => patchIdOf(e.markerRecordedEventAttributes) ?? []);
 
-/** Which generation of the tick recorded a fixture, by its name's prefix. */
-const generationOf = (workflowId: string) =>
-  workflowId.startsWith('replay-tick-rate-')
-    ? 'rate-in-last-call'
-    : workflowId.startsWith('replay-tick-local-')
-      ? 'local-steps'
-      : workflowId.startsWith('replay-tick-rounds-')
-        ? 'rounds'
-        : 'before';
-
-test('the fixtures cover every side of the tick patches: before tick-rounds, between each two, since tick-rate-in-last-call', () => {
+test('the fixtures are of the current generation: the retired patches’ markers, login and tool calls as local activities', () => {
   for (const { workflowId, history } of fixtures) {
-    const generation = generationOf(workflowId);
-    const local = generation === 'local-steps' || generation === 'rate-in-last-call';
     const patches = patchesOf(history);
-    assert.deepEqual(
-      [
-        patches.includes(ROUNDS_PATCH),
-        patches.includes(LOCAL_STEPS_PATCH),
-        patches.includes(RATE_IN_LAST_CALL_PATCH),
-      ],
-      [generation === 'rounds', local, generation === 'rate-in-last-call'],
-      workflowId,
-    );
+    for (const id of RETIRED_PATCHES) assert.ok(patches.includes(id), `${workflowId}: marker of ${id}`);
     const types = new Set(
       history.events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name),
     );
-    // Before: one callTool activity per tool call; between: one callTools activity per round; since
-    // tick-local-steps: login and the tool calls are local activities (markers), not activities.
     assert.deepEqual(
-      [types.has('callTool'), types.has('callTools'), types.has('login')],
-      [
-        generation === 'before' && types.has('callTool'),
-        generation === 'rounds' && types.has('callTools'),
-        !local,
-      ],
+      [types.has('login'), types.has('callTool'), types.has('callTools'), types.has('modelCall')],
+      [false, false, false, true],
       workflowId,
     );
   }
-  // Since tick-rate-in-last-call, a tick whose model ended its turn is rated by that model call (a
-  // tick ended by a budget still rates in a `rate` activity).
-  const rated = (prefix: string) =>
+  // A tick whose model ended its turn is rated by that model call (one ended by a budget still
+  // rates in a `rate` activity).
+  const rated = (scenario: string) =>
     fixtures
-      .find((f) => f.workflowId === `replay-${prefix}parallel-tool-use-with-errors`)!
+      .find((f) => f.workflowId === `replay-tick-rate-${scenario}`)!
       .history.events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'rate');
-  assert.deepEqual(
-    [rated('tick-local-'), rated('tick-rate-')],
-    [true, false],
-    'the rating moved into the last model call',
-  );
-  const names = fixtures.map((f) => f.workflowId);
-  for (const prefix of ['tick-rounds-', 'tick-local-', 'tick-rate-'])
-    for (const expected of ['scripted-tick', 'parallel-tool-use-with-errors', 'cancelled'])
-      assert.ok(names.includes(`replay-${prefix}${expected}`), `missing fixture ${prefix}${expected}.json`);
+  assert.deepEqual([rated('parallel-tool-use-with-errors'), rated('budget-tool-calls')], [false, true]);
 });
 
 test('every committed history replays against the current workflow bundle', async () => {
@@ -115,14 +83,8 @@ const nondeterministicBundle = () =>
   }));
 
 test('a non-deterministic change (an extra activity before login) is caught on every history', async () => {
-  // Before tick-local-steps the recorded first command is `login`'s activity; since, the patch marker
-  // the new code never asks for.
-  const expected = {
-    before: /scheduled event 'login' does not match .*'modelCall'/,
-    rounds: /scheduled event 'login' does not match .*'modelCall'/,
-    'local-steps': new RegExp(`patch marker encountered for change ${LOCAL_STEPS_PATCH}`),
-    'rate-in-last-call': new RegExp(`patch marker encountered for change ${LOCAL_STEPS_PATCH}`),
-  };
+  // The recorded first command is the first retired patch's marker, which the changed code never
+  // reaches before its extra activity.
   const workflowBundle = await nondeterministicBundle();
   for (const { workflowId, history } of fixtures) {
     await assert.rejects(
@@ -132,7 +94,7 @@ test('a non-deterministic change (an extra activity before login) is caught on e
           err instanceof DeterminismViolationError,
           `${workflowId}: expected a determinism violation, got ${String(err)}`,
         );
-        assert.match(err.message, expected[generationOf(workflowId)]);
+        assert.match(err.message, new RegExp(`patch marker encountered for change ${RETIRED_PATCHES[0]}`));
         return true;
       },
     );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startTickEnv } from '../helpers/tick-env.ts';
+import { startTickEnv } from '../support/tick-env.ts';
 
 // One environment for the file: its gateway, database and worker close when the file ends.
 const env = await startTickEnv();

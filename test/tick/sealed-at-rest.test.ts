@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
-import { decryptValue } from '../../lib/product/aes-gcm.ts';
-import { loadMasterKey } from '../../lib/product/vault.ts';
+import { decryptValue } from '../../lib/demo-product/aes-gcm.ts';
+import { loadMasterKey } from '../../lib/demo-product/vault.ts';
 import { upsertPersona } from '../../lib/personas/upsert-persona.ts';
 import {
   isSealedPart,
@@ -16,11 +16,12 @@ import {
   vaultTranscriptKey,
 } from '../../lib/ticks/transcript-seal.ts';
 import { TICK_WORKFLOW } from '../../workflows/tick-contract.ts';
-import { endTurn, ratingTurn, textBlock, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
-import { plaintextHits, searchableHistory } from '../helpers/plaintext-scan.ts';
-import { DEFAULT_PERSONA, startClaudeTickEnv } from '../helpers/tick-env.ts';
-import { structuredOf, textOf } from '../helpers/tool-results.ts';
-import { TEST_SEED_SECRET, TEST_KEK } from '../helpers/secrets.ts';
+import { endTurn, ratingTurn, textBlock, toolTurn, toolUse } from '../support/fake-steps.ts';
+import { plaintextHits, searchableHistory } from '../support/plaintext-scan.ts';
+import { DEFAULT_PERSONA } from '../support/fixtures.ts';
+import { startClaudeTickEnv } from '../support/tick-env.ts';
+import { structuredOf, textOf } from '../support/tool-results.ts';
+import { TEST_SEED_SECRET, TEST_KEK } from '../support/secrets.ts';
 
 const { fake, env } = await startClaudeTickEnv({ persona: { moduleMix: { notes: 0.5, journal: 0.5 } } });
 const pool = env.gw.database.pool;

@@ -9,10 +9,10 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { findTemporalCli } from '../../lib/temporal/cli-binary.ts';
 import type { TickStatus } from '../../workflows/tick-contract.ts';
-import { testLogger } from '../helpers/db.ts';
-import { endTurn, ratingTurn, toolTurn, toolUse } from '../helpers/fake-messages-api.ts';
-import { startClaudeTickEnv } from '../helpers/tick-env.ts';
-import { gate, waitUntil } from '../helpers/wait.ts';
+import { testLogger } from '../support/database.ts';
+import { endTurn, ratingTurn, toolTurn, toolUse } from '../support/fake-steps.ts';
+import { startClaudeTickEnv } from '../support/tick-env.ts';
+import { gate, waitUntil } from '../support/wait.ts';
 
 const { fake, env } = await startClaudeTickEnv({ apiKey: 'sk-ant-test-cli' });
 const temporalBin = await findTemporalCli({

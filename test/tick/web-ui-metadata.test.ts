@@ -8,8 +8,9 @@ import type { temporal } from '@temporalio/proto';
 import { personaScheduleOptions } from '../../lib/schedules/persona-schedule.ts';
 import { startTick } from '../../lib/ticks/start-tick.ts';
 import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/tick-contract.ts';
-import { DEFAULT_PERSONA, startTickEnv } from '../helpers/tick-env.ts';
-import { waitUntil } from '../helpers/wait.ts';
+import { DEFAULT_PERSONA } from '../support/fixtures.ts';
+import { startTickEnv } from '../support/tick-env.ts';
+import { waitUntil } from '../support/wait.ts';
 
 const env = await startTickEnv();
 const subject = {
@@ -60,7 +61,7 @@ test('every activity in the history reads as the persona’s day', async () => {
   assert.ok(tools.length > 0, 'the scripted persona used tools');
   assert.equal(summaries[0], 'login');
   assert.equal(summaries.at(-1), `persist · ${result.actions} actions`);
-  // The model call that ended the main turn asked the rating too (since `tick-rate-in-last-call`):
+  // The model call that ended the main turn asked the rating too:
   // no `rating ·` activity then; it reads as the last model round, followed by persist.
   assert.ok(rated.length > 0, 'the tick was rated');
   assert.match(summaries.at(-2) ?? '', /^model · round \d+$/);

@@ -1,4 +1,4 @@
-// test/helpers/exit-guard.mjs: a file whose process exits 0 while a test is pending must fail, not pass.
+// test/support/exit-guard.mjs: a file whose process exits 0 while a test is pending must fail, not pass.
 // Each case runs node's test runner on a fixture in a child process, with and without the guard.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ const run = (fixture: string, guarded: boolean) =>
     [
       '--import',
       'tsx',
-      ...(guarded ? ['--import', './test/helpers/exit-guard.mjs'] : []),
+      ...(guarded ? ['--import', './test/support/exit-guard.mjs'] : []),
       '--test',
       '--test-reporter=tap',
       `test/fixtures/exit-guard/${fixture}.fixture.ts`,

@@ -1,8 +1,9 @@
-// The harness tests and benchmarks share (test/support): independent of node:test, cleanups that
-// run in reverse and survive a failure, the fake Messages API's computed answers and served-call
+// The harness tests and benchmarks share (test/support): importing it outside the test runner (as a
+// benchmark does) starts no test run, cleanups that run in reverse and survive a failure, the fake Messages API's computed answers and served-call
 // timings (what the benchmarks measure the model with), and the one median/percentile.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { AnthropicProvider } from '../../activities/llm/anthropic-provider.ts';
@@ -12,12 +13,20 @@ import { startFakeMessagesApi } from '../support/fake-messages-api.ts';
 import { BENCH_USAGE, plannedAnswer } from '../support/fake-steps.ts';
 import { median, percentile } from '../support/stats.ts';
 
-test('no file in test/support imports node:test (benchmarks use it too)', () => {
+test('every test/support module imports cleanly outside the test runner, as a benchmark imports it', () => {
+  // Starters named for tests register node:test's after(); merely importing their modules must not
+  // start a test run (which would print a report and change the exit code of a benchmark).
   const dir = path.join(REPO_ROOT, 'test/support');
-  const offenders = readdirSync(dir).filter((f) =>
-    /['"]node:test['"]/.test(readFileSync(path.join(dir, f), 'utf8')),
-  );
-  assert.deepEqual(offenders, []);
+  const modules = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+  const script = modules.map((f) => `await import(${JSON.stringify(path.join(dir, f))});`).join('\n');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_TEST_CONTEXT: '' },
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stdout + r.stderr, /# tests|ℹ tests|TAP version/);
 });
 
 test('cleanups run last-registered first, once, and a failing one does not stop the rest', async () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { localSecretPath } from '../../lib/config/local-secrets.ts';
 import { InsecureSeedSecretError, resolveSeedSecret } from '../../lib/personas/password.ts';
-import { InsecureKekError, resolveKek } from '../../lib/product/kek.ts';
+import { InsecureKekError, resolveKek } from '../../lib/demo-product/kek.ts';
 import { loadGatewayConfig } from '../../mcp-gateway/config.ts';
 import { loadWorkerConfig } from '../../workers/config.ts';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { archetypeLabel, createWorkerMetrics } from '../../activities/metrics.ts';
-import { ARCHETYPES } from '../../lib/personas/catalog.ts';
+import { BUILTIN_ARCHETYPES } from '../../schema/vocabulary.ts';
 import { createGatewayMetrics } from '../../mcp-gateway/metrics.ts';
 
 const UNBOUNDED = /^(persona|persona_id|user|user_id|email|tick|tick_id|workflow_id|session)$/;
@@ -24,7 +24,7 @@ test('tokens and cost are labelled by archetype, and unknown archetypes collapse
   const m = createWorkerMetrics();
   assert.deepEqual((m.cost as unknown as { labelNames: string[] }).labelNames, ['archetype']);
   assert.deepEqual((m.tokens as unknown as { labelNames: string[] }).labelNames, ['archetype', 'kind']);
-  for (const a of ARCHETYPES) assert.equal(archetypeLabel(a), a);
+  for (const a of BUILTIN_ARCHETYPES) assert.equal(archetypeLabel(a), a);
   assert.equal(archetypeLabel('3f1c9a2e-0000-4000-8000-000000000000'), 'other');
   assert.equal(archetypeLabel(undefined), 'other');
 });

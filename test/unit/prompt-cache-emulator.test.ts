@@ -2,7 +2,7 @@
 // the cache figures the tick tests and benchmarks report mean what they would mean against Claude.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PromptCacheEmulator } from '../helpers/prompt-cache.ts';
+import { PromptCacheEmulator } from '../support/prompt-cache.ts';
 
 const EPH = { type: 'ephemeral' };
 const long = (c: string) => c.repeat(8_000); // ≈ 2,000 tokens

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { cachedMessages } from '../../activities/llm/cache-breakpoints.ts';
 import type { MessageParam } from '../../activities/llm/types.ts';
 import { recapText } from '../../activities/recap.ts';
-import { ratingMessages } from '../../activities/tick/rating.ts';
+import { ratingMessages } from '../../activities/tick/rate.ts';
 import { NOTICEABLE_LATENCY_MS, withLatencyNote } from '../../activities/tick/latency-note.ts';
 
 const opening: MessageParam = { role: 'user', content: 'It is Monday.' };
@@ -54,9 +54,14 @@ test('the recap says what was done, what failed and what the persona said, withi
   const text = recapText({
     startedAt: new Date('2026-11-30T09:00:00Z'),
     actions: [
-      { toolName: 'todo_create', outcome: 'ok', errorClass: null, summary: 'created' },
-      { toolName: 'todo_create', outcome: 'ok', errorClass: null, summary: 'created' },
-      { toolName: 'todo_complete', outcome: 'error', errorClass: 'product', summary: 'database timeout' },
+      { toolName: 'todo_create', outcome: 'ok', errorClass: null, resultSummary: 'created' },
+      { toolName: 'todo_create', outcome: 'ok', errorClass: null, resultSummary: 'created' },
+      {
+        toolName: 'todo_complete',
+        outcome: 'error',
+        errorClass: 'product',
+        resultSummary: 'database timeout',
+      },
     ],
     feedback: [
       { module: 'todos', rating: 2, notes: 'completing failed' },
@@ -78,7 +83,7 @@ test('the recap says what was done, what failed and what the persona said, withi
       toolName: `tool_${i}`,
       outcome: 'error',
       errorClass: 'product',
-      summary: 'x'.repeat(80),
+      resultSummary: 'x'.repeat(80),
     })),
     feedback: [],
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { DecryptionError } from '../../lib/product/aes-gcm.ts';
+import { DecryptionError } from '../../lib/demo-product/aes-gcm.ts';
 import {
   isSealedPart,
   openTranscriptPart,

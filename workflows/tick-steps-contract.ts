@@ -1,0 +1,131 @@
+// What the tick workflow and its activities exchange, step by step (login → model calls and tool
+// calls → rating → persist). Both sides import these; nothing else does. Bundled into the workflow
+// sandbox: pure definitions only.
+import {
+  isRatedModule,
+  type ActionOutcome,
+  type ErrorClass,
+  type TickOutcome,
+  type TokenUsage,
+} from '../schema/vocabulary.ts';
+import type { TickCampaign } from './tick-contract.ts';
+
+/** One tool call as the tick records it (a persona_actions row). */
+export interface ActionRecord {
+  seq: number;
+  round: number;
+  toolName: string;
+  toolUseId: string;
+  module: string | undefined;
+  inputHash: string;
+  outcome: ActionOutcome;
+  errorClass: ErrorClass | undefined;
+  /** A short text of the result, or of the error. */
+  resultSummary: string;
+  latencyMs: number;
+}
+
+/** One module's rating (a persona_feedback row); `rating` is null for the `__parse` row. */
+export interface FeedbackRecord {
+  module: string;
+  rating: number | null;
+  notes: string;
+}
+
+export interface LoginInput {
+  personaId: string;
+  tickId: string;
+  runId: string;
+  campaign?: TickCampaign;
+}
+
+export interface LoginResult {
+  tickId: string;
+  personaId: string;
+  userId: string;
+  archetype: string;
+  cadence: string;
+  provider: string;
+  model: string;
+  /** The persona is paused in the database (kill switch): the tick waits for a resume signal. */
+  paused?: boolean;
+}
+
+export interface ModelCallInput {
+  tickId: string;
+  personaId: string;
+  round: number;
+  maxTokens?: number;
+  /** The scripted persona's seed (a campaign's trial seed); the tick id when absent. */
+  seed?: string;
+  /**
+   * The tick's actions so far, when one of them used a rated module: if the model ends its turn, the
+   * same activity asks the rating turn at once, and the workflow needs no `rate` activity.
+   */
+  rateOnEnd?: RatingInput['actions'];
+}
+
+export interface ModelCallResult {
+  stopReason: string | null;
+  /** Tool calls requested in this round, in the model's order; inputs stay in Postgres. */
+  toolUses: Array<{ id: string; name: string }>;
+  usage: TokenUsage;
+  costUsd: number;
+  /**
+   * The rating turn, asked in the same activity (`rateOnEnd`) when the model ended its turn. Absent
+   * when it was not asked, or when it failed: then the workflow runs the `rate` activity, whose
+   * retries never repeat the main turn's paid call.
+   */
+  rating?: RatingResult;
+}
+
+export interface ToolCallInput {
+  tickId: string;
+  personaId: string;
+  round: number;
+  toolUseId: string;
+  toolName: string;
+}
+
+export type ToolCallResult = Omit<ActionRecord, 'seq' | 'round'>;
+
+export interface RatingInput {
+  tickId: string;
+  personaId: string;
+  actions: Array<Pick<ActionRecord, 'module' | 'toolName' | 'outcome' | 'errorClass'>>;
+}
+
+/** What the rating turn is told of each action. */
+export const ratingActions = (actions: readonly ActionRecord[]): RatingInput['actions'] =>
+  actions.map(({ module, toolName, outcome, errorClass }) => ({ module, toolName, outcome, errorClass }));
+
+/** The modules a tick's rating turn asks about: those of its actions that are rated, sorted, once each. */
+export function ratedModules(actions: ReadonlyArray<Pick<ActionRecord, 'module'>>): string[] {
+  return [...new Set(actions.flatMap((a) => (isRatedModule(a.module) ? [a.module] : [])))].sort();
+}
+
+export interface RatingResult {
+  feedback: FeedbackRecord[];
+  /** Set when the model left out a module it used (the ratings it gave are kept). */
+  ratingError: string | undefined;
+  usage: TokenUsage;
+  costUsd: number;
+}
+
+export interface PersistInput {
+  tickId: string;
+  personaId: string;
+  status: TickOutcome;
+  endReason: string;
+  rounds: number;
+  actions: ActionRecord[];
+  feedback: FeedbackRecord[];
+  usage: TokenUsage;
+  costUsd: number;
+  ratingError: string | undefined;
+  failure: string | undefined;
+  historyLength: number;
+  /** The history's size in bytes when persist was scheduled. */
+  historyBytes: number;
+  startedAtMs: number;
+}
