@@ -2,6 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { personaTranscript } from '../schema/index.ts';
 import type { DbOrTx } from '../lib/db/client.ts';
 import { openTranscriptPart, sealTranscriptPart, type TranscriptKey } from '../lib/ticks/transcript-seal.ts';
+import { tagError } from './error-tag.ts';
 import type { ContentBlock, MessageParam } from './llm/types.ts';
 
 type TranscriptPart = (typeof personaTranscript.part.enumValues)[number];
@@ -133,7 +134,10 @@ export function transcriptMessages(
           results.get(u.id) ?? {
             type: 'tool_result' as const,
             tool_use_id: u.id,
-            content: 'the tool call could not be completed (infrastructure failure); it was not executed',
+            content: tagError(
+              'infra',
+              'the tool call could not be completed (infrastructure failure); it was not executed',
+            ),
             is_error: true,
           },
       ),

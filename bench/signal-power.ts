@@ -1,118 +1,95 @@
-// The smallest effects `compare` detects at K trials: real campaigns of the unchanged product (pairs
-// with other seeds, and a baseline against itself — same seeds, paired) get a synthetic effect of a
-// chosen size injected into the candidate side, and the share of comparisons that flag it is the
-// power. The smallest size flagged in ≥ 80 % of the comparisons is "detectable".
-import type { CampaignData } from '../lib/verdicts/campaign-data.ts';
-import { compareCampaigns, DEFAULT_COMPARE_OPTIONS } from '../lib/verdicts/compare.ts';
-import { seededRng } from '../lib/verdicts/rng.ts';
-import type { SignalStack } from '../test/support/signal-stack.ts';
+// What bench:signal measures on real scripted campaigns: how often `compare` flags an unchanged
+// product (family-wise, over every row), how often it catches a change of a known size, and the
+// smallest effect each row could have seen. Changes are either real (a campaign against the gateway
+// with a tool failing) or injected into a real campaign's data (ratings lowered), so the noise around
+// them is the scripted persona's own.
+import type { CampaignData, TrialData } from '../lib/verdicts/campaign-data.ts';
+import { compareCampaigns, type Comparison } from '../lib/verdicts/compare.ts';
+import { median } from '../test/support/stats.ts';
 
-const POWER = 0.8;
+/** A module's ratings lowered by `stars` (not below 1), for all personas or the ones `who` picks. */
+export function lowerRatings(
+  d: CampaignData,
+  module: string,
+  stars: number,
+  who: (personaId: string) => boolean = () => true,
+): CampaignData {
+  const lower = (t: TrialData): TrialData =>
+    t.ratings[module] === undefined || !who(t.personaId)
+      ? t
+      : { ...t, ratings: { ...t.ratings, [module]: Math.max(1, t.ratings[module]! - stars) } };
+  return { ...d, trials: d.trials.map(lower) };
+}
 
-/** Each rating of `module` lowered by one star with probability `drop` (mean drop ≈ drop). */
-function lowerRatings(d: CampaignData, module: string, drop: number, seed: string): CampaignData {
-  const rng = seededRng(seed);
+/** The first `n` personas (by id) who rated `module` in every trial of `d` and never below 1 + stars. */
+export function personasWhoCanDrop(d: CampaignData, module: string, n: number, stars: number): Set<string> {
+  const byPersona = new Map<string, number[]>();
+  for (const t of d.trials)
+    byPersona.set(t.personaId, [...(byPersona.get(t.personaId) ?? []), t.ratings[module] ?? 0]);
+  const able = [...byPersona.entries()]
+    .filter(([, rs]) => rs.every((r) => r >= 1 + stars))
+    .map(([p]) => p)
+    .sort();
+  return new Set(able.slice(0, n));
+}
+
+export interface PowerResult {
+  comparisons: number;
+  /** Share of comparisons that flagged the row under test. */
+  caught: number;
+  /** Share in which the gate failed at all (any row regressed or missing). */
+  gateFailed: number;
+  /** Share that flagged any other row (a false alarm beside the true change). */
+  otherFlagged: number;
+  /** Share in which someone was listed as hurt. */
+  hurtListed: number;
+}
+
+/** How often `row` (e.g. "module todos") is flagged over these comparisons. */
+export function power(comparisons: readonly Comparison[], row: string): PowerResult {
+  const n = comparisons.length;
+  const share = (f: (c: Comparison) => boolean) => comparisons.filter(f).length / n;
   return {
-    ...d,
-    trials: d.trials.map((t) => {
-      const r = t.ratings[module];
-      if (r === undefined || r <= 1 || rng() >= drop) return t;
-      return { ...t, ratings: { ...t.ratings, [module]: r - 1 } };
+    comparisons: n,
+    caught: share((c) => c.regressed.includes(row)),
+    gateFailed: share((c) => c.regressed.length > 0),
+    otherFlagged: share((c) => c.regressed.some((r) => r !== row)),
+    hurtListed: share((c) => c.hurt.length > 0),
+  };
+}
+
+/** A/A: how often anything at all was flagged, and how often someone was listed as hurt. */
+export function falseAlarms(comparisons: readonly Comparison[]) {
+  const n = comparisons.length;
+  const flagged = comparisons.filter((c) => c.regressed.length > 0);
+  return {
+    comparisons: n,
+    flagged: flagged.length,
+    familyWiseRate: flagged.length / n,
+    rows: [...new Set(flagged.flatMap((c) => c.regressed))].sort(),
+    hurtListedRate: comparisons.filter((c) => c.hurt.length > 0).length / n,
+    rowsInFamily: median(comparisons.map((c) => c.family.rows)),
+  };
+}
+
+/** Per row, the median smallest detectable effect over comparisons (null where none could detect). */
+export function detectableEffects(comparisons: readonly Comparison[]) {
+  const byRow = new Map<string, Array<number | null>>();
+  for (const c of comparisons)
+    for (const r of [...c.health, ...c.modules, ...c.tools])
+      byRow.set(`${r.kind} ${r.name}`, [...(byRow.get(`${r.kind} ${r.name}`) ?? []), r.detectable.effect]);
+  return Object.fromEntries(
+    [...byRow.entries()].map(([row, effects]) => {
+      const seen = effects.filter((e): e is number => e !== null);
+      return [row, seen.length > effects.length / 2 ? Number(median(seen).toFixed(3)) : null];
     }),
-  };
+  );
 }
 
-/** Each successful call of `tool` turned into a product error with probability `rise`. */
-function breakCalls(d: CampaignData, tool: string, rise: number, seed: string): CampaignData {
-  const rng = seededRng(seed);
-  return {
-    ...d,
-    trials: d.trials.map((t) => ({
-      ...t,
-      actions: t.actions.map((a) =>
-        a.tool === tool && !a.errorClass && rng() < rise ? { ...a, errorClass: 'product' as const } : a,
-      ),
-    })),
-  };
-}
-
-function smallest(sizes: number[], flagged: (size: number) => number): number | null {
-  for (const s of sizes) if (flagged(s) >= POWER) return s;
-  return null;
-}
-
-export async function detectableEffects(stack: SignalStack, baselineId: string, trials: number) {
-  // Pairs of unchanged campaigns: aa-i-a vs aa-i-b (other seeds), and the baseline against itself.
-  const pairs: Array<{ a: CampaignData; b: CampaignData; paired: boolean }> = [];
-  for (let i = 0; i < 20; i++) {
-    try {
-      pairs.push({ a: await stack.load(`aa-${i}-a`), b: await stack.load(`aa-${i}-b`), paired: false });
-    } catch {
-      break;
-    }
-  }
-  const base = await stack.load(baselineId);
-  const modules = Object.keys(base.trials.reduce((m, t) => ({ ...m, ...t.ratings }), {})).sort();
-  const calls = new Map<string, number>();
-  for (const t of base.trials) for (const a of t.actions) calls.set(a.tool, (calls.get(a.tool) ?? 0) + 1);
-  const tools = [...calls.entries()]
-    .sort((x, y) => y[1] - x[1])
-    .slice(0, 4)
-    .map(([t]) => t);
-  const ratingSizes = [0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0];
-  const rateSizes = [0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5];
-  const opts = { ...DEFAULT_COMPARE_OPTIONS, resamples: 1000 };
-  const share = (runs: Array<() => string[]>, what: string) =>
-    runs.filter((run) => run().includes(what)).length / runs.length;
-
-  const unpairedRating = Object.fromEntries(
-    modules.map((m) => [
-      m,
-      smallest(ratingSizes, (s) =>
-        share(
-          pairs.map(
-            (p, i) => () => compareCampaigns(p.a, lowerRatings(p.b, m, s, `${m}${s}${i}`), opts).regressed,
-          ),
-          `module ${m}`,
-        ),
-      ),
-    ]),
-  );
-  // Paired: the baseline against itself with the effect injected, 20 random injections.
-  const pairedRating = Object.fromEntries(
-    modules.map((m) => [
-      m,
-      smallest(ratingSizes, (s) =>
-        share(
-          Array.from(
-            { length: 20 },
-            (_, i) => () => compareCampaigns(base, lowerRatings(base, m, s, `p${m}${s}${i}`), opts).regressed,
-          ),
-          `module ${m}`,
-        ),
-      ),
-    ]),
-  );
-  const errorRate = Object.fromEntries(
-    tools.map((t) => [
-      t,
-      {
-        callsPerCampaign: calls.get(t),
-        smallestRise: smallest(rateSizes, (s) =>
-          share(
-            pairs.map(
-              (p, i) => () => compareCampaigns(p.a, breakCalls(p.b, t, s, `${t}${s}${i}`), opts).regressed,
-            ),
-            `tool ${t}`,
-          ),
-        ),
-      },
-    ]),
-  );
-  return {
-    trials,
-    comparisons: pairs.length,
-    power: POWER,
-    summary: { pairedRatingDrop: pairedRating, unpairedRatingDrop: unpairedRating, errorRateRise: errorRate },
-  };
+/** Every pair of distinct campaigns (for A/A over more pairs than disjoint ones give). */
+export function allPairs(data: readonly CampaignData[]): Comparison[] {
+  const out: Comparison[] = [];
+  for (let i = 0; i < data.length; i++)
+    for (let j = i + 1; j < data.length; j++) out.push(compareCampaigns(data[i]!, data[j]!));
+  return out;
 }

@@ -1,25 +1,39 @@
-// `npm run bench:signal` — does `personas compare` catch a seeded bug, and only that? (issue 10)
+// `npm run bench:signal` — does `personas compare` catch a broken release, and only that?
 //   1. baseline vs a candidate with todo_complete failing 100 % (GATEWAY_FAULTS): what is flagged;
-//   2. A/A: ≥ 20 comparisons of the unchanged product with varied seeds → the false-alarm rate;
-//   3. the smallest rating drop and error-rate rise detectable at K = 3 with the 11 catalog personas.
+//   2. A/A: campaigns of the unchanged product on other seed bases → family-wise false alarms;
+//   3. power: (a) that tool failing, real campaigns on N seed bases; (b) a 1★ drop of each module and
+//      (c) 3 of 11 personas −3★ on todos, injected into real campaigns — paired and unpaired;
+//   4. the smallest effect each row could detect at K = 3 and at K = 5.
 // Scripted provider, the real stack (Postgres, Temporal dev server, gateways, workers) in this process.
-// Flags: --aa N (A/A comparisons, default 20), --trials K (default 3), --quick (4 A/A, no sweep).
+// Flags: --aa N (A/A pairs, default 16), --broken N (faulty campaigns, default 12), --k5 N (A/A pairs at
+// K = 5, default 3), --quick (a smoke run; writes nothing).
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatComparison } from '../lib/verdicts/format.ts';
+import type { CampaignData } from '../lib/verdicts/campaign-data.ts';
+import { compareCampaigns } from '../lib/verdicts/compare.ts';
+import { formatComparison } from '../lib/verdicts/format-comparison.ts';
 import { BROKEN_TOOL, startSignalStack } from '../test/support/signal-stack.ts';
 import { startStack } from '../test/support/stack.ts';
-import { detectableEffects } from './signal-power.ts';
+import {
+  allPairs,
+  detectableEffects,
+  falseAlarms,
+  lowerRatings,
+  personasWhoCanDrop,
+  power,
+} from './signal-power.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const quick = process.argv.includes('--quick');
-const trials = arg('--trials', 3);
-const aaRuns = arg('--aa', quick ? 4 : 20);
+const aaPairs = arg('--aa', quick ? 2 : 16);
+const brokenRuns = arg('--broken', quick ? 1 : 12);
+const k5Pairs = arg('--k5', quick ? 1 : 3);
 const say = (m: string) => process.stderr.write(`${m}\n`);
+const MODULES = ['habits', 'journal', 'notes', 'todos'];
 
 async function main(): Promise<void> {
   const bench = await startStack({ name: 'bench-signal', poolSize: 40, handleSignals: true });
@@ -32,46 +46,101 @@ async function main(): Promise<void> {
       logger: bench.logger,
     });
     bench.onStop(() => stack.stop());
+    const run = async (label: string, o: { faulty?: boolean; seedBase?: string; trials?: number }) =>
+      stack.load(await stack.campaign(label, { trials: 3, ...o }));
     const t0 = Date.now();
-    say(`baseline and broken candidate (${BROKEN_TOOL} 100 %), K = ${trials}…`);
-    const baseline = await stack.campaign('baseline', { trials });
-    const broken = await stack.campaign('broken', { faulty: true, trials });
-    const fault = await stack.compare(baseline, broken);
-    say(formatComparison(fault));
-    const perCampaignS = (Date.now() - t0) / 2000;
 
-    // A/A: every comparison pairs two fresh campaigns of the unchanged product with other seeds
-    // (unpaired: the harder case), plus the paired A/A of each against the baseline's seeds.
-    const aa: Array<{ seeds: string; paired: boolean; regressed: string[] }> = [];
-    for (let i = 0; i < aaRuns; i++) {
-      const a = await stack.campaign(`aa-${i}-a`, { trials, seedBase: `aa-${i}-a` });
-      const b = await stack.campaign(`aa-${i}-b`, { trials, seedBase: `aa-${i}-b` });
-      const c = await stack.compare(a, b);
-      aa.push({ seeds: `aa-${i}-a vs aa-${i}-b`, paired: c.paired, regressed: c.regressed });
+    say(`1. baseline and broken candidate (${BROKEN_TOOL} 100 %), K = 3…`);
+    const baseline = await run('baseline', {});
+    const broken = await run('broken', { faulty: true });
+    const fault = compareCampaigns(baseline, broken);
+    say(formatComparison(fault));
+    const secondsPerCampaign = Math.round((Date.now() - t0) / 2000);
+
+    say(`2. A/A: ${aaPairs} pairs on other seed bases…`);
+    const a: CampaignData[] = [];
+    const b: CampaignData[] = [];
+    for (let i = 0; i < aaPairs; i++) {
+      a.push(await run(`aa-${i}-a`, { seedBase: `aa-${i}-a` }));
+      b.push(await run(`aa-${i}-b`, { seedBase: `aa-${i}-b` }));
       say(
-        `A/A ${i + 1}/${aaRuns}: ${c.regressed.length ? `FLAGGED ${c.regressed.join(', ')}` : 'not flagged'}`,
+        `  pair ${i + 1}/${aaPairs}: ${compareCampaigns(a[i]!, b[i]!).regressed.join(', ') || 'not flagged'}`,
       );
     }
-    const falseAlarms = aa.filter((r) => r.regressed.length).length;
+    const rerun = await run('aa-0-a-rerun', { seedBase: 'aa-0-a' });
+    const unpairedAA = a.map((x, i) => compareCampaigns(x, b[i]!));
 
-    const power = quick ? undefined : await detectableEffects(stack, baseline, trials);
+    say(`3. power: ${brokenRuns} campaigns with ${BROKEN_TOOL} failing, and injected rating drops…`);
+    const faulty: CampaignData[] = [];
+    for (let i = 0; i < Math.min(brokenRuns, aaPairs); i++)
+      faulty.push(await run(`broken-${i}`, { faulty: true, seedBase: `aa-${i}-a` }));
+    const both = (change: (d: CampaignData, i: number) => CampaignData, row: string) => ({
+      paired: power(
+        a.map((x, i) => compareCampaigns(x, change(x, i))),
+        row,
+      ),
+      unpaired: power(
+        a.map((x, i) => compareCampaigns(b[i]!, change(x, i))),
+        row,
+      ),
+    });
+    const threeHurt = (d: CampaignData) =>
+      lowerRatings(d, 'todos', 3, (p) => personasWhoCanDrop(d, 'todos', 3, 3).has(p));
+
+    say(`4. detectable effects at K = 5: ${k5Pairs} A/A pairs…`);
+    const k5: Array<[CampaignData, CampaignData]> = [];
+    for (let i = 0; i < k5Pairs; i++)
+      k5.push([
+        await run(`k5-${i}-a`, { seedBase: `k5-${i}-a`, trials: 5 }),
+        await run(`k5-${i}-b`, { seedBase: `k5-${i}-b`, trials: 5 }),
+      ]);
+    const k5Comparisons = k5.map(([x, y]) => compareCampaigns(x, y));
+
     const result = {
       date: new Date().toISOString(),
-      trials,
       personas: 11,
-      secondsPerCampaign: Math.round(perCampaignS),
+      secondsPerCampaign,
       fault: {
         tool: BROKEN_TOOL,
         regressed: fault.regressed,
-        todos: fault.modules.find((m) => m.module === 'todos'),
-        tool_row: fault.tools.find((t) => t.tool === BROKEN_TOOL),
+        rows: [...fault.health, ...fault.modules, ...fault.tools].filter((r) => r.verdict !== 'unchanged'),
       },
-      aa: { comparisons: aa.length, falseAlarms, falseAlarmRate: falseAlarms / aa.length, runs: aa },
-      power,
+      aa: {
+        disjointPairs: falseAlarms(unpairedAA),
+        allPairs: falseAlarms(allPairs([...a, ...b])),
+        pairedRerun: compareCampaigns(a[0]!, rerun).regressed,
+      },
+      power: {
+        toolFailing: {
+          paired: power(
+            faulty.map((f, i) => compareCampaigns(a[i]!, f)),
+            `tool ${BROKEN_TOOL}`,
+          ),
+          unpaired: power(
+            faulty.map((f, i) => compareCampaigns(b[i]!, f)),
+            `tool ${BROKEN_TOOL}`,
+          ),
+          todosModule: power(
+            faulty.map((f, i) => compareCampaigns(a[i]!, f)),
+            'module todos',
+          ),
+          // The personas who called the tool at all (on both sides): what its row can be judged on.
+          personasCallingIt: faulty.map(
+            (f, i) => compareCampaigns(a[i]!, f).tools.find((t) => t.name === BROKEN_TOOL)?.personas ?? 0,
+          ),
+        },
+        moduleDrop1Star: Object.fromEntries(
+          MODULES.map((m) => [m, both((d) => lowerRatings(d, m, 1), `module ${m}`)]),
+        ),
+        threeOf11Minus3Stars: both(threeHurt, 'module todos'),
+      },
+      detectable: { k3: detectableEffects(unpairedAA), k5: detectableEffects(k5Comparisons) },
+      aaK5: falseAlarms(k5Comparisons),
     };
     say(`\nfault caught: ${fault.regressed.join(', ') || 'NOTHING'}`);
-    say(`A/A false alarms: ${falseAlarms}/${aa.length} (${((100 * falseAlarms) / aa.length).toFixed(1)} %)`);
-    if (power) say(`detectable at K = ${trials}: ${JSON.stringify(power.summary)}`);
+    say(`A/A: ${JSON.stringify(result.aa)}`);
+    say(`power: ${JSON.stringify(result.power)}`);
+    say(`detectable: ${JSON.stringify(result.detectable)}`);
     const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'signal.json');
     if (!quick) await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
   } finally {

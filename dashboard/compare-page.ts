@@ -1,40 +1,74 @@
 // GET /compare?baseline=…&candidate=…: the numbers `personas compare` prints, with links to the
 // ticks behind each row (the candidate's ticks of that module, or of that tool's failures).
-import type { Comparison } from '../lib/verdicts/compare.ts';
-import { pointsInterval, starsInterval } from '../lib/verdicts/format.ts';
-import { h, pageShell } from './html.ts';
+import type { Comparison, ToolRow } from '../lib/verdicts/compare.ts';
+import { ruleText, verdictLine } from '../lib/verdicts/format-comparison.ts';
+import {
+  detectableText,
+  hurtText,
+  differenceText,
+  valueText,
+  verdictIntervalText,
+} from '../lib/verdicts/format.ts';
+import { personasText } from '../lib/verdicts/sign-flip.ts';
+import type { VerdictRow } from '../lib/verdicts/verdict-row.ts';
+import { h, pageShell, type Html } from './html.ts';
 
 const ticks = (campaign: string, q: Record<string, string>) =>
   `/ticks?${new URLSearchParams({ campaign, ...q }).toString()}`;
-const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const verdict = (v: string) => h`<strong class="verdict-${v}">${v}</strong>`;
+const HEAD = h`<th>difference [95 %]</th><th>verdict interval</th><th>detectable</th><th>verdict</th><th>why</th>`;
+
+const side = (s: VerdictRow['baseline'], r: VerdictRow, href: string) =>
+  s.personas
+    ? h`<a href="${href}">${valueText(s.mean, r.unit)}</a> (${personasText(s.personas)}, ${s.trials} trials)`
+    : h`none`;
+const judged = (r: VerdictRow) =>
+  h`<td>${differenceText(r)}</td><td>${verdictIntervalText(r)}</td><td>${detectableText(r)}</td><td>${verdict(r.verdict)}</td><td>${r.reason}</td>`;
+
+function rowsTable(
+  title: string,
+  rows: VerdictRow[],
+  link: (r: VerdictRow, campaign: string) => string,
+  c: Comparison,
+): Html {
+  const a = c.baseline.campaign.id;
+  const b = c.candidate.campaign.id;
+  return h`<section><h2>${title}</h2><table><thead><tr><th>${title === 'Modules' ? 'module' : 'row'}</th><th>baseline</th><th>candidate</th>${HEAD}</tr></thead><tbody>
+${rows.map((r) => h`<tr><td>${r.name}</td><td>${side(r.baseline, r, link(r, a))}</td><td>${side(r.candidate, r, link(r, b))}</td>${judged(r)}</tr>`)}
+</tbody></table></section>`;
+}
+
+function toolsTable(c: Comparison): Html {
+  const a = c.baseline.campaign.id;
+  const b = c.candidate.campaign.id;
+  const others = (t: ToolRow) =>
+    `${t.counts.baseline.errorsByClass.persona} → ${t.counts.candidate.errorsByClass.persona} / ${t.counts.baseline.errorsByClass.policy} → ${t.counts.candidate.errorsByClass.policy}`;
+  return h`<section><h2>Tools</h2><table><thead><tr><th>tool</th><th>baseline errors</th><th>candidate errors</th>${HEAD}<th>persona / policy errors</th></tr></thead><tbody>
+${c.tools.map(
+  (t) =>
+    h`<tr><td>${t.name}</td><td>${side(t.baseline, t, ticks(a, { tool: t.name }))}, ${t.counts.baseline.calls} calls</td><td>${side(t.candidate, t, ticks(b, { tool: t.name }))}, <a href="${ticks(b, { tool: t.name, errorClass: 'product' })}">${t.counts.candidate.calls} calls</a></td>${judged(t)}<td>${others(t)}</td></tr>`,
+)}
+</tbody></table></section>`;
+}
 
 export function renderComparePage(c: Comparison): string {
   const a = c.baseline.campaign;
   const b = c.candidate.campaign;
-  const verdict = (v: string) => h`<strong class="verdict-${v}">${v}</strong>`;
-  const modules = h`<table><thead><tr><th>module</th><th>baseline ★</th><th>candidate ★</th><th>difference [95 %]</th><th>verdict</th></tr></thead><tbody>
-${c.modules.map(
-  (m) =>
-    h`<tr><td>${m.module}</td><td><a href="${ticks(a.id, { module: m.module })}">${f2(m.baseline.mean)}</a> (n=${m.baseline.n})</td><td><a href="${ticks(b.id, { module: m.module })}">${f2(m.candidate.mean)}</a> (n=${m.candidate.n})</td><td>${starsInterval(m.diff)}${m.paired ? ' paired' : ''}</td><td>${verdict(m.verdict)}</td></tr>`,
-)}
-</tbody></table>`;
-  const tools = h`<table><thead><tr><th>tool</th><th>baseline errors</th><th>candidate errors</th><th>difference [95 %]</th><th>product-class</th><th>verdict</th></tr></thead><tbody>
-${c.tools.map(
-  (t) =>
-    h`<tr><td>${t.tool}</td><td><a href="${ticks(a.id, { tool: t.tool })}">${pct(t.baseline.rate)}</a> (${t.baseline.errors}/${t.baseline.calls})</td><td><a href="${ticks(b.id, { tool: t.tool })}">${pct(t.candidate.rate)}</a> (${t.candidate.errors}/${t.candidate.calls})</td><td>${pointsInterval(t.diff)}</td><td><a href="${ticks(b.id, { tool: t.tool, errorClass: 'product' })}">${pointsInterval(t.diffByClass.product)}</a></td><td>${verdict(t.verdict)}</td></tr>`,
-)}
-</tbody></table>`;
-  const headline = c.regressed.length ? `Regressed: ${c.regressed.join(', ')}` : 'No regression';
-  const side = (label: string, r: Comparison['baseline']) =>
-    h`<li>${label}: <a href="${ticks(r.campaign.id, {})}">${r.campaign.label}</a> — ${r.ticks} ticks, completion ${pct(r.completion.estimate)}, pass^${Object.keys(r.passK.byK).at(-1) ?? '1'} ${pct(Object.values(r.passK.byK).at(-1) ?? 0)}, ${Math.round(r.tokensPerTick)} tokens and $${r.costPerTickUsd.toFixed(4)} per tick, code ${r.campaign.codeVersion}</li>`;
+  const hurt = c.hurt.length
+    ? h`<ul>${c.hurt.map((p) => h`<li><a href="${ticks(b.id, { module: p.module })}">${hurtText(p)}</a></li>`)}</ul>`
+    : h`<p>Nobody: no persona dropped by ${c.minEffects.rating}★ or more in every trial of a module.</p>`;
+  const sideInfo = (label: string, r: Comparison['baseline']) =>
+    h`<li>${label}: <a href="${ticks(r.campaign.id, {})}">${r.campaign.label}</a> — ${r.ticks} ticks, completed and rated ${pct(r.completion.mean)}, pass^${Object.keys(r.passK.byK).at(-1) ?? '1'} ${pct(Object.values(r.passK.byK).at(-1) ?? 0)}, ${Math.round(r.tokensPerTick)} tokens and $${r.costPerTickUsd.toFixed(4)} per tick, code ${r.campaign.codeVersion}</li>`;
   return pageShell({
     title: `compare ${a.label} → ${b.label}`,
-    heading: headline,
+    heading: c.regressed.length ? `Regressed: ${c.regressed.join(', ')}` : verdictLine(c).replace(/^n/, 'N'),
     meta: c.paired ? 'paired by persona and trial seed' : 'independent samples (different seeds)',
     nav: h`<a href="/campaigns">campaigns</a>`,
-    body: h`<section><ul>${side('baseline', c.baseline)}${side('candidate', c.candidate)}</ul>
-<p>Regressed = the ${(c.verdictLevel * 100).toFixed(2)} % interval (95 % family-wise) excludes zero on the bad side and the effect is at least ${c.minRatingEffect}★ / ${(c.minErrorRateEffect * 100).toFixed(0)} points; a module rated by fewer than ${c.minPersonas} personas is insufficient.</p></section>
-<section><h2>Modules</h2>${modules}</section><section><h2>Tools</h2>${tools}</section>`,
+    body: h`<section><ul>${sideInfo('baseline', c.baseline)}${sideInfo('candidate', c.candidate)}</ul><p>${ruleText(c)}</p></section>
+${rowsTable('Completion and pass^1', c.health, (_r, id) => ticks(id, {}), c)}
+${rowsTable('Modules', c.modules, (r, id) => ticks(id, { module: r.name }), c)}
+${toolsTable(c)}
+<section><h2>Who got hurt</h2>${hurt}</section>`,
   });
 }

@@ -3,6 +3,7 @@
 // turn carries it (tool results, with latency notes when the product was slow), else the per-module
 // counts of the rating prompt. Deterministic: the small "mood" term is seeded by the persona, the
 // module and that experience, so the same day rated twice gets the same stars.
+import { taggedErrorClass } from '../error-tag.ts';
 import { RATE_MODULES_MARKER } from '../prompts.ts';
 import { SeededRandom } from './seeded-random.ts';
 import type { LlmRequest, MessageParam } from './types.ts';
@@ -18,9 +19,6 @@ export interface ModuleExperience {
 
 /** A person notices a tool that takes longer than this. */
 export const SLOW_MS = 1000;
-
-/** How the gateway words a failure that is not the caller's: product errors and infrastructure. */
-const PRODUCT_FAULT = /failed inside the product|not caused by your input|could not be completed|infrastructure failure/i;
 
 const BUILTIN_PREFIX: Record<string, string> = {
   habit: 'habits',
@@ -82,10 +80,13 @@ export function experienceFromConversation(messages: MessageParam[], toolModules
       const e = (out[module] ??= { calls: 0, errors: 0, empty: 0, slow: 0 });
       const text = textOf(b.content);
       e.calls++;
-      // The product's failures count against it; the persona's own slips (a field it left out) do
-      // not — people blame an app for what it did, not for their typos.
+      // The product's failures count against it, by the class the gateway gave them (whatever words a
+      // federated product used); the persona's own slips (a field it left out) and policy denials do
+      // not — people blame an app for what it did, not for their typos. An untagged failure is the
+      // product's, as the worker classes a result that carries no class.
       if (b.is_error) {
-        if (PRODUCT_FAULT.test(text)) e.errors++;
+        const errorClass = taggedErrorClass(text) ?? 'product';
+        if (errorClass === 'product' || errorClass === 'infra') e.errors++;
       } else if (isEmptyAnswer(text)) e.empty++;
       if ((mentionedLatencyMs(text) ?? 0) >= SLOW_MS) e.slow++;
     }

@@ -4,6 +4,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { TICK_FAILURES } from '../../workflows/tick-contract.ts';
 import { type ToolCallInput, type ToolCallResult } from '../../workflows/tick-steps-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
+import { tagError } from '../error-tag.ts';
 import { loadToolInput, saveTranscriptPart } from '../transcript.ts';
 import { actionSummary } from './action-summary.ts';
 import { classifyCallError, classifyResult } from './call-error-class.ts';
@@ -105,7 +106,7 @@ export function toolCallRunner(deps: ActivityDeps) {
       {
         type: 'tool_result',
         tool_use_id: input.toolUseId,
-        content: withLatencyNote(cut, latencyMs),
+        content: withLatencyNote(errorClass ? tagError(errorClass, cut) : cut, latencyMs),
         ...(result.isError && { is_error: true }),
       },
       input.toolUseId,

@@ -1,5 +1,5 @@
 import { desc, eq, inArray, or } from 'drizzle-orm';
-import { campaigns, personaActions, personaFeedback, personaTicks } from '../../schema/index.ts';
+import { campaigns, personaActions, personaFeedback, personas, personaTicks } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { UsageError } from '../errors.ts';
 import type { ErrorClass } from '../../schema/vocabulary.ts';
@@ -22,6 +22,8 @@ export interface TrialData {
 export interface CampaignData {
   campaign: CampaignRow;
   trials: TrialData[];
+  /** Who each persona is, for the "who got hurt" list (persona id → name and archetype). */
+  personas: Record<string, { name: string; archetype: string }>;
 }
 
 /** Thrown when a label or id names no campaign, or the campaign has no ticks (exit 2). */
@@ -51,7 +53,8 @@ export async function loadCampaignData(db: Db, ref: string): Promise<CampaignDat
       `campaign "${ref}" (${campaign.id}) has no ticks: it is empty (still starting, or its trials never ran)`,
     );
   const ids = ticks.map((t) => t.id);
-  const [feedback, actions] = await Promise.all([
+  const personaIds = [...new Set(ticks.map((t) => t.personaId))];
+  const [feedback, actions, who] = await Promise.all([
     db
       .select({
         tickId: personaFeedback.tickId,
@@ -68,6 +71,10 @@ export async function loadCampaignData(db: Db, ref: string): Promise<CampaignDat
       })
       .from(personaActions)
       .where(inArray(personaActions.tickId, ids)),
+    db
+      .select({ id: personas.id, name: personas.displayName, archetype: personas.archetype })
+      .from(personas)
+      .where(inArray(personas.id, personaIds)),
   ]);
   const byTick = new Map<string, TrialData>(
     ticks.map((t) => [
@@ -87,5 +94,9 @@ export async function loadCampaignData(db: Db, ref: string): Promise<CampaignDat
   );
   for (const f of feedback) if (f.rating !== null) byTick.get(f.tickId)!.ratings[f.module] = f.rating;
   for (const a of actions) byTick.get(a.tickId)!.actions.push({ tool: a.tool, errorClass: a.errorClass });
-  return { campaign, trials: [...byTick.values()] };
+  return {
+    campaign,
+    trials: [...byTick.values()],
+    personas: Object.fromEntries(who.map((p) => [p.id, { name: p.name, archetype: p.archetype }])),
+  };
 }

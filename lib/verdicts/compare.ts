@@ -1,78 +1,87 @@
 import { ERROR_CLASSES, type ErrorClass } from '../../schema/vocabulary.ts';
-import { clusteredMeanDiff, pairedMeanDiff, type Clusters } from './bootstrap.ts';
-import type { CampaignData, TrialData } from './campaign-data.ts';
-import { newcombeDiff, type Interval } from './intervals.ts';
-import { campaignReport, DEFAULT_REPORT_OPTIONS, moduleClusters, type ReportOptions } from './report.ts';
-import { seededRng } from './rng.ts';
-
-export const VERDICTS = ['regressed', 'improved', 'unchanged', 'insufficient'] as const;
-export type Verdict = (typeof VERDICTS)[number];
+import type { CampaignData } from './campaign-data.ts';
+import { chooseFamily } from './family.ts';
+import { personasHurt, type PersonaHurt } from './persona-hurt.ts';
+import { campaignReport, DEFAULT_REPORT_OPTIONS, trialPasses, type ReportOptions } from './report.ts';
+import {
+  completionValues,
+  errorShareValues,
+  JUDGED_ERRORS,
+  passValues,
+  ratingValues,
+  usageValues,
+  withMissingTrials,
+} from './trial-values.ts';
+import { FAILING, judgeRow, rowSmallestP, testRow, type RowInput, type VerdictRow } from './verdict-row.ts';
 
 export interface CompareOptions extends ReportOptions {
   /** Smallest drop (or rise) of a module's mean rating that counts, in stars. */
   minRatingEffect: number;
-  /** Smallest rise (or drop) of a tool's error rate that counts, as a fraction (0.05 = 5 points). */
+  /** Smallest rise (or drop) of a tool's error share that counts, as a fraction (0.05 = 5 points). */
   minErrorRateEffect: number;
-  /**
-   * Fewest personas (bootstrap clusters) with ratings of a module — on each side, or with pairs when
-   * paired — for a module verdict; fewer is `insufficient`. A percentile bootstrap over two or three
-   * clusters has almost no distinct resamples: two personas whose paired differences happen to be equal
-   * give a zero-width interval and a confident "regressed" from four ratings.
-   */
-  minPersonas: number;
+  /** Smallest drop (or rise) of completion and of pass^1 that counts, as a fraction. */
+  minCompletionEffect: number;
 }
 
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
   ...DEFAULT_REPORT_OPTIONS,
   minRatingEffect: 0.3,
   minErrorRateEffect: 0.05,
-  minPersonas: 5,
+  minCompletionEffect: 0.1,
 };
 
-export interface ModuleComparison {
-  module: string;
-  baseline: { mean: number; n: number };
-  candidate: { mean: number; n: number };
-  /** candidate − baseline, with its interval at the report's level (95 %). */
-  diff: Interval;
-  /** The interval the verdict uses (family-wise level, see `verdictLevel`). */
-  verdictInterval: Interval;
-  paired: boolean;
-  verdict: Verdict;
+/** A tool's calls and errors per class on each side, reported beside its verdict. */
+export interface ToolCounts {
+  calls: number;
+  errorsByClass: Record<ErrorClass, number>;
 }
 
-export interface ToolComparison {
-  tool: string;
-  baseline: { calls: number; errors: number; rate: number };
-  candidate: { calls: number; errors: number; rate: number };
-  diff: Interval;
-  verdictInterval: Interval;
-  diffByClass: Record<ErrorClass, Interval>;
-  verdict: Verdict;
-}
+export type ToolRow = VerdictRow & { counts: { baseline: ToolCounts; candidate: ToolCounts } };
 
-/**
- * Judges one direction: the interval must exclude zero on that side AND the estimate must pass the
- * minimum effect. `worse` is +1 when a higher value is bad (error rates), −1 when lower is (ratings).
- */
-function judge(iv: Interval, worse: 1 | -1, minEffect: number): Verdict {
-  if (!Number.isFinite(iv.lo) || !Number.isFinite(iv.hi)) return 'insufficient';
-  const bad = worse === 1 ? iv.lo > 0 && iv.estimate >= minEffect : iv.hi < 0 && -iv.estimate >= minEffect;
-  const good = worse === 1 ? iv.hi < 0 && -iv.estimate >= minEffect : iv.lo > 0 && iv.estimate >= minEffect;
-  return bad ? 'regressed' : good ? 'improved' : 'unchanged';
-}
+const PASS_ROW = 'pass^1';
+const label = (r: VerdictRow) => (r.kind === 'module' || r.kind === 'tool' ? `${r.kind} ${r.name}` : r.name);
 
-/** Per persona, candidate − baseline of the trials both campaigns ran with the same seed. */
-function pairedClusters(a: readonly TrialData[], b: readonly TrialData[], module: string): Clusters {
-  const bySeed = new Map(b.filter((t) => t.trialSeed).map((t) => [`${t.personaId}|${t.trialSeed}`, t]));
-  const c: Clusters = new Map();
-  for (const ta of a) {
-    const tb = bySeed.get(`${ta.personaId}|${ta.trialSeed}`);
-    const ra = ta.ratings[module];
-    const rb = tb?.ratings[module];
-    if (ra !== undefined && rb !== undefined) c.set(ta.personaId, [...(c.get(ta.personaId) ?? []), rb - ra]);
-  }
-  return c;
+/** The rows of a comparison, in the family's order of precedence: completion, pass^1, modules, tools. */
+function rowInputs(
+  base: CampaignData,
+  cand: CampaignData,
+  opts: CompareOptions,
+  modules: string[],
+  tools: string[],
+) {
+  const completion = { baseline: completionValues(base), candidate: completionValues(cand) };
+  const pass = {
+    baseline: passValues(base, (t) => trialPasses(t, opts.passRating)),
+    candidate: passValues(cand, (t) => trialPasses(t, opts.passRating)),
+  };
+  for (const v of [completion, pass])
+    withMissingTrials(v.baseline, v.candidate, base.campaign.trials, cand.campaign.trials);
+  const share = { unit: 'share' as const, minEffect: opts.minCompletionEffect, worse: -1 as const };
+  const inputs: RowInput[] = [
+    { kind: 'completion', name: 'completion', ...share, ...completion },
+    { kind: 'pass', name: PASS_ROW, ...share, ...pass },
+    ...modules.map((m) => ({
+      kind: 'module' as const,
+      name: m,
+      unit: 'stars' as const,
+      worse: -1 as const,
+      minEffect: opts.minRatingEffect,
+      baseline: ratingValues(base, m),
+      candidate: ratingValues(cand, m),
+      usage: { baseline: usageValues(base, 'module', m), candidate: usageValues(cand, 'module', m) },
+    })),
+    ...tools.map((t) => ({
+      kind: 'tool' as const,
+      name: t,
+      unit: 'share' as const,
+      worse: 1 as const,
+      minEffect: opts.minErrorRateEffect,
+      baseline: errorShareValues(base, t, JUDGED_ERRORS),
+      candidate: errorShareValues(cand, t, JUDGED_ERRORS),
+      usage: { baseline: usageValues(base, 'tool', t), candidate: usageValues(cand, 'tool', t) },
+    })),
+  ];
+  return inputs;
 }
 
 export function compareCampaigns(
@@ -82,7 +91,8 @@ export function compareCampaigns(
 ) {
   const baseline = campaignReport(base, opts);
   const candidate = campaignReport(cand, opts);
-  const rng = seededRng(`${opts.seed}:${base.campaign.id}:${cand.campaign.id}`);
+  const modules = [...new Set([...Object.keys(baseline.modules), ...Object.keys(candidate.modules)])].sort();
+  const tools = [...new Set([...Object.keys(baseline.tools), ...Object.keys(candidate.tools)])].sort();
   // Paired when both ran the same seeds: every trial of one has its twin in the other.
   const seeds = (d: CampaignData) => new Set(d.trials.map((t) => `${t.personaId}|${t.trialSeed ?? ''}`));
   const sa = seeds(base);
@@ -90,76 +100,54 @@ export function compareCampaigns(
   const paired =
     base.trials.every((t) => t.trialSeed) && [...sa].filter((s) => sb.has(s)).length >= sa.size / 2;
 
-  const modules = [...new Set([...Object.keys(baseline.modules), ...Object.keys(candidate.modules)])].sort();
-  const tools = [...new Set([...Object.keys(baseline.tools), ...Object.keys(candidate.tools)])].sort();
-  // Many modules and tools are judged at once: at 95 % each, some would "regress" by chance in
-  // almost every comparison. The verdict uses Bonferroni's family-wise level; the 95 % intervals
-  // are still shown.
-  const tests = Math.max(1, modules.length + tools.length);
-  const verdictLevel = 1 - (1 - opts.level) / tests;
-
-  const moduleResults: ModuleComparison[] = modules.map((m) => {
-    const a = moduleClusters(base.trials, m);
-    const b = moduleClusters(cand.trials, m);
-    const pc = paired ? pairedClusters(base.trials, cand.trials, m) : undefined;
-    const usePaired = !!pc && pc.size >= 2;
-    const diffAt = (level: number) =>
-      usePaired
-        ? pairedMeanDiff(pc, rng, level, opts.resamples)
-        : clusteredMeanDiff(a, b, rng, level, opts.resamples);
-    const diff = diffAt(opts.level);
-    const verdictInterval = diffAt(verdictLevel);
-    const clusters = usePaired ? pc.size : Math.min(a.size, b.size);
-    return {
-      module: m,
-      baseline: { mean: baseline.modules[m]?.estimate ?? NaN, n: baseline.modules[m]?.n ?? 0 },
-      candidate: { mean: candidate.modules[m]?.estimate ?? NaN, n: candidate.modules[m]?.n ?? 0 },
-      diff,
-      verdictInterval,
-      paired: usePaired,
-      verdict:
-        clusters < opts.minPersonas ? 'insufficient' : judge(verdictInterval, -1, opts.minRatingEffect),
-    };
+  const tests = rowInputs(base, cand, opts, modules, tools).map((input) =>
+    // A seed per row (from its name): a row's numbers never depend on which rows came before it.
+    testRow(input, `${opts.seed}:${input.kind}:${input.name}`),
+  );
+  const key = (i: RowInput) => `${i.kind}:${i.name}`;
+  const family = chooseFamily(
+    tests.flatMap((t, rank) =>
+      t.untestable ? [] : [{ key: key(t.input), smallestP: rowSmallestP(t), rank }],
+    ),
+    1 - opts.level,
+  );
+  const rows = tests.map((t) => {
+    const inFamily = family.members.has(key(t.input));
+    return judgeRow(t, inFamily ? family.tail : family.outsideTail, inFamily);
   });
-
-  const toolResults: ToolComparison[] = tools.map((tool) => {
-    const a = baseline.tools[tool];
-    const b = candidate.tools[tool];
-    const [ka, na, kb, nb] = [a?.errors ?? 0, a?.calls ?? 0, b?.errors ?? 0, b?.calls ?? 0];
-    const verdictInterval = newcombeDiff(ka, na, kb, nb, verdictLevel);
-    return {
-      tool,
-      baseline: { calls: na, errors: ka, rate: a?.rate.estimate ?? 0 },
-      candidate: { calls: nb, errors: kb, rate: b?.rate.estimate ?? 0 },
-      diff: newcombeDiff(ka, na, kb, nb, opts.level),
-      verdictInterval,
-      diffByClass: Object.fromEntries(
-        ERROR_CLASSES.map((e) => [
-          e,
-          newcombeDiff(a?.byClass[e].errors ?? 0, na, b?.byClass[e].errors ?? 0, nb, opts.level),
-        ]),
-      ) as Record<ErrorClass, Interval>,
-      verdict: na && nb ? judge(verdictInterval, 1, opts.minErrorRateEffect) : 'insufficient',
-    };
+  const none = Object.fromEntries(ERROR_CLASSES.map((e) => [e, 0])) as Record<ErrorClass, number>;
+  const counts = (r: typeof baseline, tool: string): ToolCounts => ({
+    calls: r.tools[tool]?.calls ?? 0,
+    errorsByClass: r.tools[tool]?.errorsByClass ?? none,
   });
-
-  const flagged = (v: Verdict) => [
-    ...moduleResults.filter((r) => r.verdict === v).map((r) => `module ${r.module}`),
-    ...toolResults.filter((r) => r.verdict === v).map((r) => `tool ${r.tool}`),
-  ];
+  const toolRows: ToolRow[] = rows
+    .filter((r) => r.kind === 'tool')
+    .map((r) => ({
+      ...r,
+      counts: { baseline: counts(baseline, r.name), candidate: counts(candidate, r.name) },
+    }));
+  const named = (pick: (r: VerdictRow) => boolean) => rows.filter(pick).map(label);
   return {
     baseline,
     candidate,
     paired,
+    /** Family-wise confidence: at most 1 − level of comparisons of an unchanged product flag anything. */
     level: opts.level,
-    verdictLevel,
-    minRatingEffect: opts.minRatingEffect,
-    minErrorRateEffect: opts.minErrorRateEffect,
-    minPersonas: opts.minPersonas,
-    modules: moduleResults,
-    tools: toolResults,
-    regressed: flagged('regressed'),
-    improved: flagged('improved'),
+    family: { rows: family.members.size, tail: family.tail },
+    minEffects: {
+      rating: opts.minRatingEffect,
+      errorRate: opts.minErrorRateEffect,
+      completion: opts.minCompletionEffect,
+    },
+    health: rows.filter((r) => r.kind === 'completion' || r.kind === 'pass'),
+    modules: rows.filter((r) => r.kind === 'module'),
+    tools: toolRows,
+    /** Rows that fail the gate: regressed or missing. */
+    regressed: named((r) => FAILING.includes(r.verdict)),
+    missing: named((r) => r.verdict === 'missing'),
+    improved: named((r) => r.verdict === 'improved'),
+    insufficient: named((r) => r.verdict === 'insufficient'),
+    hurt: personasHurt(base, cand, modules, opts.minRatingEffect) satisfies PersonaHurt[],
   };
 }
 

@@ -1,15 +1,54 @@
-import type { Comparison } from './compare.ts';
 import type { Interval } from './intervals.ts';
+import type { PersonaHurt } from './persona-hurt.ts';
 import type { CampaignReport } from './report.ts';
+import type { VerdictRow } from './verdict-row.ts';
 
-const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : '–');
-const pts = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}` : '–');
-const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(2)}` : '–');
-export const starsInterval = (iv: Interval) => `${signed(iv.estimate)} [${signed(iv.lo)}, ${signed(iv.hi)}]`;
-export const pointsInterval = (iv: Interval) => `${pts(iv.estimate)} [${pts(iv.lo)}, ${pts(iv.hi)}] pts`;
+export const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+export const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : '–');
+const bound = (x: number, s: (x: number) => string) => (Number.isFinite(x) ? s(x) : x > 0 ? '∞' : '−∞');
+const signedStars = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
+const signedPoints = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
 
-function table(head: string[], rows: string[][], markdown: boolean): string {
+/** An interval in a row's unit: `-0.59 [-1.00, -0.18]` (stars) or `+12.1 [+3.0, +20.5] pts` (shares). */
+export function intervalText(iv: Interval, unit: VerdictRow['unit'], withEstimate = true): string {
+  if (!Number.isFinite(iv.mean)) return '–';
+  const s = unit === 'stars' ? signedStars : signedPoints;
+  const range = Number.isNaN(iv.lo) ? '[–]' : `[${bound(iv.lo, s)}, ${bound(iv.hi, s)}]`;
+  return `${withEstimate ? `${s(iv.mean)} ` : ''}${range}${unit === 'share' ? ' pts' : ''}`;
+}
+
+/** A value in a row's unit: `4.79★` or `12.0 %`. */
+export const valueText = (x: number, unit: VerdictRow['unit']) => (unit === 'stars' ? `${f2(x)}★` : pct(x));
+/** An effect size in a row's unit: `0.30★` or `10.0 pts`. */
+export const effectText = (x: number, unit: VerdictRow['unit']) =>
+  unit === 'stars' ? `${x.toFixed(2)}★` : `${(x * 100).toFixed(1)} pts`;
+
+/** The unit of a row's difference: its own, or a share of trials when it was judged on usage. */
+const differenceUnit = (r: VerdictRow) => (r.judgedOn === 'usage' ? 'share' : r.unit);
+
+/** The difference with its 95 % interval. */
+export const differenceText = (r: VerdictRow) => intervalText(r.difference, differenceUnit(r));
+
+/** The verdict's interval with its level: `[-1.20, -0.03] at 99.75 %`. */
+export const verdictIntervalText = (r: VerdictRow) =>
+  `${intervalText(r.verdictInterval, differenceUnit(r), false)} at ${(r.verdictLevel * 100).toFixed(2)} %`;
+
+/** The smallest effect the row could have seen, and the trials that would see the minimum. */
+export function detectableText(r: VerdictRow): string {
+  const d = r.detectable;
+  if (d.effect === null) return `none (${d.note ?? '–'})`;
+  const more =
+    d.effect > r.minEffect && d.trialsNeeded !== null
+      ? `; ${d.trialsNeeded} trials/persona for ${effectText(r.minEffect, r.unit)}`
+      : '';
+  return `${effectText(d.effect, r.unit)}${more}`;
+}
+
+/** "Sam (solo-dev): todos −3.0★ in 3/3 trials" */
+export const hurtText = (h: PersonaHurt) =>
+  `${h.name}${h.archetype ? ` (${h.archetype})` : ''}: ${h.module} ${h.change.toFixed(1).replace('-', '−')}★ in ${h.trials}/${h.trials} trials`;
+
+export function table(head: string[], rows: string[][], markdown: boolean): string {
   if (markdown) {
     const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
     return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
@@ -23,14 +62,11 @@ function table(head: string[], rows: string[][], markdown: boolean): string {
   return [line(head), ...rows.map(line)].join('\n');
 }
 
-const icon = (v: string, markdown: boolean) =>
-  markdown ? (({ regressed: '🔴 regressed', improved: '🟢 improved' } as Record<string, string>)[v] ?? v) : v;
-
-function headline(r: CampaignReport): string {
+export function headline(r: CampaignReport): string {
   const passK = Object.entries(r.passK.byK)
     .map(([k, v]) => `pass^${k} ${pct(v)}`)
     .join(', ');
-  return `${r.campaign.label} (${r.campaign.id}): ${r.ticks} ticks, ${r.campaign.provider}/${r.campaign.model}, code ${r.campaign.codeVersion}; completion ${pct(r.completion.estimate)}; ${passK}; ${Math.round(r.tokensPerTick)} tokens and $${r.costPerTickUsd.toFixed(4)} per tick`;
+  return `${r.campaign.label} (${r.campaign.id}): ${r.ticks} ticks, ${r.campaign.provider}/${r.campaign.model}, code ${r.campaign.codeVersion}; completed and rated ${pct(r.completion.mean)}; ${passK}; ${Math.round(r.tokensPerTick)} tokens and $${r.costPerTickUsd.toFixed(4)} per tick`;
 }
 
 /** `personas report` as text (or Markdown). */
@@ -39,9 +75,9 @@ export function formatReport(r: CampaignReport, markdown = false): string {
     ['module', 'mean ★', '95 % interval', 'ratings', 'personas'],
     Object.entries(r.modules).map(([m, s]) => [
       m,
-      f2(s.estimate),
+      f2(s.mean),
       `[${f2(s.lo)}, ${f2(s.hi)}]`,
-      String(s.n),
+      String(s.ratings),
       String(s.personas),
     ]),
     markdown,
@@ -51,62 +87,13 @@ export function formatReport(r: CampaignReport, markdown = false): string {
     Object.entries(r.tools).map(([t, s]) => [
       t,
       String(s.calls),
-      pct(s.rate.estimate),
+      pct(s.rate.mean),
       `[${pct(s.rate.lo)}, ${pct(s.rate.hi)}]`,
-      ...(['persona', 'product', 'policy', 'infra'] as const).map((c) => String(s.byClass[c].errors)),
+      ...(['persona', 'product', 'policy', 'infra'] as const).map((c) => String(s.errorsByClass[c])),
     ]),
     markdown,
   );
-  return [headline(r), '', modules, '', tools].join('\n');
-}
-
-/** `personas compare` as text or as the Markdown table for a pull-request comment. */
-export function formatComparison(c: Comparison, markdown = false): string {
-  const modules = table(
-    ['module', 'baseline ★', 'candidate ★', 'difference [95 %]', 'verdict'],
-    c.modules.map((m) => [
-      m.module,
-      `${f2(m.baseline.mean)} (n=${m.baseline.n})`,
-      `${f2(m.candidate.mean)} (n=${m.candidate.n})`,
-      `${starsInterval(m.diff)}${m.paired ? ' paired' : ''}`,
-      icon(m.verdict, markdown),
-    ]),
-    markdown,
-  );
-  const tools = table(
-    ['tool', 'baseline errors', 'candidate errors', 'difference [95 %]', 'product-class', 'verdict'],
-    c.tools.map((t) => [
-      t.tool,
-      `${pct(t.baseline.rate)} (${t.baseline.errors}/${t.baseline.calls})`,
-      `${pct(t.candidate.rate)} (${t.candidate.errors}/${t.candidate.calls})`,
-      pointsInterval(t.diff),
-      pointsInterval(t.diffByClass.product),
-      icon(t.verdict, markdown),
-    ]),
-    markdown,
-  );
-  const verdict = c.regressed.length
-    ? `REGRESSED: ${c.regressed.join(', ')}`
-    : `no regression${c.improved.length ? `; improved: ${c.improved.join(', ')}` : ''}`;
-  const rule = `regressed = the ${(c.verdictLevel * 100).toFixed(2)} % interval (95 % family-wise over ${c.modules.length + c.tools.length} tests) excludes zero on the bad side and the effect is at least ${c.minRatingEffect}★ / ${(c.minErrorRateEffect * 100).toFixed(0)} points; a module rated by fewer than ${c.minPersonas} personas is insufficient`;
-  const h = markdown ? '### ' : '';
-  return [
-    `${h}${verdict}`,
-    '',
-    `baseline  ${headline(c.baseline)}`,
-    `candidate ${headline(c.candidate)}`,
-    c.paired
-      ? 'trials paired by persona and trial seed'
-      : 'trials not paired (different seeds): independent samples',
-    '',
-    `${h}Modules`,
-    '',
-    modules,
-    '',
-    `${h}Tools`,
-    '',
-    tools,
-    '',
-    rule,
-  ].join('\n');
+  const note =
+    'means and rates weigh each persona equally; intervals are t intervals over the personas (G − 1 degrees of freedom), for a share every persona has alike Wilson’s with one observation per persona';
+  return [headline(r), '', modules, '', tools, '', note].join('\n');
 }

@@ -1,36 +1,36 @@
 import { ERROR_CLASSES, type ErrorClass } from '../../schema/vocabulary.ts';
-import { clusteredMean, DEFAULT_RESAMPLES, type Clusters } from './bootstrap.ts';
 import type { CampaignData, TrialData } from './campaign-data.ts';
-import { wilson, type Interval } from './intervals.ts';
-import { seededRng } from './rng.ts';
+import { meanInterval, shareInterval, type Interval } from './intervals.ts';
+import { completedAndRated, completionValues, ratingValues, type TrialValues } from './trial-values.ts';
 
 export interface ReportOptions {
   /** A trial passes only if no module is rated below this. */
   passRating: number;
+  /** Confidence of the report's intervals; in `compare`, the family-wise confidence of its verdicts. */
   level: number;
-  resamples: number;
-  /** Seed of the bootstrap's RNG. */
+  /** Seeds the sampled sign patterns of a comparison with more personas than are enumerated. */
   seed: string;
 }
 
 export const DEFAULT_REPORT_OPTIONS: ReportOptions = {
   passRating: 3,
   level: 0.95,
-  resamples: DEFAULT_RESAMPLES,
   seed: 'persona-runner',
 };
 
+/** A module's mean rating (equal weight per persona) with its interval, and what it rests on. */
 export interface ModuleStats extends Interval {
-  n: number;
+  ratings: number;
   personas: number;
 }
 
 export interface ToolStats {
   calls: number;
+  /** Errors of every class. */
   errors: number;
-  /** All errors over all calls. */
+  errorsByClass: Record<ErrorClass, number>;
+  /** Share of calls that failed, equal weight per persona, with its interval. */
   rate: Interval;
-  byClass: Record<ErrorClass, { errors: number; rate: Interval }>;
 }
 
 export interface CampaignReport {
@@ -51,6 +51,7 @@ export interface CampaignReport {
     endedAt: string | null;
   };
   ticks: number;
+  /** Share of trials that completed and were rated (equal weight per persona). */
   completion: Interval & { completed: number };
   /** pass^k (τ²-bench): the chance that k trials of the same persona all pass, averaged over personas. */
   passK: {
@@ -76,48 +77,45 @@ const choose = (n: number, k: number) => {
   return r;
 };
 
-/** Ratings of one module, grouped by persona. */
-export function moduleClusters(trials: readonly TrialData[], module: string): Clusters {
-  const c: Clusters = new Map();
-  for (const t of trials) {
-    const r = t.ratings[module];
-    if (r !== undefined) c.set(t.personaId, [...(c.get(t.personaId) ?? []), r]);
-  }
-  return c;
-}
+const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+/** Each persona's mean over its trials. */
+const personaMeans = (v: TrialValues) => [...v.values()].map((m) => mean([...m.values()]));
 
 export function toolStats(trials: readonly TrialData[], level: number): Record<string, ToolStats> {
-  const counts = new Map<string, { calls: number; byClass: Record<ErrorClass, number> }>();
+  const byTool = new Map<
+    string,
+    { calls: number; errorsByClass: Record<ErrorClass, number>; shares: Map<string, number[]> }
+  >();
   for (const t of trials)
     for (const a of t.actions) {
-      const c = counts.get(a.tool) ?? {
+      const s = byTool.get(a.tool) ?? {
         calls: 0,
-        byClass: Object.fromEntries(ERROR_CLASSES.map((e) => [e, 0])) as Record<ErrorClass, number>,
+        errorsByClass: Object.fromEntries(ERROR_CLASSES.map((e) => [e, 0])) as Record<ErrorClass, number>,
+        shares: new Map<string, number[]>(),
       };
-      c.calls++;
-      if (a.errorClass) c.byClass[a.errorClass]++;
-      counts.set(a.tool, c);
+      s.calls++;
+      if (a.errorClass) s.errorsByClass[a.errorClass]++;
+      const mine = s.shares.get(t.personaId) ?? [0, 0];
+      mine[0]! += a.errorClass ? 1 : 0;
+      mine[1]! += 1;
+      s.shares.set(t.personaId, mine);
+      byTool.set(a.tool, s);
     }
   return Object.fromEntries(
-    [...counts.entries()]
+    [...byTool.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([tool, c]) => {
-        const errors = ERROR_CLASSES.reduce((s, e) => s + c.byClass[e], 0);
-        return [
-          tool,
-          {
-            calls: c.calls,
-            errors,
-            rate: wilson(errors, c.calls, level),
-            byClass: Object.fromEntries(
-              ERROR_CLASSES.map((e) => [
-                e,
-                { errors: c.byClass[e], rate: wilson(c.byClass[e], c.calls, level) },
-              ]),
-            ) as ToolStats['byClass'],
-          },
-        ];
-      }),
+      .map(([tool, s]) => [
+        tool,
+        {
+          calls: s.calls,
+          errors: ERROR_CLASSES.reduce((n, e) => n + s.errorsByClass[e], 0),
+          errorsByClass: s.errorsByClass,
+          rate: shareInterval(
+            [...s.shares.values()].map(([errors, calls]) => errors! / calls!),
+            level,
+          ),
+        },
+      ]),
   );
 }
 
@@ -127,8 +125,8 @@ export function campaignReport(
   opts: ReportOptions = DEFAULT_REPORT_OPTIONS,
 ): CampaignReport {
   const { campaign: c, trials } = data;
-  const rng = seededRng(`${opts.seed}:${c.id}`);
-  const completed = trials.filter((t) => t.status === 'completed').length;
+  const completion = completionValues(data);
+  const completed = trials.filter(completedAndRated).length;
   const perPersona = new Map<string, { trials: number; passed: number }>();
   for (const t of trials) {
     const p = perPersona.get(t.personaId) ?? { trials: 0, passed: 0 };
@@ -161,7 +159,7 @@ export function campaignReport(
       endedAt: c.endedAt?.toISOString() ?? null,
     },
     ticks: trials.length,
-    completion: { ...wilson(completed, trials.length, opts.level), completed },
+    completion: { ...shareInterval(personaMeans(completion), opts.level), completed },
     passK: {
       threshold: opts.passRating,
       byK,
@@ -175,13 +173,13 @@ export function campaignReport(
     costPerTickUsd: trials.reduce((s, t) => s + t.costUsd, 0) / trials.length,
     modules: Object.fromEntries(
       modules.map((m) => {
-        const clusters = moduleClusters(trials, m);
+        const ratings = ratingValues(data, m);
         return [
           m,
           {
-            ...clusteredMean(clusters, rng, opts.level, opts.resamples),
-            n: [...clusters.values()].reduce((s, g) => s + g.length, 0),
-            personas: clusters.size,
+            ...meanInterval(personaMeans(ratings), opts.level, [1, 5]),
+            ratings: [...ratings.values()].reduce((s, r) => s + r.size, 0),
+            personas: ratings.size,
           },
         ];
       }),

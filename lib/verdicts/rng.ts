@@ -1,6 +1,7 @@
 /**
- * A seeded PRNG (mulberry32 over an FNV-1a hash of the seed string): the bootstrap draws from it so
- * the same data and seed always give the same intervals and verdicts (a CI rerun agrees with itself).
+ * A seeded PRNG (mulberry32 over an FNV-1a hash of the seed string): a comparison with more personas
+ * than are enumerated samples sign patterns from it, seeded per row, so the same data always give the
+ * same verdicts (a CI rerun agrees with itself) and a row's draws never depend on another row's.
  */
 export function seededRng(seed: string): () => number {
   let h = 0x811c9dc5;

@@ -35,7 +35,9 @@ export async function callUpstreamTool(
   requestMeta: Record<string, unknown> | undefined,
 ): Promise<CallToolResult> {
   const started = performance.now();
-  const result = await run(deps, session, product, tool, rawArgs ?? {}, requestMeta);
+  // A seeded fault (GATEWAY_FAULTS) answers before the upstream is called, as for a built-in tool.
+  const injected = await deps.faults?.inject(tool.name, deps.metrics);
+  const result = injected ?? (await run(deps, session, product, tool, rawArgs ?? {}, requestMeta));
   const errorClass = (result._meta?.errorClass as string | undefined) ?? '';
   const outcome = result.isError ? 'error' : 'ok';
   deps.metrics.toolCalls.inc({ tool: tool.name, outcome, error_class: errorClass });

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { startCampaign } from '../../lib/campaigns/start-campaign.ts';
 import { livePersonas } from '../../lib/personas/live-personas.ts';
+import { renderComparePage } from '../../dashboard/compare-page.ts';
 import { startDashboard } from '../../dashboard/server.ts';
+import { compareCampaigns } from '../../lib/verdicts/compare.ts';
+import { lowerModule, syntheticCampaign } from '../support/synthetic-campaign.ts';
 import { startTickEnv } from '../support/tick-env.ts';
 
 const env = await startTickEnv();
@@ -42,6 +45,9 @@ test('/compare shows the verdicts with links to the ticks behind each row', asyn
   assert.match(r.body, /No regression/);
   assert.match(r.body, /paired by persona and trial seed/);
   assert.match(r.body, /<td>todos<\/td>|<td>notes<\/td>/);
+  assert.match(r.body, /<th>difference \[95 %\]<\/th><th>verdict interval<\/th><th>detectable<\/th>/);
+  assert.match(r.body, /<td>completion<\/td>/);
+  assert.match(r.body, /<h2>Who got hurt<\/h2><p>Nobody/);
   assert.ok(
     r.body.includes(`/ticks?campaign=${cand}&amp;module=`),
     'module rows link to the candidate’s ticks',
@@ -56,4 +62,17 @@ test('/ticks?campaign= shows only that campaign’s ticks', async () => {
   assert.ok(r.body.includes(`${base}-`), 'the campaign’s ticks');
   assert.ok(!r.body.includes(`${cand}-`), 'not the other campaign’s');
   assert.equal((await get('/ticks?campaign=%3Cscript%3E')).status, 400);
+});
+
+test('/compare page: the verdict interval and detectable effect per row, and who got hurt, linked to their ticks', () => {
+  const o = { personas: 11, trials: 3, seedBase: 'day', noise: 'replay' };
+  const c = compareCampaigns(
+    syntheticCampaign('base', o),
+    syntheticCampaign('cand', { ...o, change: lowerModule('todos', 3, (p) => p < 3) }),
+  );
+  const page = renderComparePage(c);
+  assert.ok(c.hurt.length > 0);
+  for (const h of c.hurt) assert.ok(page.includes(`${h.name} (${h.archetype}): todos −`), `${h.name} listed`);
+  assert.match(page, /<a href="\/ticks\?campaign=cand&amp;module=todos">Persona \d/);
+  assert.match(page, /at \d+\.\d\d %<\/td><td>[^<]*★/);
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { withLatencyNote } from '../../activities/tick/latency-note.ts';
 import { test } from 'node:test';
+import { tagError } from '../../activities/error-tag.ts';
+import { withLatencyNote } from '../../activities/tick/latency-note.ts';
 import { ratingPrompt } from '../../activities/prompts.ts';
 import { ScriptedProvider } from '../../activities/llm/scripted-provider.ts';
 import { isEmptyAnswer, mentionedLatencyMs } from '../../activities/llm/scripted-rating.ts';
@@ -48,7 +49,7 @@ async function stars(results: Result[], seed?: string): Promise<{ rating: number
 const good: Result = { text: '{"todos":[{"id":"a","title":"x"}]}' };
 const empty: Result = { text: '{"todos":[]}' };
 const slow: Result = { text: '{"todos":[{"id":"a"}]}\n(this call took 2400 ms)' };
-const failed: Result = { text: 'todo_list failed inside the product', isError: true };
+const failed: Result = { text: tagError('product', 'todo_list failed inside the product'), isError: true };
 
 test('what the persona lived through sets its rating: errors, empty answers and slowness each cost stars', async () => {
   const base = await stars([good, good, good]);
@@ -76,10 +77,29 @@ test('what the persona lived through sets its rating: errors, empty answers and 
   }
 });
 
-test('the persona’s own slip (invalid input it sent) is not held against the product', async () => {
-  const slip: Result = { text: 'todo_complete: todo_id: Invalid UUID', isError: true };
-  for (let d = 0; d < 10; d++)
+test('the persona’s own slip (invalid input it sent) and a policy denial are not held against the product', async () => {
+  const slip: Result = { text: tagError('persona', 'todo_complete: todo_id: Invalid UUID'), isError: true };
+  const denied: Result = { text: tagError('policy', 'denied by policy: rate limit'), isError: true };
+  for (let d = 0; d < 10; d++) {
     assert.deepEqual(await stars([good, slip, good], `d${d}`), await stars([good, good, good], `d${d}`));
+    assert.deepEqual(await stars([good, denied, good], `d${d}`), await stars([good, good, good], `d${d}`));
+  }
+});
+
+test('a failure counts by the class the gateway gave it, not by its words: a federated product’s own error text', async () => {
+  // What server-filesystem answers for a missing file, classed `product` by the gateway: the same
+  // letdown as the built-in wording, two stars at most.
+  const enoent: Result = {
+    text: tagError('product', "ENOENT: no such file or directory, open '/data/plan.md'"),
+    isError: true,
+  };
+  const unreachable: Result = { text: tagError('infra', 'memory is unavailable right now'), isError: true };
+  for (let d = 0; d < 10; d++) {
+    const r = await stars([enoent, enoent, enoent, enoent, good], `d${d}`);
+    assert.ok(r.rating <= 2, `day ${d}: ${JSON.stringify(r)}`);
+    assert.match(r.notes, /4 error/);
+    assert.ok((await stars([good, unreachable], `d${d}`)).rating <= 2);
+  }
 });
 
 test('deterministic: the same experience gets the same stars', async () => {

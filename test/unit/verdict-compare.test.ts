@@ -1,155 +1,228 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
-import type { CampaignData, TrialData } from '../../lib/verdicts/campaign-data.ts';
-import { compareCampaigns, DEFAULT_COMPARE_OPTIONS } from '../../lib/verdicts/compare.ts';
-import { formatComparison } from '../../lib/verdicts/format.ts';
+import type { TrialData } from '../../lib/verdicts/campaign-data.ts';
+import { compareCampaigns, DEFAULT_COMPARE_OPTIONS, type Comparison } from '../../lib/verdicts/compare.ts';
+import { formatComparison } from '../../lib/verdicts/format-comparison.ts';
+import { gateFails } from '../../lib/verdicts/gate.ts';
 import { toJUnit } from '../../lib/verdicts/junit.ts';
 import { campaignReport } from '../../lib/verdicts/report.ts';
-import { seededRng } from '../../lib/verdicts/rng.ts';
+import { lowerModule, syntheticCampaign, type SyntheticOptions } from '../support/synthetic-campaign.ts';
 
-/** A synthetic campaign: 11 personas × 3 trials; `shape` decides each trial's ratings and actions. */
-function campaign(
-  id: string,
-  shape: (persona: number, trial: number, rnd: () => number) => Partial<TrialData>,
-): CampaignData {
-  const rnd = seededRng(id);
-  const trials: TrialData[] = [];
-  for (let p = 0; p < 11; p++)
-    for (let t = 1; t <= 3; t++)
-      trials.push({
-        tickId: `${id}-${p}-${t}`,
-        personaId: `persona-${p}`,
-        trial: t,
-        trialSeed: `default/p${p}/${t}`,
-        status: 'completed',
-        tokens: 1000,
-        costUsd: 0,
-        ratings: {},
-        actions: [],
-        ...shape(p, t, rnd),
-      });
-  return {
-    campaign: {
-      id,
-      label: id,
-      provider: 'scripted',
-      model: 'scripted-v1',
-      catalogHash: 'c',
-      productFingerprint: {},
-      promptVersion: 'p',
-      codeVersion: 'v',
-      trials: 3,
-      seedBase: 'default',
-      personas: 11,
-      status: 'completed',
-      startedAt: new Date(0),
-      endedAt: new Date(0),
-      summary: null,
-    },
-    trials,
-  };
-}
-
-const baseShape = (broken: boolean) => (p: number, t: number, rnd: () => number) => {
-  // Same day per (persona, trial) in both campaigns, except what the broken tool changes.
-  const day = seededRng(`p${p}t${t}`);
-  const noise = () => (day() < 0.3 ? 1 : 0);
-  const completes = Array.from({ length: 2 }, () => ({
-    tool: 'todo_complete',
-    errorClass: broken ? ('product' as const) : null,
-  }));
-  const notes = Array.from({ length: 2 }, () => ({
-    tool: 'note_create',
-    errorClass: rnd() < 0.05 ? ('persona' as const) : null,
-  }));
-  return {
-    ratings: { todos: 5 - noise() - (broken ? 2 : 0), notes: 5 - noise() },
-    actions: [...completes, ...notes],
-  };
+// 11 personas × 3 trials, as the catalog runs; the candidate replays the baseline's days (same
+// seeds, same noise: the scripted persona) with one change at a time.
+const SAME = { personas: 11, trials: 3, seedBase: 'day', noise: 'replay' } satisfies SyntheticOptions;
+const baseline = syntheticCampaign('baseline', SAME);
+const candidate = (change?: SyntheticOptions['change'], o: Partial<SyntheticOptions> = {}) =>
+  syntheticCampaign('candidate', { ...SAME, ...o, ...(change && { change }) });
+const row = (c: Comparison, name: string) =>
+  [...c.health, ...c.modules, ...c.tools].find((r) => r.name === name)!;
+const junitCases = (c: Comparison, gate = {}) => {
+  const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(toJUnit(c, gate));
+  return (xml.testsuites.testsuite as Array<{ name: string; testcase?: unknown }>).flatMap((s) =>
+    [s.testcase ?? []]
+      .flat()
+      .map((k) => ({ suite: s.name, ...(k as { name: string; failure?: { type: string } }) })),
+  );
 };
 
-test('a broken tool regresses its module and itself, nothing else; exit-worthy; JUnit and Markdown carry it', () => {
-  const base = campaign('baseline', baseShape(false));
-  const cand = campaign('candidate', baseShape(true));
-  const c = compareCampaigns(base, cand);
+test('identical campaigns: nothing regressed, every row unchanged, nobody hurt, exit 0', () => {
+  const c = compareCampaigns(baseline, candidate());
   assert.equal(c.paired, true);
-  assert.deepEqual(c.regressed, ['module todos', 'tool todo_complete']);
-  const todos = c.modules.find((m) => m.module === 'todos')!;
-  assert.equal(todos.diff.estimate, -2);
-  assert.equal(c.modules.find((m) => m.module === 'notes')!.verdict, 'unchanged');
-
-  const xml = toJUnit(c);
-  const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml);
-  const suites = parsed.testsuites;
-  assert.equal(suites.tests, '4');
-  assert.equal(suites.failures, '2');
-  const cases = suites.testsuite.flatMap((s: { testcase: unknown }) => s.testcase);
-  assert.equal(cases.length, 4);
-  const failing = cases.filter((k: { failure?: unknown }) => k.failure);
-  assert.deepEqual(failing.map((k: { name: string }) => k.name).sort(), ['todo_complete', 'todos']);
-  assert.match(
-    failing.find((k: { name: string }) => k.name === 'todo_complete').failure.message,
-    /0\.0 % \(0\/66\) → 100\.0 % \(66\/66\)/,
-  );
-  assert.match(
-    formatComparison(c, true),
-    /\| todos \| 4\.79 \(n=33\) \| 2\.79 \(n=33\) \| -2\.00 .* \| 🔴 regressed \|/,
-  );
-});
-
-test('A/A: the same product twice is not flagged; unpaired seeds are compared as independent samples', () => {
-  const a = campaign('a1', baseShape(false));
-  const b = campaign('a2', (p, t, rnd) => ({
-    ...baseShape(false)(p, t, rnd),
-    trialSeed: `other/p${p}/${t}`,
-  }));
-  const c = compareCampaigns(a, b);
-  assert.equal(c.paired, false);
   assert.deepEqual(c.regressed, []);
-  assert.ok(c.modules.every((m) => !m.paired));
+  assert.deepEqual(
+    [...c.health, ...c.modules, ...c.tools].filter((r) => r.verdict !== 'unchanged').map((r) => r.name),
+    ['space_list'],
+    'only the rare tool (too few personas) is not shown unchanged',
+  );
+  assert.deepEqual(c.hurt, []);
+  assert.equal(gateFails(c), false);
 });
 
-test('minimum effects: a real but small drop is not a regression; a lower minimum flags it', () => {
-  const base = campaign('b', () => ({ ratings: { habits: 4 } }));
-  const cand = campaign('c', () => ({ ratings: { habits: 3.8 } }));
-  assert.deepEqual(compareCampaigns(base, cand).regressed, []);
-  const strict = compareCampaigns(base, cand, { ...DEFAULT_COMPARE_OPTIONS, minRatingEffect: 0.1 });
-  assert.deepEqual(strict.regressed, ['module habits']);
+test('a broken tool regresses its module and itself, nothing else; JUnit and Markdown carry both intervals', () => {
+  const broken = (t: TrialData): TrialData => {
+    if (!t.actions.some((a) => a.tool === 'todo_complete')) return t;
+    const actions = t.actions.map((a) =>
+      a.tool === 'todo_complete' ? { ...a, errorClass: 'product' as const } : a,
+    );
+    return { ...t, actions, ratings: { ...t.ratings, todos: Math.min(2, t.ratings.todos ?? 2) } };
+  };
+  const c = compareCampaigns(baseline, candidate(broken));
+  assert.deepEqual(c.regressed, ['pass^1', 'module todos', 'tool todo_complete']);
+  const tool = row(c, 'todo_complete');
+  assert.ok(tool.verdictInterval.lo > 0 && tool.verdictLevel > 0.95, JSON.stringify(tool));
+  const failing = junitCases(c).filter((k) => k.failure);
+  assert.deepEqual(
+    failing.map((k) => k.name),
+    ['pass^1', 'todos', 'todo_complete'],
+  );
+  const md = formatComparison(c, true);
+  assert.match(md, /^### REGRESSED: pass\^1, module todos, tool todo_complete/);
+  // The todos row shows the 95 % interval, the verdict's interval at its level, and what it could detect.
+  // Only the three rows that changed share the family: each is judged at 5 %/3 one-sided.
+  assert.match(
+    md,
+    /\| todos \| .* \| -\d\.\d\d \[-\d\.\d\d, -\d\.\d\d\] \| \[-\d\.\d\d, -\d\.\d\d\] at 96\.67 % \| \d\.\d\d★ \| 🔴 regressed \|/,
+  );
+  const todos = row(c, 'todos');
+  assert.ok(
+    todos.verdictInterval.lo <= todos.difference.lo && todos.verdictInterval.hi >= todos.difference.hi,
+  );
+  assert.equal(gateFails(c), true);
 });
 
-test('report: completion, pass^k per persona and overall', () => {
-  // Persona 0 fails trial 1 with a product error; persona 1 rates a module 2 in trial 2.
-  const data = campaign('r', (p, t) => ({
-    ratings: { todos: p === 1 && t === 2 ? 2 : 4 },
-    actions: p === 0 && t === 1 ? [{ tool: 'todo_create', errorClass: 'product' }] : [],
-    status: p === 2 && t === 3 ? 'failed' : 'completed',
-  }));
+test('failed trials are a regression, never insufficient — at 11 personas and at 5', () => {
+  const fail = (t: TrialData, _p: number, k: number): TrialData =>
+    k >= 2 ? { ...t, status: 'failed', ratings: {}, actions: [] } : t;
+  for (const personas of [11, 5]) {
+    const base = syntheticCampaign('b', { ...SAME, personas });
+    const c = compareCampaigns(base, syntheticCampaign('c', { ...SAME, personas, change: fail }));
+    const completion = row(c, 'completion');
+    assert.equal(completion.verdict, 'regressed', `${personas}: ${JSON.stringify(completion)}`);
+    assert.ok(completion.difference.mean < -0.5);
+    assert.ok(c.regressed.includes('completion'));
+    assert.equal(gateFails(c), true);
+  }
+  // Trials that never ran at all count as failed, not as pairs to drop.
+  const cut = syntheticCampaign('cut', SAME);
+  const c = compareCampaigns(baseline, { ...cut, trials: cut.trials.filter((t) => t.trial === 1) });
+  assert.equal(row(c, 'completion').verdict, 'regressed');
+});
+
+test('a module or tool that vanished is missing (exit 1); one too rare to tell is insufficient, with why', () => {
+  const noJournal = (t: TrialData): TrialData => {
+    const { journal: _, ...ratings } = t.ratings;
+    return {
+      ...t,
+      ratings,
+      actions: t.actions.filter((a) => a.tool !== 'journal_add' && a.tool !== 'space_list'),
+    };
+  };
+  const c = compareCampaigns(baseline, candidate(noJournal));
+  assert.equal(row(c, 'journal').verdict, 'missing');
+  assert.equal(row(c, 'journal_add').verdict, 'missing');
+  assert.deepEqual(c.missing, ['module journal', 'tool journal_add']);
+  assert.ok(c.regressed.includes('module journal'));
+  const rare = row(c, 'space_list');
+  assert.equal(rare.verdict, 'insufficient');
+  assert.match(
+    rare.reason,
+    /used by \d personas? in the baseline, never in the candidate; need \d+ to call it missing/,
+  );
+  assert.match(formatComparison(c), /^REGRESSED: module journal, tool journal_add/);
+  assert.deepEqual(
+    junitCases(c)
+      .filter((k) => k.failure?.type === 'missing')
+      .map((k) => k.name),
+    ['journal', 'journal_add'],
+  );
+});
+
+test('who got hurt: 3 of 11 personas −3★ on todos in every trial are listed, though the mean cannot call it', () => {
+  const c = compareCampaigns(baseline, candidate(lowerModule('todos', 3, (p) => p < 3)));
+  const todos = row(c, 'todos');
+  assert.notEqual(todos.verdict, 'regressed');
+  assert.ok(todos.detectable.effect !== null || todos.detectable.note, JSON.stringify(todos.detectable));
+  const hurtTodos = c.hurt
+    .filter((h) => h.module === 'todos')
+    .map((h) => h.personaId)
+    .sort();
+  const rated = (p: number) => baseline.trials.some((t) => t.personaId === `persona-${p}` && t.ratings.todos);
+  assert.deepEqual(
+    hurtTodos,
+    [0, 1, 2].filter(rated).map((p) => `persona-${p}`),
+  );
+  assert.deepEqual(
+    c.hurt.filter((h) => h.module !== 'todos'),
+    [],
+    'nobody else',
+  );
+  assert.match(formatComparison(c), /Persona \d \(solo-dev\): todos −[23]\.\d★ in 3\/3 trials/);
+  // JUnit: a test case per persona; failing only when the gate asks for it.
+  assert.equal(junitCases(c).filter((k) => k.suite === 'personas.personas').length, hurtTodos.length);
+  assert.equal(junitCases(c).filter((k) => k.failure).length, 0);
+  const strict = junitCases(c, { failOnPersonaRegression: true }).filter((k) => k.failure);
+  assert.equal(strict.length, hurtTodos.length);
+  assert.equal(gateFails(c), false);
+  assert.equal(gateFails(c, { failOnPersonaRegression: true }), true);
+});
+
+test('the minimum effect holds on paper: 3.7 − 4.0 is a 0.3★ drop', () => {
+  const four = (t: TrialData): TrialData => ({
+    ...t,
+    ratings: t.ratings.habits ? { ...t.ratings, habits: 4 } : t.ratings,
+  });
+  const base = candidate(four);
+  const lower = candidate((t) =>
+    t.ratings.habits ? { ...t, ratings: { ...t.ratings, habits: 3.7 } } : four(t),
+  );
+  assert.equal(row(compareCampaigns(base, lower), 'habits').verdict, 'regressed');
+  // The same drop under a larger minimum is smaller than what counts, and certainly so: unchanged.
+  const tolerant = compareCampaigns(base, lower, { ...DEFAULT_COMPARE_OPTIONS, minRatingEffect: 0.31 });
+  assert.equal(row(tolerant, 'habits').verdict, 'unchanged');
+});
+
+test('a tool is judged on product and infra errors; the persona’s own errors are shown beside it', () => {
+  const clumsy = (t: TrialData): TrialData => ({
+    ...t,
+    actions: t.actions.map((a) => (a.tool === 'note_create' ? { ...a, errorClass: 'persona' as const } : a)),
+  });
+  const c = compareCampaigns(baseline, candidate(clumsy));
+  const notes = c.tools.find((t) => t.name === 'note_create')!;
+  assert.notEqual(notes.verdict, 'regressed');
+  assert.ok(notes.counts.candidate.errorsByClass.persona > notes.counts.baseline.errorsByClass.persona);
+  assert.match(formatComparison(c), /note_create .* \d+ → \d+ \/ 0 → 0/);
+});
+
+test('A/A with another model’s whims: nothing regressed; rows it could not settle say what they could detect', () => {
+  const c = compareCampaigns(baseline, candidate(undefined, { noise: 'another-day' }));
+  assert.deepEqual(c.regressed, []);
+  const open = c.modules.filter((r) => r.verdict === 'inconclusive');
+  assert.ok(open.length > 0);
+  for (const r of open) assert.match(r.reason, /could detect \d\.\d\d★/);
+});
+
+test('too few personas: insufficient, saying how many the level needs; --fail-on-insufficient fails the gate', () => {
+  const four = { ...SAME, personas: 4 };
+  const c = compareCampaigns(syntheticCampaign('a', four), syntheticCampaign('b', { ...four, noise: 'x' }));
+  const todos = row(c, 'todos');
+  assert.equal(todos.verdict, 'insufficient');
+  assert.match(todos.reason, /^\d personas, need 5$/);
+  assert.equal(gateFails(c), false);
+  assert.equal(gateFails(c, { failOnInsufficient: true }), true);
+});
+
+test('each row draws from its own seed: a row’s numbers do not depend on the rows before it', () => {
+  // 20 personas: beyond exact enumeration, so sign patterns are sampled.
+  const many = { ...SAME, personas: 20 };
+  const a = syntheticCampaign('a', many);
+  const b = syntheticCampaign('b', { ...many, noise: 'other' });
+  const without = (d: typeof a) => ({
+    ...d,
+    trials: d.trials.map((t) => ({
+      ...t,
+      ratings: t.ratings.todos ? { todos: t.ratings.todos } : ({} as Record<string, number>),
+    })),
+  });
+  const all = row(compareCampaigns(a, b), 'todos');
+  const alone = row(compareCampaigns(without(a), without(b)), 'todos');
+  assert.deepEqual(alone.difference, all.difference);
+});
+
+test('report: completion (completed and rated), pass^k per persona and overall', () => {
+  const data = syntheticCampaign('r', {
+    ...SAME,
+    change: (t, p, k) => ({
+      ...t,
+      ratings: Object.fromEntries(Object.keys(t.ratings).map((m) => [m, p === 1 && k === 2 ? 2 : 4])),
+      actions: p === 0 && k === 1 ? [{ tool: 'todo_create', errorClass: 'product' }] : [],
+      status: p === 2 && k === 3 ? 'failed' : 'completed',
+    }),
+  });
   const r = campaignReport(data);
   assert.equal(r.completion.completed, 32);
   assert.equal(r.passK.perPersona.filter((p) => !p.passAll).length, 3);
-  // pass^1 = 30/33 trials; pass^3 = 8 of 11 personas passed all three.
   assert.ok(Math.abs(r.passK.byK['1']! - 30 / 33) < 1e-9);
   assert.ok(Math.abs(r.passK.byK['3']! - 8 / 11) < 1e-9);
-  assert.equal(r.tools.todo_create!.byClass.product.errors, 1);
-});
-
-test('a module rated by fewer than minPersonas personas is insufficient, not a confident verdict', () => {
-  // Two personas (of 11) rate notes; each drops by exactly 0.5 in the candidate: a paired bootstrap
-  // over two clusters whose differences are equal has a zero-width interval, [-0.5, -0.5].
-  const shape =
-    (drop: number) =>
-    (p: number): Partial<TrialData> => ({ ratings: p < 2 ? { notes: 5 - drop } : {} });
-  const base = campaign('few-base', shape(0));
-  const cand = campaign('few-cand', shape(0.5));
-  const guarded = compareCampaigns(base, cand);
-  const notes = guarded.modules.find((m) => m.module === 'notes')!;
-  assert.equal(notes.verdict, 'insufficient');
-  assert.deepEqual(guarded.regressed, []);
-  // The fault the guard is for: without it, four ratings make a "regression".
-  const unguarded = compareCampaigns(base, cand, { ...DEFAULT_COMPARE_OPTIONS, minPersonas: 2 });
-  const n = unguarded.modules.find((m) => m.module === 'notes')!;
-  assert.equal(n.verdictInterval.lo, n.verdictInterval.hi);
-  assert.deepEqual(unguarded.regressed, ['module notes']);
-  assert.match(formatComparison(guarded), /fewer than 5 personas is insufficient/);
+  assert.equal(r.tools.todo_create!.errorsByClass.product, 1);
 });
