@@ -3,6 +3,7 @@ import { createCloseCampaign } from './campaigns/close-campaign.ts';
 import { createOpenCampaign } from './campaigns/open-campaign.ts';
 import { createPurgeTranscriptBatch } from './retention/purge-transcripts.ts';
 import { createCallTool } from './tick/call-tool.ts';
+import { createCheckGoals } from './tick/check-goals.ts';
 import { createLogin } from './tick/login.ts';
 import { createModelCall } from './tick/model-call.ts';
 import { createPersistTick } from './tick/persist-tick.ts';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     modelCall: createModelCall(deps),
     callTool: createCallTool(deps),
     rate: createRate(deps),
+    checkGoals: createCheckGoals(deps),
     persistTick: createPersistTick(deps),
     purgeTranscriptBatch: createPurgeTranscriptBatch(deps),
     openCampaign: createOpenCampaign(deps),
@@ -27,7 +29,10 @@ export function createActivities(deps: ActivityDeps) {
 /** Every activity the worker registers. */
 export type Activities = ReturnType<typeof createActivities>;
 /** The persona tick's steps (workflows/persona-tick.ts). */
-export type TickActivities = Pick<Activities, 'login' | 'modelCall' | 'callTool' | 'rate' | 'persistTick'>;
+export type TickActivities = Pick<
+  Activities,
+  'login' | 'modelCall' | 'callTool' | 'rate' | 'checkGoals' | 'persistTick'
+>;
 /** The campaign's open and close (workflows/persona-campaign.ts). */
 export type CampaignActivities = Pick<Activities, 'openCampaign' | 'closeCampaign'>;
 /** The transcript purge's batch (workflows/purge-transcripts.ts). */

@@ -53,6 +53,12 @@ export function createWorkerMetrics(registry = new Registry()) {
       buckets: [1, 2, 3, 4, 5],
       registers: r,
     }),
+    goals: new Counter({
+      name: 'persona_goals_total',
+      help: 'Goals of ticks by module and outcome (achieved, failed, not-attempted, check-error)',
+      labelNames: ['module', 'outcome'] as const,
+      registers: r,
+    }),
     modelCalls: new Counter({
       name: 'persona_model_calls_total',
       help: 'Model calls by provider and outcome',

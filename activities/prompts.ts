@@ -10,7 +10,12 @@ export const RATE_MODULES_MARKER = 'Modules to rate:';
  * recap of its previous tick when there is one. Written once per tick (the transcript's `opening`
  * part), so every round re-sends the same words and the cached prefix holds.
  */
-export function dayPrompt(persona: PersonaRow, now = new Date(), recap?: string): string {
+export function dayPrompt(
+  persona: PersonaRow,
+  now = new Date(),
+  recap?: string,
+  asks: readonly string[] = [],
+): string {
   const local = new Intl.DateTimeFormat('en-GB', {
     timeZone: persona.timezone,
     weekday: 'long',
@@ -25,14 +30,19 @@ export function dayPrompt(persona: PersonaRow, now = new Date(), recap?: string)
     'plan, track, write things down, check things off. Act, don’t narrate plans. If a tool answers with an',
     'error, react as you naturally would (fix the input, try something else, or give up on it).',
     'When you are done for now, reply with one or two sentences about how it went and call no more tools.',
+    ...(asks.length ? ['', 'On your mind today:', ...asks.map((a) => `- ${a}`)] : []),
     ...(recap ? ['', recap] : []),
   ].join('\n');
 }
 
-/** The rating-turn prompt: what the persona did per module, and the strict JSON it must answer with. */
+/**
+ * The rating-turn prompt: what the persona did per module, and the strict JSON it must answer with —
+ * with its word on the goals that have no check in the product (`selfReported`), under `goals`.
+ */
 export function ratingPrompt(
   modules: string[],
   actions: Array<{ module: string | undefined; toolName: string; outcome: string; errorClass?: string }>,
+  selfReported: ReadonlyArray<{ id: string; ask: string }> = [],
 ): string {
   const lines = modules.map((m) => {
     const mine = actions.filter((a) => a.module === m);
@@ -45,8 +55,24 @@ export function ratingPrompt(
     ...lines,
     '',
     'Rate each module you used from 1 (awful) to 5 (delightful), in character, with a short note on why.',
+    ...(selfReported.length
+      ? [
+          '',
+          'You had also set out to do this today:',
+          ...selfReported.map((g) => `- ${g.id}: ${g.ask}`),
+          'Say honestly for each whether you got it done, under "goals".',
+        ]
+      : []),
+    '',
     'Answer with only a JSON object, no prose, keyed by module id, exactly these keys:',
-    `{ ${modules.map((m) => `"${m}": { "rating": <1-5>, "notes": "<why>" }`).join(', ')} }`,
+    `{ ${[
+      ...modules.map((m) => `"${m}": { "rating": <1-5>, "notes": "<why>" }`),
+      ...(selfReported.length
+        ? [
+            `"goals": { ${selfReported.map((g) => `"${g.id}": { "achieved": <true|false>, "why": "<why>" }`).join(', ')} }`,
+          ]
+        : []),
+    ].join(', ')} }`,
     `${RATE_MODULES_MARKER} ${modules.join(', ')}`,
   ].join('\n');
 }

@@ -14,9 +14,19 @@ const entry = z.union([
     .transform((rating) => ({ rating, notes: undefined })),
 ]);
 const ratingsSchema = z.record(z.string(), entry);
+const goalReports = z.record(
+  z.string(),
+  z.strictObject({ achieved: z.boolean(), why: z.string().max(2000).default('') }),
+);
 
 export type ParsedRatings =
-  | { kind: 'ok'; ratings: Record<string, { rating: number; notes: string | undefined }>; missing: string[] }
+  | {
+      kind: 'ok';
+      ratings: Record<string, { rating: number; notes: string | undefined }>;
+      missing: string[];
+      /** The persona's word on its self-reported goals (only the goals asked about). */
+      goals: Record<string, { achieved: boolean; why: string }>;
+    }
   | { kind: 'unparseable'; reason: string };
 
 /** Strips Markdown code fences and surrounding whitespace or prose around one JSON object. */
@@ -33,14 +43,27 @@ function extractJson(text: string): string {
  * Parses the rating turn's answer: strict JSON keyed by module id, validated with zod, tolerant of
  * code fences and whitespace. Modules that were used but not rated are reported as `missing`.
  */
-export function parseRatings(text: string, modules: readonly string[]): ParsedRatings {
+export function parseRatings(
+  text: string,
+  modules: readonly string[],
+  goalIds: readonly string[] = [],
+): ParsedRatings {
   let json: unknown;
   try {
     json = JSON.parse(extractJson(text));
   } catch (err) {
     return { kind: 'unparseable', reason: `not JSON: ${(err as Error).message}` };
   }
-  const parsed = ratingsSchema.safeParse(json);
+  // `goals` is the persona's word on its goals, not a module (a module cannot be named so).
+  const { goals: rawGoals, ...rest } = (json && typeof json === 'object' ? json : {}) as Record<
+    string,
+    unknown
+  >;
+  const reported = goalReports.safeParse(rawGoals ?? {});
+  const goals = reported.success
+    ? Object.fromEntries(Object.entries(reported.data).filter(([g]) => goalIds.includes(g)))
+    : {};
+  const parsed = ratingsSchema.safeParse(json && typeof json === 'object' ? rest : json);
   if (!parsed.success) {
     return {
       kind: 'unparseable',
@@ -52,5 +75,5 @@ export function parseRatings(text: string, modules: readonly string[]): ParsedRa
       .filter(([m]) => modules.includes(m))
       .map(([m, r]) => [m, { rating: r.rating, notes: r.notes }]),
   );
-  return { kind: 'ok', ratings, missing: modules.filter((m) => !(m in ratings)) };
+  return { kind: 'ok', ratings, missing: modules.filter((m) => !(m in ratings)), goals };
 }

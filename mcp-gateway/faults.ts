@@ -1,5 +1,6 @@
 // Seeded faults (GATEWAY_FAULTS): the gateway answers chosen tools — built-in or upstream — with a
-// product-class failure, extra latency, or both. For drills ("does our alerting notice?") and for
+// product-class failure, extra latency, or both; or — a silent bug no error rate can see — runs a
+// built-in tool as if some of its arguments had not been sent (`dropFields`) and answers success. For drills ("does our alerting notice?") and for
 // proving the verdicts' signal (`npm run bench:signal`). Off unless set; refused in production
 // unless GATEWAY_FAULTS_ALLOW_PRODUCTION=1.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +13,11 @@ const faultSchema = z
   .object({
     errorRate: z.number().min(0).max(1).default(0).describe('share of calls answered with a product failure'),
     latencyMs: z.number().int().min(0).max(600_000).default(0).describe('extra latency added to every call'),
+    dropFields: z
+      .array(z.string().min(1))
+      .max(50)
+      .default([])
+      .describe('arguments the product silently ignores (the call still succeeds)'),
   })
   .strict();
 
@@ -32,7 +38,11 @@ export function parseFaults(raw: string): { faults?: GatewayFaults; problems: st
     return { problems: [`not JSON (${(err as Error).message})`] };
   }
   if (!json || typeof json !== 'object' || Array.isArray(json))
-    return { problems: ['expected a JSON object: tool name → { "errorRate": 0..1, "latencyMs": n }'] };
+    return {
+      problems: [
+        'expected a JSON object: tool name → { "errorRate": 0..1, "latencyMs": n, "dropFields": [names] }',
+      ],
+    };
   const parsed = faultsSchema.safeParse(json);
   if (!parsed.success)
     return {
@@ -45,6 +55,8 @@ export interface FaultInjector {
   readonly faults: GatewayFaults;
   /** Applies the tool's fault: waits its latency, then returns the failure to answer with, if any. */
   inject(tool: string, metrics: GatewayMetrics): Promise<CallToolResult | undefined>;
+  /** The arguments as the faulty product reads them: without the tool's `dropFields`. */
+  strip(tool: string, args: unknown, metrics: GatewayMetrics): unknown;
 }
 
 /** `random` is injectable so tests can make a 30 % error rate exact. */
@@ -68,6 +80,13 @@ export function createFaultInjector(
         });
       }
       return undefined;
+    },
+    strip(tool, args, metrics) {
+      const drop = faults[tool]?.dropFields ?? [];
+      if (!drop.length || !args || typeof args !== 'object' || Array.isArray(args)) return args;
+      if (!drop.some((f) => f in args)) return args;
+      metrics.faultsInjected.inc({ tool, kind: 'drop' });
+      return Object.fromEntries(Object.entries(args).filter(([k]) => !drop.includes(k)));
     },
   };
 }

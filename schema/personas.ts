@@ -16,13 +16,31 @@ import { sql } from 'drizzle-orm';
 import { timestamps } from './columns.ts';
 import { users } from './users.ts';
 import { campaigns } from './campaigns.ts';
-import { ACTION_OUTCOMES, CADENCES, ERROR_CLASSES, TICK_STATUSES } from './vocabulary.ts';
+import {
+  ACTION_OUTCOMES,
+  CADENCES,
+  ERROR_CLASSES,
+  GOAL_OUTCOMES,
+  GOAL_SOURCES,
+  TICK_STATUSES,
+} from './vocabulary.ts';
 
 export const personaCadence = pgEnum('persona_cadence', CADENCES);
 export const tickStatus = pgEnum('tick_status', TICK_STATUSES);
 export const actionOutcome = pgEnum('action_outcome', ACTION_OUTCOMES);
 /** Which side an error is on: a clumsy persona, a broken product, the policy gate, or infrastructure. */
 export const errorClass = pgEnum('error_class', ERROR_CLASSES);
+export const goalOutcome = pgEnum('goal_outcome', GOAL_OUTCOMES);
+export const goalSource = pgEnum('goal_source', GOAL_SOURCES);
+
+/** A goal as the catalog declares it (lib/personas/goals.ts validates it); stored with its persona. */
+export interface StoredGoal {
+  id: string;
+  module: string;
+  ask: string;
+  check?: { tool: string; arguments: Record<string, unknown>; expect: Record<string, unknown> };
+  scripted?: Array<{ tool: string; arguments: Record<string, unknown> }>;
+}
 
 /** A persona is 1:1 with a user of kind 'persona'; deleting the user deletes the persona. */
 export const personas = pgTable(
@@ -42,6 +60,10 @@ export const personas = pgTable(
     timezone: text('timezone').notNull(),
     lastActiveAt: timestamp('last_active_at', { withTimezone: true }),
     paused: boolean('paused').notNull().default(false),
+    /** What the persona sets out to do (catalog `goals`); empty when it has none. */
+    goals: jsonb('goals').$type<StoredGoal[]>().notNull().default([]),
+    /** Goals per tick, sampled by the trial seed; null: all of them. */
+    goalsPerTick: integer('goals_per_tick'),
     ...timestamps,
   },
   (t) => [index('personas_archetype_idx').on(t.archetype)],
@@ -156,4 +178,30 @@ export const toolIdempotency = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] }), index('tool_idempotency_created_idx').on(t.createdAt)],
+);
+
+/**
+ * One row per (tick, goal): how the goal ended and the evidence — the check's result, trimmed, and
+ * sealed like transcripts when the check tool has encrypted fields — or the persona's own word.
+ */
+export const personaGoals = pgTable(
+  'persona_goals',
+  {
+    /** Deterministic: `${tickId}-${goalId}`, so a retried persist never duplicates. */
+    id: text('id').primaryKey(),
+    ...tickScoped(),
+    goalId: text('goal_id').notNull(),
+    module: text('module').notNull(),
+    source: goalSource('source').notNull(),
+    outcome: goalOutcome('outcome').notNull(),
+    /** The check's result (trimmed; sealed when the tool has encrypted fields), or why there is none. */
+    evidence: jsonb('evidence'),
+    /** The persona's own account (self-reported goals): `{ achieved, why }`. */
+    selfReport: jsonb('self_report'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('persona_goals_tick_idx').on(t.tickId),
+    index('persona_goals_module_idx').on(t.module, t.createdAt),
+  ],
 );

@@ -40,7 +40,7 @@ export type TickOutcome = Exclude<TickStatusName, 'running'>;
 export const CAMPAIGN_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
-export const TICK_PHASES = ['starting', 'login', 'main', 'rating', 'persist', 'done'] as const;
+export const TICK_PHASES = ['starting', 'login', 'main', 'rating', 'goals', 'persist', 'done'] as const;
 export type TickPhase = (typeof TICK_PHASES)[number];
 
 /**
@@ -58,6 +58,18 @@ export const END_REASONS = [
   'cancelled',
 ] as const;
 export type EndReason = (typeof END_REASONS)[number] | `error:${string}` | `stop:${string}`;
+
+/**
+ * How a goal ended in a tick: the product's end state satisfied its check (`achieved`) or not
+ * (`failed`); the persona never tried it (`not-attempted`: the offline persona without scripted calls
+ * for it, or a persona that used nothing); the check call itself failed (`check-error`: infrastructure,
+ * not the persona's fault, never counted as a failure of the product's end state).
+ */
+export const GOAL_OUTCOMES = ['achieved', 'failed', 'not-attempted', 'check-error'] as const;
+export type GoalOutcome = (typeof GOAL_OUTCOMES)[number];
+/** Who judged a goal: a read-only check in the product (`checked`) or the persona itself. Never mixed. */
+export const GOAL_SOURCES = ['checked', 'self-reported'] as const;
+export type GoalSource = (typeof GOAL_SOURCES)[number];
 
 /** The built-in demo product's rated modules. */
 export const BUILTIN_MODULES = ['habits', 'todos', 'notes', 'journal'] as const;

@@ -14,7 +14,7 @@ import {
 } from './tick-contract.ts';
 import { mainTurn } from './tick-main-turn.ts';
 import { TickState } from './tick-state.ts';
-import { howItEnded, loginStep, persistStep, ratingStep, RETIRED_PATCHES } from './tick-steps.ts';
+import { goalStep, howItEnded, loginStep, persistStep, ratingStep, RETIRED_PATCHES } from './tick-steps.ts';
 
 export { pauseSignal, resumeSignal, statusQuery };
 
@@ -27,9 +27,10 @@ export async function personaTick(input: TickInput): Promise<TickResult> {
 
   let ended: { status: TickOutcome; failure?: string } = { status: 'completed' };
   try {
-    await loginStep(input, state);
+    const session = await loginStep(input, state);
     const ratedInCall = await mainTurn(input, state, budgets);
     await ratingStep(input, state, ratedInCall);
+    await goalStep(input, state, session.goals);
   } catch (err) {
     ended = howItEnded(err, state);
     await persistStep(input, state, ended, startedAtMs);

@@ -45,6 +45,13 @@ export const TOOL_OPTIONS: LocalActivityOptions = {
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
 
+// A goal check is a read-only tool call: the tool call's budget, and nothing to cancel halfway.
+export const GOAL_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: '60s',
+  scheduleToCloseTimeout: '10m',
+  retry: INFRA_BACKOFF,
+};
+
 export const PERSIST_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: '60s',
   scheduleToCloseTimeout: '15m',

@@ -7,7 +7,7 @@ import {
   type TickBudgets,
   type TickStatus,
 } from './tick-contract.ts';
-import type { ActionRecord, FeedbackRecord } from './tick-steps-contract.ts';
+import type { ActionRecord, FeedbackRecord, GoalRecord, SelfReport } from './tick-steps-contract.ts';
 
 /** The tick's mutable state, kept in one small class so handlers and the steps share it. */
 export class TickState {
@@ -20,6 +20,10 @@ export class TickState {
   costUsd = 0;
   endReason: string | undefined;
   ratingError: string | undefined;
+  /** The persona's word on its self-reported goals (from the rating turn). */
+  selfReports: Record<string, SelfReport> | undefined;
+  /** How the tick's goals ended, once judged. */
+  goals: GoalRecord[] = [];
   private nextSeq = 0;
 
   constructor(readonly tickId: string) {}

@@ -3,6 +3,8 @@
 // sandbox: pure definitions only.
 import {
   isRatedModule,
+  type GoalOutcome,
+  type GoalSource,
   type ActionOutcome,
   type ErrorClass,
   type TickOutcome,
@@ -49,6 +51,8 @@ export interface LoginResult {
   model: string;
   /** The persona is paused in the database (kill switch): the tick waits for a resume signal. */
   paused?: boolean;
+  /** The goals of this tick (the persona's, sampled by the seed); none when it has none. */
+  goals?: TickGoal[];
 }
 
 export interface ModelCallInput {
@@ -92,6 +96,8 @@ export type ToolCallResult = Omit<ActionRecord, 'seq' | 'round'>;
 export interface RatingInput {
   tickId: string;
   personaId: string;
+  /** The tick's seed (a campaign's trial seed, else the tick id): which goals it has. */
+  seed?: string;
   actions: Array<Pick<ActionRecord, 'module' | 'toolName' | 'outcome' | 'errorClass'>>;
 }
 
@@ -106,6 +112,8 @@ export function ratedModules(actions: ReadonlyArray<Pick<ActionRecord, 'module'>
 
 export interface RatingResult {
   feedback: FeedbackRecord[];
+  /** The persona's own word on its goals without a check, by goal id. */
+  goals?: Record<string, SelfReport>;
   /** Set when the model left out a module it used (the ratings it gave are kept). */
   ratingError: string | undefined;
   usage: TokenUsage;
@@ -124,8 +132,67 @@ export interface PersistInput {
   costUsd: number;
   ratingError: string | undefined;
   failure: string | undefined;
+  /** How the tick's goals ended (none when it has none). */
+  goals?: GoalRecord[];
   historyLength: number;
   /** The history's size in bytes when persist was scheduled. */
   historyBytes: number;
   startedAtMs: number;
+}
+
+/** A persona's own account of a goal, from the rating turn. */
+export interface SelfReport {
+  achieved: boolean;
+  why: string;
+}
+
+/** A goal of one tick, as the workflow carries it: which goal, its module, who judges it. */
+export interface TickGoal {
+  goalId: string;
+  module: string;
+  source: GoalSource;
+}
+
+export interface GoalCheckInput {
+  tickId: string;
+  personaId: string;
+  /** The goals to check (those with a check). */
+  goalIds: string[];
+}
+
+/** How one goal of a tick ended (a persona_goals row). */
+export interface GoalRecord {
+  goalId: string;
+  module: string;
+  source: GoalSource;
+  outcome: GoalOutcome;
+  /** The check's result, trimmed (sealed when the tool has encrypted fields), or why there is none. */
+  evidence?: unknown;
+  selfReport?: SelfReport;
+}
+
+/**
+ * How a tick's goals ended: a checked goal by its check (`check-error` when it has none, e.g. the step
+ * failed); a self-reported one by the persona's word (`not-attempted` without one).
+ */
+export function goalRecords(
+  goals: readonly TickGoal[],
+  checked: readonly GoalRecord[],
+  reports: Record<string, SelfReport> = {},
+  checkFailure?: string,
+): GoalRecord[] {
+  return goals.map((g): GoalRecord => {
+    if (g.source === 'checked')
+      return (
+        checked.find((c) => c.goalId === g.goalId) ?? {
+          ...g,
+          outcome: 'check-error',
+          evidence: checkFailure ?? 'not checked',
+        }
+      );
+    const r = reports[g.goalId];
+    return r
+      ? { ...g, outcome: r.achieved ? 'achieved' : 'failed', selfReport: r }
+      : { ...g, outcome: 'not-attempted', evidence: 'the persona did not say' };
+  });
 }

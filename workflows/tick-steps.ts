@@ -6,6 +6,7 @@ import {
   CancellationScope,
   deprecatePatch,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   upsertMemo,
@@ -16,13 +17,25 @@ import type { TickActivities } from '../activities/index.ts';
 import type { TickOutcome } from '../schema/vocabulary.ts';
 import { failureText } from './failures.ts';
 import { tickSearchAttributes, type TickInput } from './tick-contract.ts';
-import { LOGIN_OPTIONS, MODEL_OPTIONS, PERSIST_OPTIONS } from './tick-retry.ts';
+import { GOAL_OPTIONS, LOGIN_OPTIONS, MODEL_OPTIONS, PERSIST_OPTIONS } from './tick-retry.ts';
 import type { TickState } from './tick-state.ts';
-import { ratedModules, ratingActions, type LoginResult, type RatingResult } from './tick-steps-contract.ts';
+import {
+  goalRecords,
+  ratedModules,
+  ratingActions,
+  type GoalRecord,
+  type LoginResult,
+  type RatingResult,
+  type TickGoal,
+} from './tick-steps-contract.ts';
 
 const { login } = proxyLocalActivities<TickActivities>(LOGIN_OPTIONS);
 const { rate } = proxyActivities<TickActivities>(MODEL_OPTIONS);
 const { persistTick } = proxyLocalActivities<TickActivities>(PERSIST_OPTIONS);
+const { checkGoals } = proxyLocalActivities<TickActivities>(GOAL_OPTIONS);
+
+/** Ticks since this patch judge their goals after the rating (asked only by ticks that have goals). */
+export const GOALS_PATCH = 'tick-goals';
 
 /**
  * Patches of earlier generations of this workflow, retired: every tick runs their new path, and ticks
@@ -73,13 +86,53 @@ export async function ratingStep(
     ratedInCall ??
     (await state.step(() =>
       rate.executeWithOptions({ summary: `rating · ${rated.join(', ')}` }, [
-        { tickId: state.tickId, personaId: input.personaId, actions: ratingActions(state.actions) },
+        {
+          tickId: state.tickId,
+          personaId: input.personaId,
+          seed: tickSeed(input, state),
+          actions: ratingActions(state.actions),
+        },
       ]),
     ));
   state.addUsage(rating.usage, rating.costUsd);
   state.feedback = rating.feedback;
   state.ratingError = rating.ratingError;
+  state.selfReports = rating.goals;
 }
+
+/**
+ * The tick's goals, judged once the persona is done: each checked goal by a read-only call in the
+ * product (one local activity for all of them, inside the workflow task that ends the main turn), each
+ * self-reported goal by the persona's word in the rating. A check step that fails after its retries
+ * leaves its goals `check-error`: the tick itself does not fail for it.
+ */
+export async function goalStep(
+  input: TickInput,
+  state: TickState,
+  goals: readonly TickGoal[] | undefined,
+): Promise<void> {
+  if (!goals?.length || !patched(GOALS_PATCH)) return;
+  const toCheck = goals.filter((g) => g.source === 'checked').map((g) => g.goalId);
+  let checked: GoalRecord[] = [];
+  let checkFailure: string | undefined;
+  if (toCheck.length) {
+    state.phase = 'goals';
+    try {
+      checked = await state.step(() =>
+        checkGoals.executeWithOptions({ summary: `goals · ${toCheck.join(', ')}` }, [
+          { tickId: state.tickId, personaId: input.personaId, goalIds: toCheck },
+        ]),
+      );
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      checkFailure = failureText(err);
+    }
+  }
+  state.goals = goalRecords(goals, checked, state.selfReports, checkFailure);
+}
+
+/** A tick's seed: its campaign trial's seed, else its id (which goals it has; the offline persona's day). */
+export const tickSeed = (input: TickInput, state: TickState) => input.campaign?.trialSeed ?? state.tickId;
 
 /** Persists what was done, however the tick ended; runs even when the tick was cancelled. */
 export async function persistStep(
@@ -104,6 +157,7 @@ export async function persistStep(
         costUsd: state.costUsd,
         ratingError: state.ratingError,
         failure: ended.failure,
+        ...(state.goals.length && { goals: state.goals }),
         historyLength: now.historyLength,
         historyBytes: now.historySize,
         startedAtMs,

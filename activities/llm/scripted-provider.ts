@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { goalToolUses } from './scripted-goals.ts';
 import { buildArguments, type KnownIds } from './scripted-inputs.ts';
 import { SeededRandom } from './seeded-random.ts';
 import { scriptedRatings } from './scripted-rating.ts';
@@ -71,6 +72,9 @@ export class ScriptedProvider implements LlmProvider {
 
   private act(req: LlmRequest): ContentBlock[] {
     const round = req.messages.filter((m) => m.role === 'assistant').length;
+    // First thing in its day, what it set out to do (activities/llm/scripted-goals.ts).
+    const goalUses = round === 0 ? goalToolUses(req) : [];
+    if (goalUses.length) return [text(`(${req.persona.archetype}) First, what I came for.`), ...goalUses];
     const dayRng = new SeededRandom(`${this.opts.seed}:${req.seed}`);
     const plannedRounds = dayRng.int(2, 5);
     if (round >= plannedRounds || !req.tools?.length) {

@@ -5,6 +5,7 @@
 // module and that experience, so the same day rated twice gets the same stars.
 import { taggedErrorClass } from '../error-tag.ts';
 import { RATE_MODULES_MARKER } from '../prompts.ts';
+import { scriptedGoalReports } from './scripted-goals.ts';
 import { SeededRandom } from './seeded-random.ts';
 import type { LlmRequest, MessageParam } from './types.ts';
 
@@ -145,5 +146,6 @@ export function scriptedRatings(req: LlmRequest, seed: string): string {
     const mood = new SeededRandom(`${seed}:${req.persona.personaId}:${module}:${JSON.stringify(e)}`);
     ratings[module] = { rating: starsFor(e, mood), notes: notesFor(module, e) };
   }
-  return JSON.stringify(ratings);
+  const goals = scriptedGoalReports(req);
+  return JSON.stringify(goals ? { ...ratings, goals } : ratings);
 }

@@ -15,6 +15,15 @@ export interface PersonaContext {
   moduleMix: Record<string, number>;
   /** Maps a Claude tool name back to its product module id. */
   toolModules: Record<string, string>;
+  /**
+   * The tick's goals, for providers that cannot read their `ask` (the scripted provider): each goal's
+   * scripted calls (Claude tool names, placeholders expanded) and whether the persona reports it itself.
+   */
+  goals?: Array<{
+    id: string;
+    selfReport: boolean;
+    calls: Array<{ name: string; input: Record<string, unknown> }>;
+  }>;
 }
 
 export interface LlmRequest {

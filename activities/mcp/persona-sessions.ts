@@ -5,6 +5,7 @@ import {
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { GOAL_CHECK_META } from '../../lib/personas/goals.ts';
 import { loginViaGateway } from './gateway-auth.ts';
 import { SessionSlot, staleSessionReason } from './session-slot.ts';
 
@@ -136,6 +137,20 @@ export class PersonaSessions {
       personaId,
       async (client) =>
         (await client.callTool({ name, arguments: args, _meta: { idempotencyKey } }, undefined, {
+          timeout: this.opts.callTimeoutMs ?? 30_000,
+        })) as CallToolResult,
+    );
+  }
+
+  /**
+   * A goal check: a call as the persona, marked so the gateway refuses it unless the tool only reads
+   * (GOAL_CHECK_META); no idempotency key, nothing to repeat safely or not.
+   */
+  async checkTool(personaId: string, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+    return this.withSession(
+      personaId,
+      async (client) =>
+        (await client.callTool({ name, arguments: args, _meta: { [GOAL_CHECK_META]: true } }, undefined, {
           timeout: this.opts.callTimeoutMs ?? 30_000,
         })) as CallToolResult,
     );

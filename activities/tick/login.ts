@@ -3,6 +3,7 @@ import { personaTicks } from '../../schema/index.ts';
 import { TICK_FAILURES } from '../../workflows/tick-contract.ts';
 import { type LoginInput, type LoginResult } from '../../workflows/tick-steps-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
+import { tickGoals } from './tick-goals.ts';
 
 /**
  * Phase 1: log the persona in (password re-derived, token kept in the worker's memory), check it has
@@ -45,6 +46,7 @@ export function createLogin(deps: ActivityDeps) {
       provider: deps.llm.kind,
       model: deps.llm.model,
       paused: persona.paused,
+      ...(persona.goals.length && { goals: tickGoals(persona, input.campaign?.trialSeed ?? tickId) }),
     };
   };
 }

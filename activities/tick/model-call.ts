@@ -21,6 +21,9 @@ import {
 } from '../transcript.ts';
 import { rateConversation, type RatingContext } from './rate.ts';
 import { activityCancelled, tickEnded } from './tick-cancellation.ts';
+import { expandPlaceholders } from '../../lib/personas/goals.ts';
+import { scriptedGoals } from './scripted-goals.ts';
+import { goalsOfTick } from './tick-goals.ts';
 import { toolCatalog } from './tool-catalog.ts';
 
 /**
@@ -46,11 +49,17 @@ export function createModelCall(deps: ActivityDeps) {
     const key = await deps.transcriptKeys.keyFor(persona.id);
     const catalog = await toolCatalog(deps, persona.id);
     const rows = openTranscriptRows(transcriptRead.value, key);
+    const seed = input.seed ?? input.tickId;
+    const goals = goalsOfTick(persona, seed);
     let opening = storedOpening(rows, () => '');
     if (!opening) {
       // Round 0 (or a tick from before openings were stored): written once, re-sent every round.
       const now = new Date();
-      opening = dayPrompt(persona, now, await previousTickRecap(deps.db, persona.id, input.tickId, now));
+      const recap = await previousTickRecap(deps.db, persona.id, input.tickId, now);
+      const asks = goals.map((g) =>
+        expandPlaceholders(g.ask, { timezone: persona.timezone, email: persona.email, now }),
+      );
+      opening = dayPrompt(persona, now, recap, asks);
       await saveTranscriptPart(deps.db, key, input.tickId, 0, 'opening', opening);
     }
     const messages = transcriptMessages(rows, opening, input.round);
@@ -67,8 +76,9 @@ export function createModelCall(deps: ActivityDeps) {
           archetype: persona.archetype,
           moduleMix: persona.moduleMix,
           toolModules: catalog.modules,
+          ...(goals.length && { goals: scriptedGoals(goals, catalog.names, persona) }),
         },
-        seed: input.seed ?? input.tickId,
+        seed,
       });
       deps.metrics.modelCalls.inc({ provider: deps.llm.kind, outcome: 'ok' });
     } catch (err) {
@@ -87,7 +97,7 @@ export function createModelCall(deps: ActivityDeps) {
     const rating =
       ended && input.rateOnEnd && !activityCancelled() && !(await tickEnded(deps.db, input.tickId))
         ? await rateRightAway(
-            { tickId: input.tickId, persona, catalog, key },
+            { tickId: input.tickId, seed, persona, catalog, key },
             [...messages, { role: 'assistant', content: response.content }],
             input.rateOnEnd,
           )

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { personaActions, personaFeedback, personaTicks, personas } from '../../schema/index.ts';
+import { personaActions, personaFeedback, personaGoals, personaTicks, personas } from '../../schema/index.ts';
 import type { PersistInput } from '../../workflows/tick-steps-contract.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { archetypeLabel } from '../metrics.ts';
@@ -14,8 +14,8 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
- * Phase 4: actions and feedback with deterministic ids (ON CONFLICT DO NOTHING, so a retried persist
- * never duplicates), the tick row's totals and history size, and the persona's last_active_at —
+ * Phase 4: actions, feedback and goals with deterministic ids (ON CONFLICT DO NOTHING, so a retried
+ * persist never duplicates), the tick row's totals and history size, and the persona's last_active_at —
  * all in one transaction.
  */
 export function createPersistTick(deps: ActivityDeps) {
@@ -54,6 +54,24 @@ export function createPersistTick(deps: ActivityDeps) {
               module: f.module,
               rating: f.rating,
               notes: f.notes,
+            })),
+          )
+          .onConflictDoNothing();
+      }
+      if (input.goals?.length) {
+        await tx
+          .insert(personaGoals)
+          .values(
+            input.goals.map((g) => ({
+              id: `${input.tickId}-${g.goalId}`,
+              tickId: input.tickId,
+              personaId: input.personaId,
+              goalId: g.goalId,
+              module: g.module,
+              source: g.source,
+              outcome: g.outcome,
+              evidence: g.evidence ?? null,
+              selfReport: g.selfReport ?? null,
             })),
           )
           .onConflictDoNothing();
@@ -100,4 +118,5 @@ function recordMetrics(deps: ActivityDeps, input: PersistInput, endedAt: Date, a
   for (const [kind, n] of Object.entries(input.usage)) m.tokens.inc({ archetype, kind }, n);
   m.cost.inc({ archetype }, input.costUsd);
   for (const f of input.feedback) if (f.rating !== null) m.ratings.observe({ module: f.module }, f.rating);
+  for (const g of input.goals ?? []) m.goals.inc({ module: g.module, outcome: g.outcome });
 }

@@ -18,20 +18,41 @@ import {
   storedOpening,
   transcriptMessages,
 } from '../transcript.ts';
+import { expandPlaceholders } from '../../lib/personas/goals.ts';
+import { scriptedGoals } from './scripted-goals.ts';
+import { goalsOfTick } from './tick-goals.ts';
 import { toolCatalog } from './tool-catalog.ts';
 
-/** Structured-output schema of the rating answer: exactly the modules used, each rated 1–5. */
-export function ratingSchema(modules: readonly string[]): Record<string, unknown> {
+/**
+ * Structured-output schema of the rating answer: exactly the modules used, each rated 1–5, and the
+ * persona's word on each self-reported goal under `goals`.
+ */
+export function ratingSchema(
+  modules: readonly string[],
+  goalIds: readonly string[] = [],
+): Record<string, unknown> {
   const entry = {
     type: 'object',
     properties: { rating: { type: 'integer', minimum: 1, maximum: 5 }, notes: { type: 'string' } },
     required: ['rating', 'notes'],
     additionalProperties: false,
   };
+  const report = {
+    type: 'object',
+    properties: { achieved: { type: 'boolean' }, why: { type: 'string' } },
+    required: ['achieved', 'why'],
+    additionalProperties: false,
+  };
+  const goals = {
+    type: 'object',
+    properties: Object.fromEntries(goalIds.map((g) => [g, report])),
+    required: [...goalIds],
+    additionalProperties: false,
+  };
   return {
     type: 'object',
-    properties: Object.fromEntries(modules.map((m) => [m, entry])),
-    required: [...modules],
+    properties: { ...Object.fromEntries(modules.map((m) => [m, entry])), ...(goalIds.length && { goals }) },
+    required: [...modules, ...(goalIds.length ? ['goals'] : [])],
     additionalProperties: false,
   };
 }
@@ -59,6 +80,8 @@ const usedTools = (r: LlmResponse) => r.content.some((b) => b.type === 'tool_use
 /** What a rating turn reuses of the tick it ends: the persona, the tool list and the transcript key. */
 export interface RatingContext {
   tickId: string;
+  /** The tick's seed: which goals it has (those without a check are reported in the rating). */
+  seed: string;
   persona: PersonaRow;
   catalog: Awaited<ReturnType<typeof toolCatalog>>;
   key: TranscriptKey;
@@ -85,18 +108,27 @@ export async function rateConversation(
 ): Promise<RatingResult> {
   const { persona, catalog } = ctx;
   const modules = ratedModules(actions);
+  const now = new Date();
+  const selfReported = goalsOfTick(persona, ctx.seed)
+    .filter((g) => !g.check)
+    .map((g) => ({
+      ...g,
+      ask: expandPlaceholders(g.ask, { timezone: persona.timezone, email: persona.email, now }),
+    }));
+  const goalIds = selfReported.map((g) => g.id);
   const request: LlmRequest = {
     system: persona.systemPrompt,
-    messages: ratingMessages(conversation, ratingPrompt(modules, actions)),
+    messages: ratingMessages(conversation, ratingPrompt(modules, actions, selfReported)),
     tools: catalog.claudeTools,
     maxTokens: 1024,
-    outputSchema: ratingSchema(modules),
+    outputSchema: ratingSchema(modules, goalIds),
     purpose: 'rating',
     persona: {
       personaId: persona.id,
       archetype: persona.archetype,
       moduleMix: persona.moduleMix,
       toolModules: catalog.modules,
+      ...(selfReported.length && { goals: scriptedGoals(selfReported, catalog.names, persona) }),
     },
     seed: ctx.tickId,
   };
@@ -115,7 +147,7 @@ export async function rateConversation(
   );
   const usage = response.usage;
   const cost = costUsd(priceFor(deps.config.prices, deps.llm.model), usage);
-  const parsed = parseRatings(text, modules);
+  const parsed = parseRatings(text, modules, goalIds);
   if (parsed.kind === 'unparseable') {
     return {
       feedback: [
@@ -133,6 +165,7 @@ export async function rateConversation(
       notes: r.notes ?? '',
     })),
     ratingError: parsed.missing.length ? `rating missing module(s): ${parsed.missing.join(', ')}` : undefined,
+    ...(Object.keys(parsed.goals).length && { goals: parsed.goals }),
     usage,
     costUsd: cost,
   };
@@ -159,7 +192,7 @@ export function createRate(deps: ActivityDeps) {
     );
     return rateConversation(
       deps,
-      { tickId: input.tickId, persona, catalog, key },
+      { tickId: input.tickId, seed: input.seed ?? input.tickId, persona, catalog, key },
       conversation,
       input.actions,
     );

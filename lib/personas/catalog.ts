@@ -5,6 +5,7 @@ import { entryProblems, entryWhere } from '../config/entry-problems.ts';
 import { BUILTIN_ARCHETYPES, BUILTIN_MODULES, CADENCES } from '../../schema/vocabulary.ts';
 import type { PersonaDefinition } from './upsert-persona.ts';
 import { UsageError } from '../errors.ts';
+import { goalProblems, goalSchema, type ToolLookup } from './goals.ts';
 
 /** RFC 2606 / 6761 reserved names: mail to them can never reach anyone. */
 const RESERVED_DOMAIN = /@([a-z0-9-]+\.)*(test|example|invalid|localhost)$|@example\.(com|net|org)$/i;
@@ -30,57 +31,74 @@ function miscasedTimezone(tz: string): boolean {
 }
 
 /** The persona schema for a set of served modules (the built-in ones, plus the products' — see lib/products). */
-const personaSchemaFor = (modules: readonly string[]) =>
-  z.strictObject({
-    email: z.email({ error: 'expected an email address' }).refine((e) => RESERVED_DOMAIN.test(e), {
-      error:
-        'must be on a reserved non-routable domain such as @personas.test (RFC 2606), so no real person is ever mailed',
-    }),
-    displayName: z
-      .string({ error: 'expected a string' })
-      .trim()
-      .min(1, { error: 'must not be empty' })
-      .max(80),
-    archetype: z.enum(BUILTIN_ARCHETYPES, { error: `expected one of ${BUILTIN_ARCHETYPES.join(', ')}` }),
-    systemPrompt: z
-      .string({ error: 'expected a string' })
-      .trim()
-      .min(40, { error: 'must be at least 40 characters: give the persona a voice' })
-      .max(8000, { error: 'must be at most 8000 characters' }),
-    moduleMix: z
-      .record(
-        z.string(),
-        z
-          .number({ error: 'expected a number' })
-          .min(0, { error: 'weights must be ≥ 0' })
-          .max(1, { error: 'weights must be ≤ 1' }),
-        {
-          error: 'expected an object of module → weight',
-        },
-      )
-      .superRefine((mix, ctx) => {
-        const unknown = Object.keys(mix).filter((m) => !modules.includes(m));
-        if (unknown.length)
-          ctx.addIssue({
-            code: 'custom',
-            message: `unknown module(s) ${unknown.join(', ')}; modules are ${modules.join(', ')} (the ones the products serve: built-in, --products / PERSONA_PRODUCTS)`,
-          });
-        const sum = Object.values(mix).reduce((a, b) => a + b, 0);
-        if (Math.abs(sum - 1) > 0.001)
-          ctx.addIssue({ code: 'custom', message: `weights sum to ${+sum.toFixed(4)}, expected 1` });
+const personaSchemaFor = (modules: readonly string[], tools?: ToolLookup) =>
+  z
+    .strictObject({
+      email: z.email({ error: 'expected an email address' }).refine((e) => RESERVED_DOMAIN.test(e), {
+        error:
+          'must be on a reserved non-routable domain such as @personas.test (RFC 2606), so no real person is ever mailed',
       }),
-    cadence: z.enum(CADENCES, { error: `expected one of ${CADENCES.join(', ')}` }),
-    timezone: z
-      .string({ error: 'expected an IANA timezone such as Europe/Berlin' })
-      .refine((tz) => resolveTimezone(tz) !== undefined, {
-        error: 'not an IANA timezone (e.g. Europe/Berlin, America/New_York, UTC)',
-        abort: true,
-      })
-      .refine((tz) => !miscasedTimezone(tz), {
-        error: (issue) =>
-          `time zone names are case-sensitive for Temporal: write it as in the IANA database, e.g. ${resolveTimezone(issue.input as string)}`,
-      }),
-  });
+      displayName: z
+        .string({ error: 'expected a string' })
+        .trim()
+        .min(1, { error: 'must not be empty' })
+        .max(80),
+      archetype: z.enum(BUILTIN_ARCHETYPES, { error: `expected one of ${BUILTIN_ARCHETYPES.join(', ')}` }),
+      systemPrompt: z
+        .string({ error: 'expected a string' })
+        .trim()
+        .min(40, { error: 'must be at least 40 characters: give the persona a voice' })
+        .max(8000, { error: 'must be at most 8000 characters' }),
+      moduleMix: z
+        .record(
+          z.string(),
+          z
+            .number({ error: 'expected a number' })
+            .min(0, { error: 'weights must be ≥ 0' })
+            .max(1, { error: 'weights must be ≤ 1' }),
+          {
+            error: 'expected an object of module → weight',
+          },
+        )
+        .superRefine((mix, ctx) => {
+          const unknown = Object.keys(mix).filter((m) => !modules.includes(m));
+          if (unknown.length)
+            ctx.addIssue({
+              code: 'custom',
+              message: `unknown module(s) ${unknown.join(', ')}; modules are ${modules.join(', ')} (the ones the products serve: built-in, --products / PERSONA_PRODUCTS)`,
+            });
+          const sum = Object.values(mix).reduce((a, b) => a + b, 0);
+          if (Math.abs(sum - 1) > 0.001)
+            ctx.addIssue({ code: 'custom', message: `weights sum to ${+sum.toFixed(4)}, expected 1` });
+        }),
+      cadence: z.enum(CADENCES, { error: `expected one of ${CADENCES.join(', ')}` }),
+      timezone: z
+        .string({ error: 'expected an IANA timezone such as Europe/Berlin' })
+        .refine((tz) => resolveTimezone(tz) !== undefined, {
+          error: 'not an IANA timezone (e.g. Europe/Berlin, America/New_York, UTC)',
+          abort: true,
+        })
+        .refine((tz) => !miscasedTimezone(tz), {
+          error: (issue) =>
+            `time zone names are case-sensitive for Temporal: write it as in the IANA database, e.g. ${resolveTimezone(issue.input as string)}`,
+        }),
+      goals: z.array(goalSchema, { error: 'expected a list of goals' }).max(20).default([]),
+      goalsPerTick: z
+        .number({ error: 'expected a whole number' })
+        .int({ error: 'expected a whole number' })
+        .min(1, { error: 'must be at least 1' })
+        .optional(),
+    })
+    .superRefine((p, ctx) => {
+      for (const { path, message } of goalProblems(p.goals, modules, tools))
+        ctx.addIssue({ code: 'custom', message, path });
+      if (p.goalsPerTick !== undefined && p.goalsPerTick > p.goals.length)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['goalsPerTick'],
+          message: `${p.goalsPerTick} goals per tick, but the persona has ${p.goals.length}`,
+        });
+    });
 
 const catalogSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -110,14 +128,16 @@ export const DEFAULT_CATALOG = path.resolve(
 
 /**
  * Parses catalog text; throws CatalogError listing every problem. `modules`: the modules the configured
- * products serve (default: the built-in product's).
+ * products serve (default: the built-in product's); `tools`: the built-in tools, to refuse a goal check
+ * through a tool that is not read-only.
  */
 export function parseCatalog(
   text: string,
   file = 'catalog.json',
   modules: readonly string[] = BUILTIN_MODULES,
+  tools?: ToolLookup,
 ): PersonaDefinition[] {
-  const personaSchema = personaSchemaFor(modules);
+  const personaSchema = personaSchemaFor(modules, tools);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -157,6 +177,7 @@ export function parseCatalog(
 export async function loadCatalog(
   file = DEFAULT_CATALOG,
   modules: readonly string[] = BUILTIN_MODULES,
+  tools?: ToolLookup,
 ): Promise<PersonaDefinition[]> {
   let text: string;
   try {
@@ -166,5 +187,5 @@ export async function loadCatalog(
       `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
     ]);
   }
-  return parseCatalog(text, path.relative(process.cwd(), file) || file, modules);
+  return parseCatalog(text, path.relative(process.cwd(), file) || file, modules, tools);
 }

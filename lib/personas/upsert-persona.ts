@@ -1,9 +1,11 @@
+import { isDeepStrictEqual } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { personas, users } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
 import type { Cadence } from '../../schema/vocabulary.ts';
 import { hashPassword, verifyPassword } from '../demo-product/passwords.ts';
 import { normaliseEmail, signupNewUsers, signupUser } from '../demo-product/signup.ts';
+import type { Goal } from './goals.ts';
 import { derivePersonaPassword } from './password.ts';
 
 export interface PersonaDefinition {
@@ -14,6 +16,10 @@ export interface PersonaDefinition {
   moduleMix: Record<string, number>;
   cadence: Cadence;
   timezone: string;
+  /** What the persona sets out to do (lib/personas/goals.ts); none when absent. */
+  goals?: Goal[];
+  /** Goals per tick, sampled by the trial seed; all when absent. */
+  goalsPerTick?: number;
 }
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
@@ -30,6 +36,8 @@ const personaRow = (userId: string, def: PersonaDefinition) => ({
   moduleMix: def.moduleMix,
   cadence: def.cadence,
   timezone: def.timezone,
+  goals: def.goals ?? [],
+  goalsPerTick: def.goalsPerTick ?? null,
 });
 
 /** Whether a stored persona already says what its definition says (nothing to update). */
@@ -40,7 +48,9 @@ export function samePersona(existing: typeof personas.$inferSelect, def: Persona
     existing.systemPrompt === def.systemPrompt &&
     existing.cadence === def.cadence &&
     existing.timezone === def.timezone &&
-    sameMix(existing.moduleMix, def.moduleMix)
+    sameMix(existing.moduleMix, def.moduleMix) &&
+    isDeepStrictEqual(existing.goals, def.goals ?? []) &&
+    existing.goalsPerTick === (def.goalsPerTick ?? null)
   );
 }
 

@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
-import { personaActions, personaFeedback, personaTicks } from '../../schema/index.ts';
+import { personaActions, personaFeedback, personaGoals, personaTicks } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
-import type { TokenUsage } from '../../schema/vocabulary.ts';
+import type { GoalOutcome, TokenUsage } from '../../schema/vocabulary.ts';
 
 export interface TickSummary {
   ticks: number;
@@ -11,6 +11,8 @@ export interface TickSummary {
   actionErrors: number;
   errorsByClass: Record<string, number>;
   ratingsPerModule: Record<string, { mean: number; n: number }>;
+  /** Per module, how the ticks' goals ended (checked and self-reported apart: `todos` / `journal (self)`). */
+  goalsPerModule: Record<string, Partial<Record<GoalOutcome, number>>>;
   parseFailures: number;
   ratingErrors: number;
   tokens: TokenUsage;
@@ -23,7 +25,7 @@ const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
 /** Totals over a set of ticks: what `personas up --once` and `personas tick` report. */
 export async function summarizeTicks(db: Db, tickIds: readonly string[]): Promise<TickSummary> {
   const ids = [...tickIds];
-  const [ticks, actions, feedback] = ids.length
+  const [ticks, actions, feedback, goals] = ids.length
     ? await Promise.all([
         db.select().from(personaTicks).where(inArray(personaTicks.id, ids)),
         db
@@ -34,8 +36,12 @@ export async function summarizeTicks(db: Db, tickIds: readonly string[]): Promis
           .select({ module: personaFeedback.module, rating: personaFeedback.rating })
           .from(personaFeedback)
           .where(inArray(personaFeedback.tickId, ids)),
+        db
+          .select({ module: personaGoals.module, source: personaGoals.source, outcome: personaGoals.outcome })
+          .from(personaGoals)
+          .where(inArray(personaGoals.tickId, ids)),
       ])
-    : [[], [], []];
+    : [[], [], [], []];
   const s: TickSummary = {
     ticks: ticks.length,
     byStatus: {},
@@ -44,6 +50,7 @@ export async function summarizeTicks(db: Db, tickIds: readonly string[]): Promis
     actionErrors: 0,
     errorsByClass: {},
     ratingsPerModule: {},
+    goalsPerModule: {},
     parseFailures: 0,
     ratingErrors: ticks.filter((t) => t.ratingError).length,
     tokens: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 },
@@ -79,6 +86,14 @@ export async function summarizeTicks(db: Db, tickIds: readonly string[]): Promis
   }
   for (const [module, m] of Object.entries(sums))
     s.ratingsPerModule[module] = { mean: +(m.total / m.count).toFixed(2), n: m.count };
+  for (const g of goals)
+    bump(
+      (s.goalsPerModule[g.source === 'checked' ? g.module : `${g.module} (self)`] ??= {}) as Record<
+        string,
+        number
+      >,
+      g.outcome,
+    );
   s.costUsd = +s.costUsd.toFixed(6);
   return s;
 }
@@ -92,6 +107,7 @@ export function formatSummary(s: TickSummary): string {
     `ticks        ${s.ticks} (${kv(s.byStatus)}); end reasons: ${kv(s.endReasons)}`,
     `actions      ${s.actions}, ${s.actionErrors} errors (${kv(s.errorsByClass)})`,
     `ratings      ${kv(Object.fromEntries(Object.entries(s.ratingsPerModule).map(([m, r]) => [m, `${r.mean}★ ×${r.n}`])))}${s.parseFailures ? `; ${s.parseFailures} unparseable` : ''}${s.ratingErrors ? `; ${s.ratingErrors} incomplete` : ''}`,
+    `goals        ${kv(Object.fromEntries(Object.entries(s.goalsPerModule).map(([m, o]) => [m, kv(o as Record<string, number>).replaceAll(', ', '/')])))}`,
     `tokens       in ${s.tokens.input}, out ${s.tokens.output}, cache write ${s.tokens.cacheWrite}, cache read ${s.tokens.cacheRead}; cost $${s.costUsd.toFixed(4)}`,
     `history      largest ${s.largestHistory.events} events, ${(s.largestHistory.bytes / 1024).toFixed(1)} KB${s.largestHistory.tickId ? ` (${s.largestHistory.tickId})` : ''}`,
   ].join('\n');

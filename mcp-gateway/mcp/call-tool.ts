@@ -51,7 +51,8 @@ export async function callTool(
   const injected = await deps.faults?.inject(spec.name, deps.metrics);
   let result: CallToolResult;
   try {
-    result = injected ?? (await runCall(deps, session, spec, rawArgs ?? {}, requestMeta));
+    const args = deps.faults ? deps.faults.strip(spec.name, rawArgs ?? {}, deps.metrics) : (rawArgs ?? {});
+    result = injected ?? (await runCall(deps, session, spec, args, requestMeta));
   } catch (err) {
     deps.metrics.toolCalls.inc({ tool: spec.name, outcome: 'error', error_class: 'infra' });
     throw err;

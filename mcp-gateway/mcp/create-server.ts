@@ -5,6 +5,7 @@ import type { Federation } from '../upstream/federation.ts';
 import { callUpstreamTool } from '../upstream/upstream-call.ts';
 import { callTool, type CallDeps, type CallSession } from './call-tool.ts';
 import { toMcpTool } from './tool-listing.ts';
+import { GOAL_CHECK_META } from '../../lib/personas/goals.ts';
 import { errorResult } from './tool-result.ts';
 
 export const SERVER_INFO = { name: 'persona-runner-gateway', version: '0.1.0' };
@@ -40,6 +41,15 @@ export function createServer(
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const spec = byName.get(request.params.name);
     const upstream = spec ? undefined : federation?.lookup(request.params.name);
+    // A goal check reads the product's end state; it may never change it, whatever POLICY_MODE says.
+    const hint = spec?.policyHint ?? upstream?.tool.policyHint;
+    if (request.params._meta?.[GOAL_CHECK_META] === true && hint && hint !== 'read') {
+      return errorResult(
+        'persona',
+        'GOAL_CHECK_NOT_READ_ONLY',
+        `${request.params.name} is not read-only (readOnlyHint): a goal check may only call tools that read`,
+      );
+    }
     if (upstream) {
       const meta = request.params._meta as Record<string, unknown> | undefined;
       return callUpstreamTool(deps, session, upstream.product, upstream.tool, request.params.arguments, meta);

@@ -33,3 +33,9 @@ export const toolRegistry: readonly ToolSpec[] = [
 ] as unknown as readonly ToolSpec[];
 
 export const toolsByName: ReadonlyMap<string, ToolSpec> = new Map(toolRegistry.map((t) => [t.name, t]));
+
+/** What a catalog's goal checks need to know of the built-in tools: whether each only reads. */
+export const builtinToolLookup = (name: string): { readOnly: boolean } | undefined => {
+  const spec = toolsByName.get(name);
+  return spec && { readOnly: spec.policyHint === 'read' };
+};

@@ -1,3 +1,4 @@
+import { builtinToolLookup } from '../../mcp-gateway/tools/index.ts';
 import type { Command } from 'commander';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { and, eq, isNull } from 'drizzle-orm';
@@ -32,7 +33,11 @@ export function registerCleanupCommand(program: Command): void {
         keepSchedules?: boolean;
         json?: boolean;
       }) => {
-        const catalog = await loadCatalog(opts.catalog, servedModules(productsFor(opts.products)));
+        const catalog = await loadCatalog(
+          opts.catalog,
+          servedModules(productsFor(opts.products)),
+          builtinToolLookup,
+        );
         await withContext('cleanup', async (ctx) => {
           const { db } = await ctx.database();
           const live = await livePersonas(db);

@@ -1,3 +1,4 @@
+import { builtinToolLookup } from '../../mcp-gateway/tools/index.ts';
 import { InvalidArgumentError, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { DEFAULT_CATALOG, loadCatalog } from '../../lib/personas/catalog.ts';
@@ -50,7 +51,11 @@ export function registerSeedCommand(program: Command): void {
       }) => {
         const { concurrency } = opts;
         // Validate the whole catalog before touching the database: a bad entry writes nothing.
-        const defs = await loadCatalog(opts.catalog, servedModules(productsFor(opts.products)));
+        const defs = await loadCatalog(
+          opts.catalog,
+          servedModules(productsFor(opts.products)),
+          builtinToolLookup,
+        );
         await withContext('seed', async (ctx) => {
           const { db } = await ctx.database();
           const bar = progressBar(defs.length, 'seeding');

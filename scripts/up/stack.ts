@@ -1,3 +1,4 @@
+import { builtinToolLookup } from '../../mcp-gateway/tools/index.ts';
 import { Client } from '@temporalio/client';
 import { openDatabase, type Database } from '../../lib/db/client.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -39,7 +40,7 @@ export async function startLocalStack(opts: {
   say: (m: string) => void;
 }): Promise<LocalStack> {
   const { workerConfig, gatewayConfig, logger, say } = opts;
-  const defs = await loadCatalog(opts.catalog, servedModules(gatewayConfig.products));
+  const defs = await loadCatalog(opts.catalog, servedModules(gatewayConfig.products), builtinToolLookup);
   const kek = resolveKek(gatewayConfig);
   const seedSecret = resolveSeedSecret(workerConfig);
   installRuntime({

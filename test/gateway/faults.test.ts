@@ -66,7 +66,9 @@ describe('GATEWAY_FAULTS configuration', () => {
 
   test('an error rate fails that share of calls (random source injected)', async () => {
     const draws = [0.1, 0.5, 0.29, 0.9];
-    const injector = createFaultInjector({ t: { errorRate: 0.3, latencyMs: 0 } }, () => draws.shift()!);
+    const injector = createFaultInjector({ t: { errorRate: 0.3, latencyMs: 0, dropFields: [] } }, () =>
+      draws.shift()!,
+    );
     const outcomes = [];
     for (let i = 0; i < 4; i++)
       outcomes.push((await injector.inject('t', createGatewayMetrics())) ? 'fail' : 'ok');

@@ -24,6 +24,12 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const entry = (email: string, field: string, message: RegExp) =>
   new RegExp(`^personas\\[1\\] \\(${escape(email)}\\): ${escape(field)}: ${message.source}`);
 const LEO = 'leo.adhd@personas.test';
+const GOAL = {
+  id: 'plumber',
+  module: 'todos',
+  ask: 'Call the plumber today.',
+  check: { tool: 'todo_list', arguments: {}, expect: { type: 'object' } },
+};
 const { timezone: _droppedTimezone, ...leoWithoutTimezone } = leo;
 
 /** The problems parseCatalog reports for `catalog` (an object, or raw text), failing if it accepts it. */
@@ -158,6 +164,57 @@ describe('bad catalogs are rejected, naming the entry (index and email) and the 
       name: 'wrong type: a weight given as a string',
       catalog: withSecond({ moduleMix: { todos: '1' } }),
       expect: entry(LEO, 'moduleMix.todos', /expected a number/),
+    },
+    {
+      name: 'a goal for a module the products do not serve',
+      catalog: withSecond({ goals: [{ id: 'cal', module: 'calendar', ask: 'Book the dentist.' }] }),
+      expect: entry(
+        LEO,
+        'goals[0] (cal).module',
+        /unknown module calendar; modules are habits, todos, notes, journal/,
+      ),
+    },
+    {
+      name: 'a goal whose expectation is no JSON Schema',
+      catalog: withSecond({
+        goals: [
+          {
+            id: 'plumber',
+            module: 'todos',
+            ask: 'Call the plumber today.',
+            check: { tool: 'todo_list', expect: { type: 'thing' } },
+          },
+        ],
+      }),
+      expect: entry(LEO, 'goals[0] (plumber).check.expect', /not a valid JSON Schema/),
+    },
+    {
+      name: 'a goal with an unknown placeholder',
+      catalog: withSecond({
+        goals: [
+          {
+            id: 'plumber',
+            module: 'todos',
+            ask: 'Call the plumber.',
+            scripted: [{ tool: 'todo_create', arguments: { due_date: '${yesterday}' } }],
+          },
+        ],
+      }),
+      expect: entry(
+        LEO,
+        'goals[0] (plumber).scripted',
+        /unknown placeholder \$\{yesterday\}; placeholders are \$\{today\}/,
+      ),
+    },
+    {
+      name: 'two goals with one id',
+      catalog: withSecond({ goals: [GOAL, GOAL] }),
+      expect: entry(LEO, 'goals[1] (plumber).id', /used by another goal of this persona/),
+    },
+    {
+      name: 'more goals per tick than goals',
+      catalog: withSecond({ goals: [GOAL], goalsPerTick: 2 }),
+      expect: entry(LEO, 'goalsPerTick', /2 goals per tick, but the persona has 1/),
     },
     {
       name: 'unknown field',

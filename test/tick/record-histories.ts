@@ -12,7 +12,7 @@
 //
 // Fixtures carry their generation as a prefix: `tick-rate-<scenario>.json` were recorded by the
 // generation whose patches are now retired (workflows/tick-steps.ts RETIRED_PATCHES); they prove that
-// ticks started by it still replay. A new patch gets a new prefix (FIXTURE_PREFIX) and new fixtures
+// ticks started by it still replay. `tick-goals-<scenario>.json`: today's code (the goal step). A new patch gets a new prefix (FIXTURE_PREFIX) and new fixtures
 // beside the old ones; the old ones go when their patches are removed (README "Changing the workflow").
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -45,7 +45,50 @@ const { fake, env: claude } = await startClaudeTickEnv({
   gatewayEnv: { POLICY_MODE: 'enforce' },
 });
 
-const FIXTURE_PREFIX = 'tick-rate-';
+// The generation since the `tick-goals` patch (a goal step after the rating); `tick-rate-*` are the
+// generation before it, recorded with the now-retired patches still `patched()`.
+const FIXTURE_PREFIX = 'tick-goals-';
+
+// A persona with one checked and one self-reported goal, for the goal step's fixture.
+const withGoals = await startTickEnv({
+  persona: {
+    email: 'goals@personas.test',
+    moduleMix: { todos: 0.7, journal: 0.3 },
+    goals: [
+      {
+        id: 'plumber',
+        module: 'todos',
+        ask: "Put 'Call the plumber' on your list, due ${tomorrow}.",
+        check: {
+          tool: 'todo_list',
+          arguments: { status: 'all' },
+          expect: {
+            type: 'object',
+            properties: {
+              todos: {
+                type: 'array',
+                contains: {
+                  type: 'object',
+                  properties: { title: { pattern: 'plumber' } },
+                  required: ['title'],
+                },
+              },
+            },
+          },
+        },
+        scripted: [
+          { tool: 'todo_create', arguments: { title: 'Call the plumber', due_date: '${tomorrow}' } },
+        ],
+      },
+      {
+        id: 'diary',
+        module: 'journal',
+        ask: 'Write in your journal how today went.',
+        scripted: [{ tool: 'journal_add', arguments: { body: 'A calm day.' } }],
+      },
+    ],
+  },
+});
 
 /** Runs `tick` to its end and writes its history, unless the fixture exists (and mode is not overwrite). */
 function record(
@@ -66,6 +109,12 @@ function record(
 }
 
 record('scripted-tick', scripted, async (start) => {
+  const handle = await start();
+  assert.equal((await handle.result()).status, 'completed');
+  return handle;
+});
+
+record('scripted-goals', withGoals, async (start) => {
   const handle = await start();
   assert.equal((await handle.result()).status, 'completed');
   return handle;

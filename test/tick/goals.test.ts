@@ -1,0 +1,149 @@
+// Goals on a real tick (scripted persona, real gateway, Postgres and Temporal): one achieved, one
+// failed although the product answered (its end state lacks what the check needs), one `check-error`
+// (the check tool itself fails), one self-reported; the rows, their evidence, and the new step behind
+// its patch. And the gateway refuses a goal check through a tool that writes.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { patchIdOf } from '../../lib/temporal/markers.ts';
+import type { Goal } from '../../lib/personas/goals.ts';
+import { GOALS_PATCH } from '../../workflows/tick-steps.ts';
+import { startTickEnv } from '../support/tick-env.ts';
+
+const openTodos = (contains: Record<string, unknown>) => ({
+  type: 'object',
+  required: ['todos'],
+  properties: { todos: { type: 'array', contains } },
+});
+
+const goals: Goal[] = [
+  {
+    id: 'plumber',
+    module: 'todos',
+    ask: "Put 'Call the plumber' on your list, due ${tomorrow}.",
+    check: {
+      tool: 'todo_list',
+      arguments: { status: 'open', limit: 200 },
+      expect: openTodos({
+        type: 'object',
+        required: ['title', 'due_date', 'created_at'],
+        properties: {
+          title: { pattern: '[Pp]lumber' },
+          due_date: { const: '${tomorrow}' },
+          created_at: { type: 'string', format: 'date-time', formatMinimum: '${tick.started}' },
+        },
+      }),
+    },
+    scripted: [{ tool: 'todo_create', arguments: { title: 'Call the plumber', due_date: '${tomorrow}' } }],
+  },
+  {
+    // The persona creates the todo, but with high priority nobody asked for: the product did what it
+    // was told, and the end state still lacks a "low" one.
+    id: 'low-priority',
+    module: 'todos',
+    ask: "Add 'Water the plants' as a low-priority todo.",
+    check: {
+      tool: 'todo_list',
+      arguments: { status: 'open', limit: 200 },
+      expect: openTodos({
+        required: ['title', 'priority'],
+        properties: { title: { pattern: 'plants' }, priority: { const: 'low' } },
+      }),
+    },
+    scripted: [{ tool: 'todo_create', arguments: { title: 'Water the plants', priority: 'high' } }],
+  },
+  {
+    id: 'habit-check',
+    module: 'habits',
+    ask: 'Start a habit of stretching.',
+    check: { tool: 'habit_list', arguments: {}, expect: { type: 'object' } },
+    scripted: [{ tool: 'habit_create', arguments: { name: 'Stretch' } }],
+  },
+  {
+    id: 'diary',
+    module: 'journal',
+    ask: 'Write in your journal how today went.',
+    scripted: [{ tool: 'journal_add', arguments: { body: 'A calm day.', mood: 4 } }],
+  },
+];
+
+// habit_list always fails inside the product: that goal's check is a `check-error`, never `failed`.
+const env = await startTickEnv({
+  persona: { goals, moduleMix: { todos: 0.5, habits: 0.2, journal: 0.3 } },
+  gatewayEnv: { GATEWAY_FAULTS: JSON.stringify({ habit_list: { errorRate: 1 } }) },
+});
+
+test('a tick’s goals: achieved, failed though every call succeeded, check-error, self-reported', async () => {
+  const handle = await env.start();
+  assert.equal((await handle.result()).status, 'completed');
+  const rows = await env.query<{
+    goal_id: string;
+    module: string;
+    source: string;
+    outcome: string;
+    evidence: unknown;
+    self_report: { achieved: boolean; why: string } | null;
+  }>(
+    'SELECT goal_id, module, source, outcome, evidence, self_report FROM persona_goals WHERE tick_id = $1 ORDER BY goal_id',
+    [handle.workflowId],
+  );
+  const byId = Object.fromEntries(rows.map((r) => [r.goal_id, r]));
+  assert.deepEqual(
+    rows.map((r) => [r.goal_id, r.source, r.outcome]),
+    [
+      ['diary', 'self-reported', 'achieved'],
+      ['habit-check', 'checked', 'check-error'],
+      ['low-priority', 'checked', 'failed'],
+      ['plumber', 'checked', 'achieved'],
+    ],
+  );
+  assert.match(JSON.stringify(byId.plumber!.evidence), /Call the plumber/);
+  assert.match(
+    JSON.stringify(byId['low-priority']!.evidence),
+    /priority/,
+    'the reason names what was missing',
+  );
+  assert.match(String(byId['habit-check']!.evidence), /^product: /);
+  assert.deepEqual(byId.diary!.self_report, { achieved: true, why: 'everything I tried for it worked' });
+  // Every persona call succeeded: only the end state tells the failed goal apart.
+  const actions = await env.query<{ tool_name: string; outcome: string }>(
+    'SELECT tool_name, outcome FROM persona_actions WHERE tick_id = $1 AND tool_name IN ($2, $3)',
+    [handle.workflowId, 'todo_create', 'journal_add'],
+  );
+  assert.ok(actions.length >= 3 && actions.every((a) => a.outcome === 'ok'));
+  // The checks are not the persona's: no action rows for them, no transcript parts.
+  const checks = await env.count(
+    "SELECT count(*)::int AS n FROM persona_actions WHERE tick_id = $1 AND tool_name IN ('todo_list', 'habit_list')",
+    [handle.workflowId],
+  );
+  assert.equal(checks, 0);
+  // The new step is behind its patch, and runs as one local activity.
+  const history = await handle.fetchHistory();
+  const patches = (history.events ?? []).flatMap((e) => patchIdOf(e.markerRecordedEventAttributes) ?? []);
+  assert.ok(patches.includes(GOALS_PATCH), `patches: ${patches.join(', ')}`);
+});
+
+test('the gateway answers a goal check only through a read-only tool, in every policy mode', async () => {
+  const { token } = await env.gw.tokenFor({
+    email: 'checker@personas.test',
+    password: 'a long enough password',
+  });
+  const client = await env.gw.client(token);
+  const write = await client.callTool({
+    name: 'todo_create',
+    arguments: { title: 'sneaky' },
+    _meta: { 'persona-runner/goal-check': true },
+  });
+  assert.equal(write.isError, true);
+  assert.equal((write._meta as Record<string, unknown>).errorCode, 'GOAL_CHECK_NOT_READ_ONLY');
+  const read = await client.callTool({
+    name: 'todo_list',
+    arguments: {},
+    _meta: { 'persona-runner/goal-check': true },
+  });
+  assert.equal(read.isError, undefined);
+  assert.equal(
+    await env.count("SELECT count(*)::int AS n FROM todos WHERE title = 'sneaky'"),
+    0,
+    'nothing was written',
+  );
+});
