@@ -55,15 +55,13 @@ export function parseRatings(
     return { kind: 'unparseable', reason: `not JSON: ${(err as Error).message}` };
   }
   // `goals` is the persona's word on its goals, not a module (a module cannot be named so).
-  const { goals: rawGoals, ...rest } = (json && typeof json === 'object' ? json : {}) as Record<
-    string,
-    unknown
-  >;
+  const isObject = !!json && typeof json === 'object' && !Array.isArray(json);
+  const { goals: rawGoals, ...rest } = isObject ? (json as Record<string, unknown>) : {};
   const reported = goalReports.safeParse(rawGoals ?? {});
   const goals = reported.success
     ? Object.fromEntries(Object.entries(reported.data).filter(([g]) => goalIds.includes(g)))
     : {};
-  const parsed = ratingsSchema.safeParse(json && typeof json === 'object' ? rest : json);
+  const parsed = ratingsSchema.safeParse(isObject ? rest : json);
   if (!parsed.success) {
     return {
       kind: 'unparseable',

@@ -67,6 +67,7 @@ export function renderComparePage(c: Comparison): string {
     nav: h`<a href="/campaigns">campaigns</a>`,
     body: h`<section><ul>${sideInfo('baseline', c.baseline)}${sideInfo('candidate', c.candidate)}</ul><p>${ruleText(c)}</p></section>
 ${rowsTable('Completion and pass^1', c.health, (_r, id) => ticks(id, {}), c)}
+${c.goals.length ? rowsTable('Goals (checked in the product)', c.goals, (_r, id) => ticks(id, {}), c) : h``}
 ${rowsTable('Modules', c.modules, (r, id) => ticks(id, { module: r.name }), c)}
 ${toolsTable(c)}
 <section><h2>Who got hurt</h2>${hurt}</section>`,

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../lib/db/client.ts';
 import { bucketsFor, ratingsOverTime, type Bucket, type ModuleRatings } from './queries.ts';
 import { iso, num } from './sql-values.ts';
+import { goalSuccessByDay } from './goals-query.ts';
 import { recentTicks, type RecentTick } from './ticks-query.ts';
 
 export interface RecurringError {
@@ -29,6 +30,8 @@ export interface PersonaDetail {
   ratings: ModuleRatings[];
   ticks: RecentTick[];
   errors: RecurringError[];
+  /** Checked goals per day (UTC): achieved of judged. */
+  goalsByDay: Array<{ day: string; achieved: number; judged: number }>;
 }
 
 export async function loadPersonaDetail(
@@ -44,7 +47,7 @@ export async function loadPersonaDetail(
       FROM personas p JOIN users u ON u.id = p.user_id WHERE p.id = ${personaId}`);
   if (!p) return undefined;
   const { bucket, since, buckets } = bucketsFor(opts.days, opts.now ?? new Date());
-  const [ratings, ticks, errors] = await Promise.all([
+  const [ratings, ticks, errors, goalsByDay] = await Promise.all([
     ratingsOverTime(db, since, bucket, personaId),
     recentTicks(db, 50, { personaId }),
     db.execute(sql`
@@ -56,6 +59,7 @@ export async function loadPersonaDetail(
        GROUP BY 1, 2, 3
        ORDER BY n DESC, last_ms DESC
        LIMIT 20`),
+    goalSuccessByDay(db, personaId, opts.days),
   ]);
   return {
     id: String(p.id),
@@ -78,5 +82,6 @@ export async function loadPersonaDetail(
       lastTickId: String(e.last_tick),
       lastAt: iso(e.last_ms),
     })),
+    goalsByDay,
   };
 }

@@ -27,6 +27,7 @@ export function renderPersonaPage(p: PersonaDetail, opts: RenderOptions): string
 <dt>modules</dt><dd>${mix}</dd>
 </dl></section>
 <section><h2>Ratings per module<small>${p.displayName}’s own, last ${p.range.days} day(s)</small></h2>${ratingsChart(p.ratings, p.range)}</section>
+${p.goalsByDay.length ? h`<section><h2>Goals over time<small>checked in the product: achieved of judged, per day (UTC)</small></h2><table><thead><tr><th>day</th><th class="num">achieved</th><th class="num">judged</th><th class="num">success</th></tr></thead><tbody>${p.goalsByDay.map((d) => h`<tr><td>${d.day.slice(0, 10)}</td><td class="num">${d.achieved}</td><td class="num">${d.judged}</td><td class="num">${d.judged ? `${Math.round((100 * d.achieved) / d.judged)} %` : '–'}</td></tr>`)}</tbody></table></section>` : ''}
 <section><h2>Recurring errors<small>same tool, class and answer, most frequent first</small></h2>${errors}</section>
 <section><h2>Ticks<small>latest ${p.ticks.length}</small></h2>${ticksTable(p.ticks, opts)}</section>`;
   return pageShell({

@@ -3,6 +3,7 @@ import type { Db } from '../lib/db/client.ts';
 import { PARSE_MODULE } from '../schema/vocabulary.ts';
 import { iso, num, numOrNull, round } from './sql-values.ts';
 import { ERROR_CLASS_COLUMNS, errorCounts, type ErrorCounts } from './error-counts.ts';
+import { goalSuccessSince, type GoalSuccess } from './goals-query.ts';
 import { recentTicks, type RecentTick } from './ticks-query.ts';
 import { totalsSince, type DashboardTotals } from './totals-query.ts';
 
@@ -49,6 +50,8 @@ export interface DashboardData {
   generatedAt: string;
   range: { days: number; bucket: Bucket; since: string; until: string; buckets: string[] };
   ratings: ModuleRatings[];
+  /** Goal success per module, checked and self-reported apart. */
+  goals: GoalSuccess[];
   hotspots: ToolHotspot[];
   recentTicks: RecentTick[];
   recentNotes: RecentNote[];
@@ -189,8 +192,9 @@ export async function loadDashboardData(db: Db, opts: DashboardQueryOptions = {}
   const now = opts.now ?? new Date();
   const days = normalizeDays(opts.days);
   const { bucket, since, buckets } = bucketsFor(days, now);
-  const [ratings, hotspots, ticks, notes, totals] = await Promise.all([
+  const [ratings, goals, hotspots, ticks, notes, totals] = await Promise.all([
     ratingsOverTime(db, since, bucket),
+    goalSuccessSince(db, since),
     errorHotspots(db, since),
     recentTicks(db, opts.recentTicks ?? 50),
     recentNotes(db, opts.recentNotes ?? 12),
@@ -200,6 +204,7 @@ export async function loadDashboardData(db: Db, opts: DashboardQueryOptions = {}
     generatedAt: now.toISOString(),
     range: { days, bucket, since: since.toISOString(), until: now.toISOString(), buckets },
     ratings,
+    goals,
     hotspots,
     recentTicks: ticks,
     recentNotes: notes,

@@ -183,6 +183,13 @@ ${card('personas', fmtInt(t.personas), t.pausedPersonas ? `${t.pausedPersonas} p
 }
 
 /** The whole dashboard page: server-rendered, no scripts, no external assets. */
+function goalsTable(goals: DashboardData['goals']): Html {
+  return h`<table><thead><tr><th>module</th><th>judged by</th><th class="num">achieved</th><th class="num">judged</th><th class="num">success</th><th class="num">not attempted / check error</th></tr></thead><tbody>${goals.map(
+    (g) =>
+      h`<tr><td>${g.module}</td><td>${g.source}</td><td class="num">${g.achieved}</td><td class="num">${g.judged}</td><td class="num">${g.judged ? `${Math.round((100 * g.achieved) / g.judged)} %` : '–'}</td><td class="num">${g.notJudged}</td></tr>`,
+  )}</tbody></table>`;
+}
+
 export function renderDashboard(data: DashboardData, opts: RenderOptions = {}): string {
   const refresh = opts.refreshSeconds ?? 10;
   const { days, bucket } = data.range;
@@ -212,6 +219,7 @@ ${refresh > 0 ? h`<meta http-equiv="refresh" content="${refresh}">` : ''}
 <main>
 ${cards(data)}
 <section><h2>Ratings per module<small>average 1–5 per ${bucket}</small></h2>${ratingsChart(data.ratings, data.range)}</section>
+${data.goals.length ? h`<section><h2>Goals per module<small>achieved of judged — checked in the product, or the persona’s own word</small></h2>${goalsTable(data.goals)}</section>` : ''}
 <section><h2>Error hotspots<small>per tool, most errors first</small></h2>${hotspotList(data.hotspots)}</section>
 <section><h2>Recent ticks<small>latest ${data.recentTicks.length}</small></h2>${ticksTable(data.recentTicks, opts)}</section>
 <section><h2>What personas said<small>latest rating notes</small></h2>${notesList(data)}</section>

@@ -6,6 +6,7 @@ import type { Db } from '../lib/db/client.ts';
 import { PARSE_MODULE } from '../schema/vocabulary.ts';
 import { num, numOrNull } from './sql-values.ts';
 import { tickFacts, type TickFacts } from './ticks-query.ts';
+import { loadTickGoals, type GoalView } from './goals-query.ts';
 import { isWithheld } from './open-transcript.ts';
 
 /** Turns a stored transcript part into its plain content (identity unless parts are sealed). */
@@ -42,6 +43,7 @@ export interface TickDetail extends TickFacts {
   withheld: string | undefined;
   rating: { text: string; stopReason: string | null } | undefined;
   feedback: Array<{ module: string; rating: number | null; notes: string }>;
+  goals: GoalView[];
 }
 
 const RATING_ROUND = -1;
@@ -74,13 +76,14 @@ export async function loadTickDetail(
       LEFT JOIN campaigns c ON c.id = t.campaign_id
      WHERE t.id = ${tickId}`);
   if (!t) return undefined;
-  const [parts, actions, feedback] = await Promise.all([
+  const [parts, actions, feedback, goals] = await Promise.all([
     db.execute(sql`SELECT round, part, part_key, content FROM persona_transcript
                     WHERE tick_id = ${tickId} ORDER BY round, part, part_key`),
     db.execute(sql`SELECT tool_use_id, tool_name, outcome, error_class, latency_ms, result_summary
                      FROM persona_actions WHERE tick_id = ${tickId} ORDER BY seq`),
     db.execute(sql`SELECT module, rating, notes FROM persona_feedback
                     WHERE tick_id = ${tickId} ORDER BY module = ${PARSE_MODULE}, module`),
+    loadTickGoals(db, tickId, openPart),
   ]);
   const opened = await Promise.all(
     parts.rows.map(async (r) => ({
@@ -159,5 +162,6 @@ export async function loadTickDetail(
       rating: numOrNull(f.rating),
       notes: String(f.notes ?? ''),
     })),
+    goals,
   };
 }

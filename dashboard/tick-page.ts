@@ -40,6 +40,21 @@ ${answer}
 </div>`;
 }
 
+const OUTCOME_CLASS: Record<string, string> = { achieved: 'ok', failed: 'err', 'check-error': 'err' };
+
+function goalsTable(t: TickDetail): Html {
+  return h`<table><thead><tr><th>goal</th><th>module</th><th>judged by</th><th>outcome</th><th>evidence</th></tr></thead><tbody>${t.goals.map(
+    (g) =>
+      h`<tr><td>${g.goalId}</td><td>${g.module}</td><td>${g.source}</td><td><span class="${OUTCOME_CLASS[g.outcome] ?? ''}">${g.outcome}</span></td><td>${
+        g.selfReport
+          ? h`<span class="reason">“${g.selfReport.why}”</span>`
+          : g.evidence
+            ? h`<details><summary>${g.evidence.slice(0, 80)}</summary><pre>${g.evidence}</pre></details>`
+            : '–'
+      }</td></tr>`,
+  )}</tbody></table>`;
+}
+
 export function renderTickPage(t: TickDetail, opts: RenderOptions): string {
   const ui = temporalWorkflowUrl(opts.temporalUiUrl, opts.namespace, t.id);
   const personaHref = `/personas/${pathSegment(t.persona.id)}`;
@@ -69,6 +84,7 @@ ${t.campaign ? h`<dt>campaign</dt><dd><a href="/ticks?campaign=${encodeURICompon
     : h`<p class="empty">No ratings (the persona used no rated module, or the tick ended before the rating turn).</p>`;
   const body = h`<section>${facts}</section>
 <section><h2>The day<small>what ${t.persona.displayName} said and did, and what the product answered</small></h2>${t.withheld ? h`<p class="err">Part of this conversation is withheld: ${t.withheld}.</p>` : ''}${turns}</section>
+${t.goals.length ? h`<section><h2>Goals<small>what ${t.persona.displayName} set out to do, and what the product’s end state says</small></h2>${goalsTable(t)}</section>` : ''}
 <section><h2>Ratings<small>the rating turn, in character</small></h2>${ratings}${t.rating ? h`<details><summary>raw rating answer</summary><pre>${t.rating.text}</pre></details>` : ''}</section>`;
   return pageShell({
     title: `${t.persona.displayName} · tick`,

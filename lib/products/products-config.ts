@@ -129,9 +129,10 @@ export function parseProducts(text: string, file = 'products.json'): ProductsCon
     );
   const problems: string[] = [];
   const products: ProductConfig[] = [];
+  // `goals` is where a rating turn puts the persona's word on its goals: no module may be called so.
   const reserved: readonly string[] = top.data.builtin
-    ? [...BUILTIN_MODULES, ...UNRATED_MODULES]
-    : UNRATED_MODULES;
+    ? [...BUILTIN_MODULES, ...UNRATED_MODULES, 'goals']
+    : [...UNRATED_MODULES, 'goals'];
   top.data.products.forEach((raw, index) => {
     const where = entryWhere('products', index, raw, 'name');
     const parsed = productSchema.safeParse(raw);

@@ -1,8 +1,15 @@
 import { desc, eq, inArray, or } from 'drizzle-orm';
-import { campaigns, personaActions, personaFeedback, personas, personaTicks } from '../../schema/index.ts';
+import {
+  campaigns,
+  personaActions,
+  personaFeedback,
+  personaGoals,
+  personas,
+  personaTicks,
+} from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { UsageError } from '../errors.ts';
-import type { ErrorClass } from '../../schema/vocabulary.ts';
+import type { ErrorClass, GoalOutcome, GoalSource } from '../../schema/vocabulary.ts';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 
@@ -17,6 +24,8 @@ export interface TrialData {
   costUsd: number;
   ratings: Record<string, number>;
   actions: Array<{ tool: string; errorClass: ErrorClass | null }>;
+  /** How the trial's goals ended, by goal id. */
+  goals: Record<string, { module: string; source: GoalSource; outcome: GoalOutcome }>;
 }
 
 export interface CampaignData {
@@ -54,7 +63,7 @@ export async function loadCampaignData(db: Db, ref: string): Promise<CampaignDat
     );
   const ids = ticks.map((t) => t.id);
   const personaIds = [...new Set(ticks.map((t) => t.personaId))];
-  const [feedback, actions, who] = await Promise.all([
+  const [feedback, actions, goals, who] = await Promise.all([
     db
       .select({
         tickId: personaFeedback.tickId,
@@ -71,6 +80,16 @@ export async function loadCampaignData(db: Db, ref: string): Promise<CampaignDat
       })
       .from(personaActions)
       .where(inArray(personaActions.tickId, ids)),
+    db
+      .select({
+        tickId: personaGoals.tickId,
+        goalId: personaGoals.goalId,
+        module: personaGoals.module,
+        source: personaGoals.source,
+        outcome: personaGoals.outcome,
+      })
+      .from(personaGoals)
+      .where(inArray(personaGoals.tickId, ids)),
     db
       .select({ id: personas.id, name: personas.displayName, archetype: personas.archetype })
       .from(personas)
@@ -89,11 +108,14 @@ export async function loadCampaignData(db: Db, ref: string): Promise<CampaignDat
         costUsd: Number(t.costUsd),
         ratings: {},
         actions: [],
+        goals: {},
       },
     ]),
   );
   for (const f of feedback) if (f.rating !== null) byTick.get(f.tickId)!.ratings[f.module] = f.rating;
   for (const a of actions) byTick.get(a.tickId)!.actions.push({ tool: a.tool, errorClass: a.errorClass });
+  for (const g of goals)
+    byTick.get(g.tickId)!.goals[g.goalId] = { module: g.module, source: g.source, outcome: g.outcome };
   return {
     campaign,
     trials: [...byTick.values()],

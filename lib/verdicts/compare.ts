@@ -2,10 +2,17 @@ import { ERROR_CLASSES, type ErrorClass } from '../../schema/vocabulary.ts';
 import type { CampaignData } from './campaign-data.ts';
 import { chooseFamily } from './family.ts';
 import { personasHurt, type PersonaHurt } from './persona-hurt.ts';
-import { campaignReport, DEFAULT_REPORT_OPTIONS, trialPasses, type ReportOptions } from './report.ts';
+import {
+  campaignReport,
+  DEFAULT_REPORT_OPTIONS,
+  trialPasses,
+  type CampaignReport,
+  type ReportOptions,
+} from './report.ts';
 import {
   completionValues,
   errorShareValues,
+  goalValues,
   JUDGED_ERRORS,
   passValues,
   ratingValues,
@@ -21,6 +28,8 @@ export interface CompareOptions extends ReportOptions {
   minErrorRateEffect: number;
   /** Smallest drop (or rise) of completion and of pass^1 that counts, as a fraction. */
   minCompletionEffect: number;
+  /** Smallest drop (or rise) of a checked goal's success that counts, as a fraction. */
+  minGoalEffect: number;
 }
 
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
@@ -28,6 +37,7 @@ export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
   minRatingEffect: 0.3,
   minErrorRateEffect: 0.05,
   minCompletionEffect: 0.1,
+  minGoalEffect: 0.1,
 };
 
 /** A tool's calls and errors per class on each side, reported beside its verdict. */
@@ -39,15 +49,37 @@ export interface ToolCounts {
 export type ToolRow = VerdictRow & { counts: { baseline: ToolCounts; candidate: ToolCounts } };
 
 const PASS_ROW = 'pass^1';
+
+/** A goal row: a module's checked goals (`goals · todos`), or one goal several personas share. */
+interface GoalRowName {
+  name: string;
+  module?: string;
+  goal?: string;
+}
+
+/**
+ * The goal rows: one per module with checked goals — a goal usually belongs to one persona, and one
+ * persona cannot carry a verdict — and one per checked goal that two or more personas share.
+ */
+function goalRows(a: CampaignReport, b: CampaignReport): GoalRowName[] {
+  const checked = (r: CampaignReport) => Object.entries(r.goals).filter(([, s]) => s.source === 'checked');
+  const modules = new Set([...checked(a), ...checked(b)].map(([, s]) => s.module));
+  const shared = new Set([...checked(a), ...checked(b)].filter(([, s]) => s.personas >= 2).map(([id]) => id));
+  return [
+    ...[...modules].sort().map((m) => ({ name: `goals · ${m}`, module: m })),
+    ...[...shared].sort().map((g) => ({ name: `goal ${g}`, goal: g })),
+  ];
+}
 const label = (r: VerdictRow) => (r.kind === 'module' || r.kind === 'tool' ? `${r.kind} ${r.name}` : r.name);
 
-/** The rows of a comparison, in the family's order of precedence: completion, pass^1, modules, tools. */
+/** The rows of a comparison, in the family's order of precedence: completion, pass^1, goals, modules, tools. */
 function rowInputs(
   base: CampaignData,
   cand: CampaignData,
   opts: CompareOptions,
   modules: string[],
   tools: string[],
+  goals: GoalRowName[],
 ) {
   const completion = { baseline: completionValues(base), candidate: completionValues(cand) };
   const pass = {
@@ -60,6 +92,18 @@ function rowInputs(
   const inputs: RowInput[] = [
     { kind: 'completion', name: 'completion', ...share, ...completion },
     { kind: 'pass', name: PASS_ROW, ...share, ...pass },
+    ...goals.map((g) => {
+      const which = g.module ? { module: g.module } : { goal: g.goal! };
+      return {
+        kind: 'goal' as const,
+        name: g.name,
+        unit: 'share' as const,
+        worse: -1 as const,
+        minEffect: opts.minGoalEffect,
+        baseline: goalValues(base, which),
+        candidate: goalValues(cand, which),
+      };
+    }),
     ...modules.map((m) => ({
       kind: 'module' as const,
       name: m,
@@ -93,6 +137,7 @@ export function compareCampaigns(
   const candidate = campaignReport(cand, opts);
   const modules = [...new Set([...Object.keys(baseline.modules), ...Object.keys(candidate.modules)])].sort();
   const tools = [...new Set([...Object.keys(baseline.tools), ...Object.keys(candidate.tools)])].sort();
+  const goals = goalRows(baseline, candidate);
   // Paired when both ran the same seeds: every trial of one has its twin in the other.
   const seeds = (d: CampaignData) => new Set(d.trials.map((t) => `${t.personaId}|${t.trialSeed ?? ''}`));
   const sa = seeds(base);
@@ -100,7 +145,7 @@ export function compareCampaigns(
   const paired =
     base.trials.every((t) => t.trialSeed) && [...sa].filter((s) => sb.has(s)).length >= sa.size / 2;
 
-  const tests = rowInputs(base, cand, opts, modules, tools).map((input) =>
+  const tests = rowInputs(base, cand, opts, modules, tools, goals).map((input) =>
     // A seed per row (from its name): a row's numbers never depend on which rows came before it.
     testRow(input, `${opts.seed}:${input.kind}:${input.name}`),
   );
@@ -138,8 +183,11 @@ export function compareCampaigns(
       rating: opts.minRatingEffect,
       errorRate: opts.minErrorRateEffect,
       completion: opts.minCompletionEffect,
+      goal: opts.minGoalEffect,
     },
     health: rows.filter((r) => r.kind === 'completion' || r.kind === 'pass'),
+    /** Checked goals' success, judged; self-reported goals are in the reports, never judged with them. */
+    goals: rows.filter((r) => r.kind === 'goal'),
     modules: rows.filter((r) => r.kind === 'module'),
     tools: toolRows,
     /** Rows that fail the gate: regressed or missing. */

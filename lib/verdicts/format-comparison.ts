@@ -57,7 +57,7 @@ export function ruleText(c: Comparison): string {
     `regressed = an exact sign-flip test over personas (each persona's mean paired difference) finds the candidate worse at its row's level ` +
     `(${alpha} % family-wise, one-sided, ${family}) ` +
     `and the change is at least the minimum (${c.minEffects.rating}★ ratings, ${(c.minEffects.errorRate * 100).toFixed(0)} points error rate, ` +
-    `${(c.minEffects.completion * 100).toFixed(0)} points completion and pass^1); missing = rated or called in the baseline by enough personas and never in the candidate; ` +
+    `${(c.minEffects.completion * 100).toFixed(0)} points completion and pass^1, ${(c.minEffects.goal * 100).toFixed(0)} points a checked goal's success); missing = rated or called in the baseline by enough personas and never in the candidate; ` +
     `unchanged = the verdict interval lies within ± the minimum; inconclusive = neither, with the smallest effect this run could detect (80 % power); ` +
     `insufficient = too few personas for the level. Tool error rates count product and infra errors; persona and policy errors are shown beside.`
   );
@@ -73,6 +73,7 @@ const rowsTable = (head: string[], rows: VerdictRow[], what: string, markdown: b
 
 export function formatComparison(c: Comparison, markdown = false): string {
   const health = rowsTable(['row', 'baseline', 'candidate'], c.health, 'trials', markdown);
+  const goals = rowsTable(['goal', 'baseline achieved', 'candidate achieved'], c.goals, 'checks', markdown);
   const modules = rowsTable(['module', 'baseline ★', 'candidate ★'], c.modules, 'ratings', markdown);
   const tools = table(
     ['tool', 'baseline errors', 'candidate errors', ...JUDGED_HEAD, 'persona / policy errors'],
@@ -102,6 +103,7 @@ export function formatComparison(c: Comparison, markdown = false): string {
     '',
     health,
     '',
+    ...(c.goals.length ? [`${h}Goals (checked in the product)`, '', goals, ''] : []),
     `${h}Modules`,
     '',
     modules,

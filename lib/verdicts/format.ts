@@ -93,7 +93,38 @@ export function formatReport(r: CampaignReport, markdown = false): string {
     ]),
     markdown,
   );
+  const goals = table(
+    [
+      'goals',
+      'judged by',
+      'achieved',
+      '95 % interval',
+      'achieved / failed / not attempted / check error',
+      'personas',
+    ],
+    [
+      ...Object.entries(r.goalModules).map(([m, s]) => [`module ${m}`, s] as const),
+      ...Object.entries(r.goals).map(([g, s]) => [g, s] as const),
+    ].map(([name, s]) => [
+      name,
+      s.source,
+      pct(s.success.mean),
+      `[${pct(s.success.lo)}, ${pct(s.success.hi)}]`,
+      `${s.outcomes.achieved} / ${s.outcomes.failed} / ${s.outcomes['not-attempted']} / ${s.outcomes['check-error']}`,
+      String(s.personas),
+    ]),
+    markdown,
+  );
   const note =
     'means and rates weigh each persona equally; intervals are t intervals over the personas (G − 1 degrees of freedom), for a share every persona has alike Wilson’s with one observation per persona';
-  return [headline(r), '', modules, '', tools, '', note].join('\n');
+  return [
+    headline(r),
+    '',
+    modules,
+    '',
+    ...(Object.keys(r.goals).length ? [goals, ''] : []),
+    tools,
+    '',
+    note,
+  ].join('\n');
 }

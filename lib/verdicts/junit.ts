@@ -63,12 +63,13 @@ function suite(name: string, cases: Case[]): string {
 
 /**
  * JUnit XML as CI readers (GitHub, GitLab, Jenkins) accept it: a test suite each for completion and
- * pass^1, modules, tools, and the personas who got hurt (a test case each); what fails the gate is a
+ * pass^1, checked goals, modules, tools, and the personas who got hurt (a test case each); what fails the gate is a
  * <failure> whose message carries the numbers, an undecided row a <skipped>.
  */
 export function toJUnit(c: Comparison, gate: GateOptions = {}): string {
   const suites = {
     health: c.health.map((r) => rowCase(r, gate)),
+    goals: c.goals.map((r) => rowCase(r, gate)),
     modules: c.modules.map((r) => rowCase(r, gate)),
     tools: c.tools.map((r) => rowCase(r, gate)),
     personas: c.hurt.map((h): Case => ({

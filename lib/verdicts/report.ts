@@ -1,5 +1,6 @@
 import { ERROR_CLASSES, type ErrorClass } from '../../schema/vocabulary.ts';
 import type { CampaignData, TrialData } from './campaign-data.ts';
+import { goalStats, type GoalStats } from './goal-stats.ts';
 import { meanInterval, shareInterval, type Interval } from './intervals.ts';
 import { completedAndRated, completionValues, ratingValues, type TrialValues } from './trial-values.ts';
 
@@ -63,6 +64,9 @@ export interface CampaignReport {
   costPerTickUsd: number;
   modules: Record<string, ModuleStats>;
   tools: Record<string, ToolStats>;
+  /** Goal success per goal, and per module (checked and self-reported apart). */
+  goals: Record<string, GoalStats>;
+  goalModules: Record<string, GoalStats>;
 }
 
 /** A trial passes when it completed with no product or infra error and no module rated below the threshold. */
@@ -185,5 +189,6 @@ export function campaignReport(
       }),
     ),
     tools: toolStats(trials, opts.level),
+    ...(({ goals, modules }) => ({ goals, goalModules: modules }))(goalStats(trials, opts.level)),
   };
 }

@@ -49,6 +49,24 @@ export function errorShareValues(d: CampaignData, tool: string, classes: readonl
   });
 }
 
+/**
+ * Per trial, the share of its checked goals that were achieved — of one module (`{ module }`) or one
+ * goal (`{ goal }`). A check that could not run (`check-error`) or a goal the persona did not attempt
+ * says nothing about the product's end state: it does not count. Self-reported goals are never judged
+ * with checked ones.
+ */
+export const goalValues = (d: CampaignData, which: { module: string } | { goal: string }) =>
+  collect(d.trials, (t) => {
+    const judged = Object.entries(t.goals).filter(
+      ([id, g]) =>
+        g.source === 'checked' &&
+        (g.outcome === 'achieved' || g.outcome === 'failed') &&
+        ('module' in which ? g.module === which.module : id === which.goal),
+    );
+    if (!judged.length) return undefined;
+    return judged.filter(([, g]) => g.outcome === 'achieved').length / judged.length;
+  });
+
 /** Whether a trial counted for the module or tool at all (for a row the candidate lost entirely). */
 export function usageValues(d: CampaignData, kind: 'module' | 'tool', name: string): TrialValues {
   return collect(d.trials, (t) =>

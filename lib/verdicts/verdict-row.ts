@@ -32,7 +32,7 @@ export type Verdict = (typeof VERDICTS)[number];
 /** Verdicts that fail the gate (exit 1). */
 export const FAILING: readonly Verdict[] = ['regressed', 'missing'];
 
-export const ROW_KINDS = ['completion', 'pass', 'module', 'tool'] as const;
+export const ROW_KINDS = ['completion', 'pass', 'goal', 'module', 'tool'] as const;
 export type RowKind = (typeof ROW_KINDS)[number];
 
 /** Comparisons of numbers that are equal on paper (3.7 − 4.0 against 0.3) must come out equal. */

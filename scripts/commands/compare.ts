@@ -15,6 +15,7 @@ interface CompareFlags {
   minRating: number;
   minErrorRate: number;
   minCompletion: number;
+  minGoal: number;
   passRating: number;
   failOnInsufficient?: boolean;
   failOnPersonaRegression?: boolean;
@@ -54,6 +55,12 @@ export function registerCompareCommand(program: Command): void {
       DEFAULT_COMPARE_OPTIONS.minCompletionEffect * 100,
     )
     .option(
+      '--min-goal <points>',
+      "smallest change of a checked goal's success that counts, in percentage points",
+      numberIn(0, 100),
+      DEFAULT_COMPARE_OPTIONS.minGoalEffect * 100,
+    )
+    .option(
       '--pass-rating <n>',
       'for pass^k: a trial passes only if no module is rated below this',
       wholeNumber(1, 5),
@@ -73,6 +80,7 @@ export function registerCompareCommand(program: Command): void {
           minRatingEffect: opts.minRating,
           minErrorRateEffect: opts.minErrorRate / 100,
           minCompletionEffect: opts.minCompletion / 100,
+          minGoalEffect: opts.minGoal / 100,
           passRating: opts.passRating,
         });
         const gate = {

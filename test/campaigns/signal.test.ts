@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import { test } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import { loadCampaignData } from '../../lib/verdicts/campaign-data.ts';
 import { campaignReport } from '../../lib/verdicts/report.ts';
 import { runCli, tempDir } from '../support/cli.ts';
-import { freshDatabase, testLogger } from '../support/database.ts';
-import { startSignalStack } from '../support/signal-stack.ts';
+import { startTestSignalStack } from '../support/signal-stack.ts';
 import { copyCampaign } from '../support/campaign-copy.ts';
 
 // The proof that a seeded bug is caught: the 11 catalog personas, scripted, K = 5, the candidate's
@@ -16,21 +14,7 @@ import { copyCampaign } from '../support/campaign-copy.ts';
 // when the signal does. bench:signal measures how often subtler bugs are caught (README, "Signal").
 const TRIALS = 5;
 const SEEDED_BUG = 'todo_create';
-const address = process.env.TEMPORAL_ADDRESS!;
-const database = await freshDatabase();
-const connection = await Connection.connect({ address });
-const client = new Client({ connection });
-const stack = await startSignalStack({
-  database,
-  client,
-  temporalAddress: address,
-  logger: testLogger,
-  faults: JSON.stringify({ [SEEDED_BUG]: { errorRate: 1 } }),
-});
-after(async () => {
-  await stack.stop();
-  await connection.close();
-});
+const { stack, database } = await startTestSignalStack(JSON.stringify({ [SEEDED_BUG]: { errorRate: 1 } }));
 const cliEnv = { DATABASE_URL: database.url };
 
 const baseline = await stack.campaign('baseline', { trials: TRIALS });
@@ -70,6 +54,10 @@ test(`a candidate with ${SEEDED_BUG} failing 100 %: compare flags module todos a
     .filter((k) => k.failure)
     .map((k) => k.name);
   assert.ok(failing.includes('todos') && failing.includes(SEEDED_BUG), failing.join(', '));
+  // The todos goals (a todo created during the tick) are not achieved any more, and say so.
+  assert.ok(c.regressed.includes('goals · todos'), c.regressed.join(', '));
+  const goals = (c as unknown as { goals: Array<{ name: string; candidate: { mean: number } }> }).goals;
+  assert.ok(goals.find((g) => g.name === 'goals · todos')!.candidate.mean < 0.05, JSON.stringify(goals));
 
   // ≥ 95 % of the broken tool's errors are product-class.
   const tool = campaignReport(await loadCampaignData(database.db, broken)).tools[SEEDED_BUG]!;

@@ -14,6 +14,7 @@ const data = (over: Partial<DashboardData> = {}): DashboardData => ({
     buckets: ['2025-03-02T00:00:00.000Z', '2025-03-03T00:00:00.000Z', '2025-03-04T00:00:00.000Z'],
   },
   ratings: [],
+  goals: [],
   hotspots: [],
   recentTicks: [],
   recentNotes: [],

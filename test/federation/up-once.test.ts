@@ -130,10 +130,10 @@ test('personas run --products: a campaign on the federated product reports its m
   assert.equal(run.code, 0, `run failed (exit ${run.code}):\n${run.stderr.slice(-4000)}`);
   const out = JSON.parse(run.stdout) as {
     ok: boolean;
-    report: { ticks: number; modules: Record<string, { n: number }> };
+    report: { ticks: number; modules: Record<string, { ratings: number }> };
   };
   assert.equal(out.ok, true);
   assert.equal(out.report.ticks, 6, '3 personas × 2 trials');
   assert.deepEqual(Object.keys(out.report.modules), ['memory']);
-  assert.equal(out.report.modules.memory!.n, 6, 'one memory rating per trial');
+  assert.equal(out.report.modules.memory!.ratings, 6, 'one memory rating per trial');
 });

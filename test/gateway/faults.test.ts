@@ -26,8 +26,8 @@ describe('GATEWAY_FAULTS configuration', () => {
         GATEWAY_FAULTS: '{"todo_complete":{"errorRate":1},"note_search":{"latencyMs":50}}',
       }).faults,
       {
-        todo_complete: { errorRate: 1, latencyMs: 0 },
-        note_search: { errorRate: 0, latencyMs: 50 },
+        todo_complete: { errorRate: 1, latencyMs: 0, dropFields: [] },
+        note_search: { errorRate: 0, latencyMs: 50, dropFields: [] },
       },
     );
   });

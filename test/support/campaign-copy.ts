@@ -7,7 +7,8 @@ import type pg from 'pg';
 export interface CampaignEdit {
   /**
    * Statements run on temporary copies before they are inserted: `t` (persona_ticks), `f`
-   * (persona_feedback) and `a` (persona_actions) of the original campaign, with their original ids.
+   * (persona_feedback), `a` (persona_actions) and `g` (persona_goals) of the original campaign, with
+   * their original ids.
    */
   sql: string[];
 }
@@ -27,7 +28,8 @@ export async function copyCampaign(
       `CREATE TEMP TABLE c ON COMMIT DROP AS SELECT * FROM campaigns WHERE id = $1;
        CREATE TEMP TABLE t ON COMMIT DROP AS SELECT * FROM persona_ticks WHERE campaign_id = $1;
        CREATE TEMP TABLE f ON COMMIT DROP AS SELECT * FROM persona_feedback WHERE tick_id IN (SELECT id FROM t);
-       CREATE TEMP TABLE a ON COMMIT DROP AS SELECT * FROM persona_actions WHERE tick_id IN (SELECT id FROM t);`.replace(
+       CREATE TEMP TABLE a ON COMMIT DROP AS SELECT * FROM persona_actions WHERE tick_id IN (SELECT id FROM t);
+       CREATE TEMP TABLE g ON COMMIT DROP AS SELECT * FROM persona_goals WHERE tick_id IN (SELECT id FROM t);`.replace(
         /\$1/g,
         `'${from.replace(/'/g, "''")}'`,
       ),
@@ -38,10 +40,12 @@ export async function copyCampaign(
     await client.query(`UPDATE t SET id = id || $1, campaign_id = $2`, [suffix, id]);
     await client.query(`UPDATE f SET id = id || $1, tick_id = tick_id || $1`, [suffix]);
     await client.query(`UPDATE a SET id = id || $1, tick_id = tick_id || $1`, [suffix]);
+    await client.query(`UPDATE g SET id = id || $1, tick_id = tick_id || $1`, [suffix]);
     await client.query(`INSERT INTO campaigns SELECT * FROM c;
       INSERT INTO persona_ticks SELECT * FROM t;
       INSERT INTO persona_feedback SELECT * FROM f;
-      INSERT INTO persona_actions SELECT * FROM a;`);
+      INSERT INTO persona_actions SELECT * FROM a;
+      INSERT INTO persona_goals SELECT * FROM g;`);
     await client.query('COMMIT');
     return id;
   } catch (err) {

@@ -3,7 +3,8 @@
 // product with GATEWAY_FAULTS — and a worker for each on its own task queue. A campaign started on
 // the faulty queue runs every trial against the faulty gateway.
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { after } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Database } from '../../lib/db/client.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -17,7 +18,9 @@ import { compareCampaigns, DEFAULT_COMPARE_OPTIONS, type Comparison } from '../.
 import { loadGatewayConfig } from '../../mcp-gateway/config.ts';
 import { startGateway } from '../../mcp-gateway/server.ts';
 import { buildActivityDeps } from '../../workers/build-deps.ts';
+import { freshDatabase, testLogger } from './database.ts';
 import { TEST_SECRET_ENV, TEST_SEED_SECRET } from './secrets.ts';
+import { requireTemporalAddress } from './temporal.ts';
 import { loadWorkerConfig } from '../../workers/config.ts';
 import { bundleWorkflows, createTickWorker } from '../../workers/tick-worker.ts';
 
@@ -112,4 +115,27 @@ export async function startSignalStack(opts: {
     for (const s of stops.splice(0)) await s().catch(() => {});
     throw err;
   }
+}
+
+/**
+ * For a test file: the signal stack on a fresh database and `npm test`'s Temporal, with `faults` on
+ * its faulty lane; stopped when the file ends. Returns the stack and the database (for the CLI's
+ * DATABASE_URL and direct queries).
+ */
+export async function startTestSignalStack(faults: string) {
+  const address = requireTemporalAddress();
+  const database = await freshDatabase();
+  const connection = await Connection.connect({ address });
+  const stack = await startSignalStack({
+    database,
+    client: new Client({ connection }),
+    temporalAddress: address,
+    logger: testLogger,
+    faults,
+  });
+  after(async () => {
+    await stack.stop();
+    await connection.close();
+  });
+  return { stack, database };
 }

@@ -65,6 +65,11 @@ export function syntheticCampaign(id: string, o: SyntheticOptions): CampaignData
         if (uses[m] && actions.some((a) => SYNTHETIC_TOOLS[a.tool]!.module === m))
           ratings[m] = clampStar(level[m]! + 0.5 * gauss(day) + 0.6 * gauss(noise) - (badTick ? 1 : 0));
       const failed = noise() < 0.02;
+      // One checked goal per persona, achieved on most days (its own draws: the other numbers of a
+      // campaign stay what they were before goals existed).
+      const goalDay = seededRng(`${seed}/goal`);
+      const goalNoise = seededRng(`${o.noise}/goal/${p}/${k}`);
+      const achieved = goalDay() < 0.85 && goalNoise() < 0.97;
       const t: TrialData = {
         tickId: `${id}-${p}-${k}`,
         personaId: `persona-${p}`,
@@ -75,6 +80,9 @@ export function syntheticCampaign(id: string, o: SyntheticOptions): CampaignData
         costUsd: 0,
         ratings: failed ? {} : ratings,
         actions,
+        goals: failed
+          ? {}
+          : { 'todo-goal': { module: 'todos', source: 'checked', outcome: achieved ? 'achieved' : 'failed' } },
       };
       trials.push(o.change ? o.change(t, p, k) : t);
     }

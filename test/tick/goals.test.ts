@@ -3,10 +3,12 @@
 // (the check tool itself fails), one self-reported; the rows, their evidence, and the new step behind
 // its patch. And the gateway refuses a goal check through a tool that writes.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
+import { startDashboard } from '../../dashboard/server.ts';
 import { patchIdOf } from '../../lib/temporal/markers.ts';
 import type { Goal } from '../../lib/personas/goals.ts';
 import { GOALS_PATCH } from '../../workflows/tick-steps.ts';
+import { TEST_KEK } from '../support/secrets.ts';
 import { startTickEnv } from '../support/tick-env.ts';
 
 const openTodos = (contains: Record<string, unknown>) => ({
@@ -146,4 +148,36 @@ test('the gateway answers a goal check only through a read-only tool, in every p
     0,
     'nothing was written',
   );
+});
+
+test('the dashboard shows them: the tick page (outcomes, evidence, self-report), the persona page and the overview', async () => {
+  const handle = await env.start();
+  await handle.result();
+  const dashboard = await startDashboard({
+    kek: TEST_KEK,
+    db: env.gw.database.db,
+    port: 0,
+    refreshSeconds: 0,
+  });
+  after(() => dashboard.close());
+  const get = async (p: string) => (await fetch(`${dashboard.url}${p}`)).text();
+  const tick = await get(`/ticks/${encodeURIComponent(handle.workflowId)}`);
+  assert.match(tick, /<h2>Goals<small>/);
+  assert.match(
+    tick,
+    /<td>plumber<\/td><td>todos<\/td><td>checked<\/td><td><span class="ok">achieved<\/span>/,
+  );
+  assert.match(
+    tick,
+    /<td>low-priority<\/td>.*<span class="err">failed<\/span>.*must contain at least 1 valid item/s,
+  );
+  assert.match(
+    tick,
+    /<td>diary<\/td><td>journal<\/td><td>self-reported<\/td>.*everything I tried for it worked/s,
+  );
+  const persona = await get(`/personas/${env.personaId}`);
+  assert.match(persona, /<h2>Goals over time<small>/);
+  const overview = await get('/');
+  assert.match(overview, /<h2>Goals per module<small>/);
+  assert.match(overview, /<td>todos<\/td><td>checked<\/td>/);
 });

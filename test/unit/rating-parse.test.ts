@@ -13,6 +13,7 @@ test('plain strict JSON keyed by module id', () => {
     kind: 'ok',
     ratings: { todos: { rating: 4, notes: 'quick' }, notes: { rating: 2, notes: 'slow search' } },
     missing: [],
+    goals: {},
   });
 });
 
@@ -38,6 +39,7 @@ test('shorthand numbers ("todos": 4) are accepted', () => {
     kind: 'ok',
     ratings: { todos: { rating: 4, notes: undefined }, notes: { rating: 1, notes: undefined } },
     missing: [],
+    goals: {},
   });
 });
 
@@ -47,6 +49,7 @@ test('modules used but not rated are reported missing; modules not used are drop
     kind: 'ok',
     ratings: { todos: { rating: 4, notes: undefined } },
     missing: ['notes'],
+    goals: {},
   });
 });
 
@@ -71,4 +74,22 @@ test('prose, arrays and broken JSON are unparseable', () => {
   }
   const prose = parseRatings('I loved it, five stars!!', MODULES);
   assert.match(prose.kind === 'unparseable' ? prose.reason : '', /not JSON/);
+});
+
+test('the persona’s word on its goals: kept for the goals asked about, never taken for a module', () => {
+  const parsed = parseRatings(
+    '{"todos": 4, "goals": {"plumber": {"achieved": true, "why": "done"}, "other": {"achieved": false, "why": "?"}}}',
+    ['todos'],
+    ['plumber'],
+  );
+  assert.deepEqual(parsed, {
+    kind: 'ok',
+    ratings: { todos: { rating: 4, notes: undefined } },
+    missing: [],
+    goals: { plumber: { achieved: true, why: 'done' } },
+  });
+  // A malformed report is dropped (the goals stay not attempted); the ratings still count.
+  const bad = parseRatings('{"todos": 4, "goals": {"plumber": "yes"}}', ['todos'], ['plumber']);
+  assert.equal(bad.kind, 'ok');
+  assert.deepEqual(bad.kind === 'ok' && bad.goals, {});
 });

@@ -16,7 +16,7 @@ const baseline = syntheticCampaign('baseline', SAME);
 const candidate = (change?: SyntheticOptions['change'], o: Partial<SyntheticOptions> = {}) =>
   syntheticCampaign('candidate', { ...SAME, ...o, ...(change && { change }) });
 const row = (c: Comparison, name: string) =>
-  [...c.health, ...c.modules, ...c.tools].find((r) => r.name === name)!;
+  [...c.health, ...c.goals, ...c.modules, ...c.tools].find((r) => r.name === name)!;
 const junitCases = (c: Comparison, gate = {}) => {
   const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(toJUnit(c, gate));
   return (xml.testsuites.testsuite as Array<{ name: string; testcase?: unknown }>).flatMap((s) =>
@@ -31,7 +31,9 @@ test('identical campaigns: nothing regressed, every row unchanged, nobody hurt, 
   assert.equal(c.paired, true);
   assert.deepEqual(c.regressed, []);
   assert.deepEqual(
-    [...c.health, ...c.modules, ...c.tools].filter((r) => r.verdict !== 'unchanged').map((r) => r.name),
+    [...c.health, ...c.goals, ...c.modules, ...c.tools]
+      .filter((r) => r.verdict !== 'unchanged')
+      .map((r) => r.name),
     ['space_list'],
     'only the rare tool (too few personas) is not shown unchanged',
   );
@@ -69,6 +71,49 @@ test('a broken tool regresses its module and itself, nothing else; JUnit and Mar
     todos.verdictInterval.lo <= todos.difference.lo && todos.verdictInterval.hi >= todos.difference.hi,
   );
   assert.equal(gateFails(c), true);
+});
+
+test('a silent bug: every call ok, every rating the same, the checked goal fails — only the goal row regresses', () => {
+  const silent = (t: TrialData): TrialData => ({
+    ...t,
+    goals: Object.fromEntries(
+      Object.entries(t.goals).map(([id, g]) => [id, { ...g, outcome: 'failed' as const }]),
+    ),
+  });
+  const c = compareCampaigns(baseline, candidate(silent));
+  assert.deepEqual(c.regressed, ['goals · todos', 'goal todo-goal']);
+  const goal = row(c, 'goal todo-goal');
+  assert.ok(goal.candidate.mean === 0 && goal.baseline.mean > 0.7, JSON.stringify(goal));
+  assert.deepEqual(
+    junitCases(c)
+      .filter((k) => k.failure)
+      .map((k) => [k.suite, k.name]),
+    [
+      ['personas.goals', 'goals · todos'],
+      ['personas.goals', 'goal todo-goal'],
+    ],
+  );
+  assert.match(
+    formatComparison(c, true),
+    /### Goals \(checked in the product\)[\s\S]*\| goals · todos \| .*🔴 regressed/,
+  );
+  // A check that could not run says nothing about the end state: not a regression.
+  const checkDown = (t: TrialData): TrialData => ({
+    ...t,
+    goals: Object.fromEntries(
+      Object.entries(t.goals).map(([id, g]) => [id, { ...g, outcome: 'check-error' as const }]),
+    ),
+  });
+  const down = compareCampaigns(baseline, candidate(checkDown));
+  assert.deepEqual(down.regressed, []);
+  assert.equal(row(down, 'goals · todos').verdict, 'insufficient');
+  const report = campaignReport(baseline);
+  const outcomes = report.goals['todo-goal']!.outcomes;
+  assert.equal(
+    outcomes.achieved + outcomes.failed,
+    baseline.trials.filter((t) => t.goals['todo-goal']).length,
+  );
+  assert.ok(report.goalModules.todos!.success.lo < report.goalModules.todos!.success.mean);
 });
 
 test('failed trials are a regression, never insufficient — at 11 personas and at 5', () => {
