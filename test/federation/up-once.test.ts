@@ -15,7 +15,7 @@ const scratch = await createScratchDatabase(adminUrl);
 after(() => scratch.drop());
 const files = await tempDir();
 
-const persona = (n: string, archetype: string) => ({
+const persona = (n: string, archetype: string, goals: unknown[] = []) => ({
   email: `memory-${n}@personas.test`,
   displayName: `Memory ${n}`,
   archetype,
@@ -23,10 +23,44 @@ const persona = (n: string, archetype: string) => ({
   moduleMix: { memory: 1 },
   cadence: 'daily',
   timezone: 'UTC',
+  goals,
+});
+// Goals on a federated product: checked through a read-only upstream tool (achieved), through one
+// that writes (the gateway refuses: check-error), and the persona's own word (self-reported).
+const remember = {
+  tool: 'memory__create_entities',
+  arguments: { entities: [{ name: 'Plumber', entityType: 'person', observations: ['call ${tomorrow}'] }] },
+};
+const plumberSeen = {
+  type: 'object',
+  required: ['entities'],
+  properties: {
+    entities: {
+      type: 'array',
+      contains: { type: 'object', properties: { name: { const: 'Plumber' } }, required: ['name'] },
+    },
+  },
+};
+const goal = (id: string, check?: string) => ({
+  id,
+  module: 'memory',
+  ask: 'Remember the plumber in your graph, to call tomorrow.',
+  ...(check && {
+    check: {
+      tool: check,
+      arguments: check.endsWith('search_nodes') ? { query: 'Plumber' } : {},
+      expect: plumberSeen,
+    },
+  }),
+  scripted: [remember],
 });
 const catalog = await files.write('catalog.json', {
   version: 1,
-  personas: [persona('ada', 'researcher'), persona('bo', 'solo-dev'), persona('cy', 'freelancer')],
+  personas: [
+    persona('ada', 'researcher', [goal('seen', 'memory__search_nodes')]),
+    persona('bo', 'solo-dev', [goal('written', 'memory__create_entities')]),
+    persona('cy', 'freelancer', [goal('said')]),
+  ],
 });
 const products = await files.write('products.json', {
   builtin: false,
@@ -87,6 +121,18 @@ test('personas up --once with memory-only personas: every tick completes with ac
       assert.ok(r.ok > 0, `tick ${r.tick} has successful memory calls`);
       assert.equal(r.memory_ratings, 1, `tick ${r.tick} rated memory`);
     }
+    const goals = await db.query<{ goal_id: string; source: string; outcome: string; evidence: unknown }>(
+      'SELECT goal_id, source, outcome, evidence FROM persona_goals ORDER BY goal_id',
+    );
+    assert.deepEqual(
+      goals.rows.map((g) => [g.goal_id, g.source, g.outcome]),
+      [
+        ['said', 'self-reported', 'achieved'],
+        ['seen', 'checked', 'achieved'],
+        ['written', 'checked', 'check-error'],
+      ],
+    );
+    assert.match(JSON.stringify(goals.rows[2]!.evidence), /not read-only/);
     const tools = await db.query<{ tool_name: string }>('SELECT DISTINCT tool_name FROM persona_actions');
     assert.ok(
       tools.rows.every((t) => t.tool_name.startsWith('memory__')),
