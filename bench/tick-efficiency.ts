@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   let eff: Awaited<ReturnType<typeof efficiency>> | undefined;
   let thr: Awaited<ReturnType<typeof throughput>> | undefined;
   try {
-    const rig = await startRig(stack, settings.workerOptions);
+    const rig = await startRig(stack, settings.workerOptions, settings.recorded.goals);
     if (settings.only !== 'throughput') eff = await efficiency(stack, rig, settings, scrapeSdk, say);
     if (settings.only !== 'efficiency') thr = await throughput(stack, rig, settings, say);
   } finally {

@@ -9,6 +9,15 @@ import { upsertPersona } from '../../lib/personas/upsert-persona.ts';
 import type { personaTick } from '../../workflows/persona-tick.ts';
 import { TICK_WORKFLOW } from '../../workflows/tick-contract.ts';
 import { numberedPersona } from '../../test/support/fixtures.ts';
+import type { Goal } from '../../lib/personas/goals.ts';
+
+/** The goal `--goals` gives every persona: a todo checked in the product's end state. */
+const BENCH_GOAL: Goal = {
+  id: 'bench-todo',
+  module: 'todos',
+  ask: 'Put something on your todo list.',
+  check: { tool: 'todo_list', arguments: { status: 'all' }, expect: { type: 'object', required: ['todos'] } },
+};
 import { startSupportGateway, UNLIMITED_GATEWAY_ENV } from '../../test/support/gateway.ts';
 import type { Stack } from '../../test/support/stack.ts';
 import { startTickWorker } from '../../test/support/tick-worker.ts';
@@ -16,7 +25,12 @@ import { instrumentDeps, instrumentPool, timeActivities } from './instrumentatio
 
 export type Rig = Awaited<ReturnType<typeof startRig>>;
 
-export async function startRig(stack: Stack, workerOptions?: Partial<WorkerOptions>) {
+export async function startRig(
+  stack: Stack,
+  workerOptions?: Partial<WorkerOptions>,
+  /** Personas carry a checked goal: each tick ends with the goal step (a read-only check). */
+  withGoals = false,
+) {
   // The rate limit raised: log-only mode would only flag, but flags are logged and counted — not
   // what is measured here; everything else is the gateway's default.
   const gateway = await startSupportGateway(stack.database, {
@@ -61,7 +75,7 @@ export async function startRig(stack: Stack, workerOptions?: Partial<WorkerOptio
       const key = `${tag}-${i}`;
       let id = seeded.get(key);
       if (!id) {
-        const def = numberedPersona(i, tag);
+        const def = { ...numberedPersona(i, tag), ...(withGoals && { goals: [BENCH_GOAL] }) };
         id = (await upsertPersona(stack.database.db, gateway.kek, TEST_SEED_SECRET, def)).personaId;
         seeded.set(key, id);
       }

@@ -16,6 +16,7 @@ export function parseSettings(argv = process.argv.slice(2)) {
     'max-other-cores': { type: 'string' },
     against: { type: 'string' },
     verbose: { type: 'boolean', default: false },
+    goals: { type: 'boolean', default: false },
     'worker-options': { type: 'string' },
   });
   const quick = flags.quick;
@@ -45,6 +46,8 @@ export function parseSettings(argv = process.argv.slice(2)) {
       laneTicks: intFlag(flags['lane-ticks'], quick ? 2 : 5, 'lane-ticks', 1, 100),
       ...quietSettings(flags),
       maxOtherCores: numberFlag(flags['max-other-cores'], 0.25, 'max-other-cores'),
+      /** Every persona carries a checked goal (the tick's goal step runs). */
+      goals: flags.goals,
     },
   };
 }
