@@ -40,38 +40,46 @@ const MiB = 1024 * 1024;
 
 /**
  * Calls `tool` as the attacked user while the bystander calls `calm__ok` in a loop; returns the
- * result, how long it took, the bystander's slowest answer and the gateway's memory growth.
+ * result, how long it took, the bystander's slowest answer (the one still in flight when the attack
+ * ended included) and the gateway's memory growth.
  */
 async function underAttack(tool: string) {
+  // The bystander's path is warm before the attack, so its first answer measures the attack, not a
+  // cold connection on a busy machine.
+  assert.equal(textOf(await bystander.callTool({ name: 'calm__ok', arguments: {} })), 'ok');
   const before = process.memoryUsage().rss;
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
   let done = false;
   const bystanderLatencies: number[] = [];
   const loop = (async () => {
-    while (!done) {
+    do {
       const t = performance.now();
-      const res = await bystander.callTool({ name: 'calm__ok', arguments: {} });
+      // A stalled bystander fails here with a figure instead of hanging the file.
+      const res = await bystander.callTool({ name: 'calm__ok', arguments: {} }, undefined, {
+        timeout: 10_000,
+      });
       bystanderLatencies.push(performance.now() - t);
       assert.equal(textOf(res), 'ok');
       await sleep(20);
-    }
+    } while (!done);
   })();
   const started = performance.now();
+  let outcome: { result: Awaited<ReturnType<typeof attacker.callTool>>; ms: number };
   try {
     const result = await attacker.callTool({ name: tool, arguments: {} });
-    return {
-      result,
-      ms: performance.now() - started,
-      slowestBystander: Math.max(...bystanderLatencies),
-      bystanderCalls: bystanderLatencies.length,
-      grewMiB: (peak - before) / MiB,
-    };
+    outcome = { result, ms: performance.now() - started };
   } finally {
     done = true;
     await loop;
     clearInterval(sampler);
   }
+  return {
+    ...outcome,
+    slowestBystander: Math.max(...bystanderLatencies),
+    bystanderCalls: bystanderLatencies.length,
+    grewMiB: (peak - before) / MiB,
+  };
 }
 
 describe('an upstream whose answers never end', () => {
@@ -95,7 +103,6 @@ describe('an upstream whose answers never end', () => {
         timeoutMs: 2000,
       });
       assert.ok(run.grewMiB < 128, `the gateway grew by ${run.grewMiB.toFixed(0)} MiB`);
-      assert.ok(run.bystanderCalls > 0);
       assert.ok(run.slowestBystander < 1000, `a bystander's call took ${run.slowestBystander} ms`);
       // The product still answers (a fresh socket; the session is kept or re-established).
       await waitUntil(
