@@ -27,6 +27,11 @@ export class ToolNameMap {
     this.toMcp.set(claudeName, mcpName);
   }
 
+  /** Whether the tick offers this MCP tool at all. */
+  offers(mcpName: string): boolean {
+    return this.toClaude.has(mcpName);
+  }
+
   claudeName(mcpName: string): string {
     const n = this.toClaude.get(mcpName);
     if (!n) throw new Error(`unknown MCP tool ${mcpName}`);

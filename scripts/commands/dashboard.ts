@@ -1,5 +1,5 @@
 import { loadDashboardAccess } from '../../dashboard/config.ts';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { DEFAULT_DASHBOARD_PORT, startDashboard } from '../../dashboard/server.ts';
 import { DEFAULT_DAYS, MAX_DAYS } from '../../dashboard/queries.ts';
 import type { TemporalConfig } from '../../lib/temporal/config.ts';
@@ -33,7 +33,11 @@ export function registerDashboardCommand(program: Command): void {
     .description(
       'serve the results dashboard in the foreground: ratings per module over time, error hotspots per tool, recent ticks linked into the Temporal Web UI (Ctrl-C to stop)',
     )
-    .option('--port <port>', 'port to listen on (0: any free port)', String(DEFAULT_DASHBOARD_PORT))
+    .addOption(
+      new Option('--port <port>', 'port to listen on (0: any free port)')
+        .env('DASHBOARD_PORT')
+        .default(String(DEFAULT_DASHBOARD_PORT)),
+    )
     .option(
       '--host <host>',
       'interface to listen on (the dashboard has no login: keep it local)',

@@ -35,6 +35,8 @@ interface RunEnv {
   client: Client;
   taskQueue: string;
   embedded: boolean;
+  /** Embedded: the personas of the catalog it seeded, the campaign's default selection. */
+  catalogEmails?: string[];
   close(): Promise<void>;
 }
 
@@ -62,18 +64,28 @@ async function openRunEnv(opts: RunOptions): Promise<RunEnv> {
     client: stack.client,
     taskQueue,
     embedded: true,
+    catalogEmails: stack.catalogEmails,
     close: () => stack.stop(),
   };
 }
 
-async function choosePersonas(db: Db, refs: string[] | undefined): Promise<LivePersona[]> {
-  if (!refs?.length) {
-    const all = (await livePersonas(db)).filter((p) => !p.paused);
+/**
+ * The campaign's personas: the ones named (`--persona`), else the catalog's the embedded stack seeded,
+ * else every persona; paused ones only when named (a paused persona's tick waits to be resumed).
+ */
+async function choosePersonas(
+  db: Db,
+  named: string[] | undefined,
+  catalog: string[] | undefined,
+): Promise<LivePersona[]> {
+  if (!named?.length) {
+    const wanted = catalog && new Set(catalog);
+    const all = (await livePersonas(db)).filter((p) => !p.paused && (!wanted || wanted.has(p.email)));
     if (!all.length) throw new UsageError('no unpaused personas to run: seed some first (personas seed)');
     return all;
   }
   return Promise.all(
-    refs.map(async (ref) => {
+    named.map(async (ref) => {
       const p = await findPersona(db, ref);
       if (!p) throw new UsageError(`--persona ${ref}: no such persona (see personas schedules list)`);
       return p;
@@ -116,7 +128,10 @@ export function registerRunCommand(program: Command): void {
       wholeNumber(CAMPAIGN_LIMITS.trials.min, CAMPAIGN_LIMITS.trials.max),
       CAMPAIGN_LIMITS.trials.default,
     )
-    .option('--persona <email...>', 'only these personas (email or id; default: every unpaused persona)')
+    .option(
+      '--persona <email...>',
+      "only these personas (email or id; default: the catalog's, or with TEMPORAL_ADDRESS every unpaused persona)",
+    )
     .option(
       '--concurrency <n>',
       'ticks running at once',
@@ -160,7 +175,7 @@ export function registerRunCommand(program: Command): void {
             throw err;
           });
         } else {
-          const personas = await choosePersonas(env.db, opts.persona);
+          const personas = await choosePersonas(env.db, opts.persona, env.catalogEmails);
           handle = await startCampaign(env.client, {
             label: opts.label,
             personas,

@@ -1,5 +1,5 @@
 import { loadDashboardAccess } from '../../dashboard/config.ts';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { createLogger } from '../../lib/logger.ts';
 import { livePersonas } from '../../lib/personas/live-personas.ts';
@@ -39,10 +39,10 @@ export function registerUpCommand(program: Command): void {
       'products file: upstream MCP servers the gateway federates (default PERSONA_PRODUCTS)',
     )
     .option('--timeout <seconds>', 'with --once: give up waiting after this long', '900')
-    .option(
-      '--dashboard-port <port>',
-      'port of the results dashboard (0 = any free port)',
-      String(DEFAULT_DASHBOARD_PORT),
+    .addOption(
+      new Option('--dashboard-port <port>', 'port of the results dashboard (0 = any free port)')
+        .env('DASHBOARD_PORT')
+        .default(String(DEFAULT_DASHBOARD_PORT)),
     )
     .action(async (opts: UpOptions) => {
       const timeoutS = Number(opts.timeout);

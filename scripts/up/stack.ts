@@ -21,6 +21,8 @@ export interface LocalStack {
   worker: RunningWorker;
   client: Client;
   kek: Buffer;
+  /** The emails of the catalog's personas (the database may hold others, seeded from other catalogs). */
+  catalogEmails: string[];
   /** Adds something to stop with the stack (stopped before what the stack started itself). */
   defer(stop: () => Promise<unknown>): void;
   /** Stops everything that was started, newest first. */
@@ -78,7 +80,17 @@ export async function startLocalStack(opts: {
     say(
       `personas: ${seeded.created} created, ${seeded.updated} updated, ${seeded.unchanged} unchanged (${opts.catalog})`,
     );
-    return { database, temporal, gateway, worker, client, kek, stop, defer: (s) => void stops.unshift(s) };
+    return {
+      database,
+      temporal,
+      gateway,
+      worker,
+      client,
+      kek,
+      catalogEmails: defs.map((d) => d.email),
+      stop,
+      defer: (s) => void stops.unshift(s),
+    };
   } catch (err) {
     await stop();
     throw err;

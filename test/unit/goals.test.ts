@@ -12,6 +12,8 @@ import {
 } from '../../lib/personas/goals.ts';
 import { builtinToolLookup } from '../../mcp-gateway/tools/index.ts';
 import { BUILTIN_MODULES } from '../../schema/vocabulary.ts';
+import { ToolNameMap } from '../../activities/llm/tool-names.ts';
+import { scriptedGoals } from '../../activities/tick/scripted-goals.ts';
 
 test('today and tomorrow are the persona’s, not the server’s', () => {
   // 23:30 UTC on 31 Dec is already 1 Jan in Tokyo and still 31 Dec in New York.
@@ -120,4 +122,26 @@ test('a check through a tool that writes is refused at catalog load; a read-only
   );
   // A federated tool is known only once its product is up: the gateway refuses it at check time.
   assert.deepEqual(goalProblems([goal('files__write_file')], BUILTIN_MODULES, builtinToolLookup), []);
+});
+
+test('the offline persona skips a goal whose scripted tool this tick does not offer (no crash, no retry loop)', () => {
+  const goal = (id: string, tool: string): Goal => ({
+    id,
+    module: 'journal',
+    ask: 'Write down how the day went.',
+    scripted: [{ tool, arguments: { body: 'Fine, ${persona.email}.' } }],
+  });
+  const names = new ToolNameMap(['todo_create', 'memory__create_entities']);
+  const goals = scriptedGoals([goal('offered', 'todo_create'), goal('absent', 'journal_add')], names, {
+    timezone: 'UTC',
+    email: 'ada@personas.test',
+  });
+  assert.deepEqual(
+    goals.map((g) => [g.id, g.calls.map((c) => c.name)]),
+    [
+      ['offered', ['todo_create']],
+      ['absent', []],
+    ],
+  );
+  assert.equal(goals[0]!.calls[0]!.input.body, 'Fine, ada@personas.test.');
 });
