@@ -33,3 +33,40 @@ export function fencedBlocks(markdown: string): FencedBlock[] {
   }
   return blocks;
 }
+
+/**
+ * The anchors GitHub gives a file's headings: lower case, punctuation dropped, spaces as hyphens, a
+ * repeated heading suffixed -1, -2, … (code fences skipped).
+ */
+export function headingAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  let fence = false;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('```')) fence = !fence;
+    const m = fence ? null : /^#{1,6} (.*)$/.exec(line);
+    if (!m) continue;
+    const base = m[1]!
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\- _]/gu, '')
+      .replace(/ /g, '-');
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    anchors.add(n ? `${base}-${n}` : base);
+  }
+  return anchors;
+}
+
+/** The targets of a file's Markdown links (`[text](target)`), outside code fences and inline code. */
+export function linkTargets(markdown: string): Array<{ line: number; target: string }> {
+  const out: Array<{ line: number; target: string }> = [];
+  let fence = false;
+  markdown.split('\n').forEach((line, i) => {
+    if (line.startsWith('```')) fence = !fence;
+    if (fence) return;
+    for (const m of line.replace(/`[^`]*`/g, '').matchAll(/\]\(([^)\s]+)\)/g))
+      out.push({ line: i + 1, target: m[1]! });
+  });
+  return out;
+}
