@@ -46,7 +46,7 @@ const goals: Goal[] = [
     ask: "Add 'Water the plants' as a low-priority todo.",
     check: {
       tool: 'todo_list',
-      arguments: { status: 'open', limit: 200 },
+      arguments: { status: 'all', limit: 200 },
       expect: todosContaining({
         required: ['title', 'priority'],
         properties: { title: { pattern: 'plants' }, priority: { const: 'low' } },
@@ -107,12 +107,21 @@ test('a tick’s goals: achieved, failed though every call succeeded, check-erro
   );
   assert.match(String(byId['habit-check']!.evidence), /^product: /);
   assert.deepEqual(byId.diary!.self_report, { achieved: true, why: 'everything I tried for it worked' });
-  // Every persona call succeeded: only the end state tells the failed goal apart.
-  const actions = await env.query<{ tool_name: string; outcome: string }>(
-    'SELECT tool_name, outcome FROM persona_actions WHERE tick_id = $1 AND tool_name IN ($2, $3)',
+  // The goals' own calls succeeded: only the end state tells the failed goal apart. (The persona's
+  // other calls of its day may include a seeded slip, so only the goals' calls are looked at.)
+  const actions = await env.query<{ tool_name: string; outcome: string; result_summary: string | null }>(
+    'SELECT tool_name, outcome, result_summary FROM persona_actions WHERE tick_id = $1 AND tool_name IN ($2, $3)',
     [handle.workflowId, 'todo_create', 'journal_add'],
   );
-  assert.ok(actions.length >= 3 && actions.every((a) => a.outcome === 'ok'));
+  const shown = JSON.stringify(actions);
+  for (const title of ['Call the plumber', 'Water the plants']) {
+    const made = actions.filter((a) => a.tool_name === 'todo_create' && a.result_summary?.includes(title));
+    assert.ok(made.length > 0 && made.every((a) => a.outcome === 'ok'), `${title}: ${shown}`);
+  }
+  assert.ok(
+    actions.some((a) => a.tool_name === 'journal_add' && a.outcome === 'ok'),
+    shown,
+  );
   // The checks are not the persona's: no action rows for them. The persona may list its todos or
   // habits itself on some days, so what is counted is a listing no model call asked for.
   const checks = await env.count(
