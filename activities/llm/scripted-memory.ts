@@ -100,7 +100,11 @@ function learnText(memory: ProductMemory, tool: string, input: Record<string, un
     const listed = LISTED.exec(line);
     if (listed && listedUnder)
       add(listed[1] === 'DIR' ? memory.dirs : memory.files, joinPath(listedUnder, listed[2]!));
-    else if (ABSOLUTE.test(line) && !/:\s/.test(line)) add(namesPlaces ? memory.dirs : memory.files, line);
+    else if (!ABSOLUTE.test(line) || /:\s/.test(line)) continue;
+    else if (namesPlaces) add(memory.dirs, line);
+    // A bare path (a search hit) may be a file or a folder: only a name with an extension is taken
+    // for a file, so the persona does not read a folder.
+    else if (!memory.dirs.includes(line) && /\.[A-Za-z0-9]{1,8}$/.test(line)) add(memory.files, line);
   }
 }
 

@@ -48,6 +48,9 @@ export function fakeFilesProduct(root: string) {
         return ok(`Successfully created directory ${p}`);
       case 'read_file':
       case 'read_text_file':
+        if (input.head !== undefined && input.tail !== undefined)
+          return fail('Cannot specify both head and tail parameters simultaneously');
+        return read(p);
       case 'read_media_file':
         return read(p);
       case 'read_multiple_files':
