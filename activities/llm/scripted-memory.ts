@@ -156,15 +156,21 @@ function learnOwnCall(
   visit(input, '');
 }
 
-/** What the persona remembers, per module: a name one product showed means nothing to another. */
+/**
+ * What the persona remembers, per product (`<product>__<tool>`; the built-in product's tools have no
+ * prefix): a name one product showed means nothing to another, while a product split into several
+ * modules shares its ids between them (an issue's id in the comments module).
+ */
 export type DayMemory = Record<string, ProductMemory>;
 
+export const productOf = (tool: string) => (tool.includes('__') ? tool.slice(0, tool.indexOf('__')) : '');
+
+/** The memory of the product a tool belongs to (empty when the persona has not used it yet). */
+export const memoryFor = (day: DayMemory, tool: string): ProductMemory =>
+  day[productOf(tool)] ?? emptyMemory();
+
 /** The persona's memory of its day: every tool call it made and what the product answered. */
-export function memoryOf(
-  messages: MessageParam[],
-  toolModules: Record<string, string>,
-  hints: Record<string, ToolHint> = {},
-): DayMemory {
+export function memoryOf(messages: MessageParam[], hints: Record<string, ToolHint> = {}): DayMemory {
   const day: DayMemory = {};
   const uses = new Map<string, { name: string; input: Record<string, unknown> }>();
   for (const m of messages) {
@@ -177,7 +183,7 @@ export function memoryOf(
       if (block.type !== 'tool_result') continue;
       const use = uses.get(block.tool_use_id);
       if (!use) continue;
-      const memory = (day[toolModules[use.name] ?? 'unknown'] ??= emptyMemory());
+      const memory = (day[productOf(use.name)] ??= emptyMemory());
       const calls = (memory.calls[use.name] ??= { ok: 0, failed: 0 });
       if (block.is_error) {
         calls.failed++;

@@ -4,7 +4,7 @@
 // fill sensibly yet (a read of a file it has not written) is passed over for one it can.
 import type { ClaudeTool, LlmRequest } from './types.ts';
 import { buildArguments, type JsonSchema } from './scripted-inputs.ts';
-import { emptyMemory, type DayMemory, type ProductMemory } from './scripted-memory.ts';
+import { memoryFor, type DayMemory, type ProductMemory } from './scripted-memory.ts';
 import { toolKind, type ToolKind } from './scripted-tool-kind.ts';
 import type { SeededRandom } from './seeded-random.ts';
 
@@ -52,7 +52,9 @@ export function firstLooks(candidates: Candidate[], day: DayMemory, mix: Record<
   const modules = [...new Set(candidates.map((c) => c.module))].sort((a, b) => (mix[b] ?? 0) - (mix[a] ?? 0));
   return modules
     .flatMap((m) => {
-      const look = candidates.find((c) => c.module === m && needsNothing(c) && !day[m]?.calls[c.name]);
+      const look = candidates.find(
+        (c) => c.module === m && needsNothing(c) && !memoryFor(day, c.name).calls[c.name],
+      );
       return look ? [{ name: look.name, input: {} }] : [];
     })
     .slice(0, 2);
@@ -96,8 +98,10 @@ export function planCall(
   const { rnd } = fill;
   for (let attempt = 0; attempt < 6; attempt++) {
     const module = rnd.weighted(mix);
-    const memory = (module && day[module]) || emptyMemory();
     const inModule = candidates.filter((c) => c.module === module);
+    if (!inModule.length) continue;
+    // A module is part of one product: what that product showed the persona.
+    const memory = memoryFor(day, inModule[0]!.name);
     const back = unread(memory).length && rnd.chance(0.6) ? readBack(inModule, memory, fill) : undefined;
     if (back) return back;
     const pool = new Map(inModule.map((c) => [c.name, c]));

@@ -53,7 +53,7 @@ export class ScriptedProvider implements LlmProvider {
     if (round >= plannedRounds || !req.tools?.length) {
       return [text(`That's enough for today. (${round} rounds — scripted persona ${archetype})`)];
     }
-    const memory = memoryOf(req.messages, req.persona.toolModules, req.persona.toolHints);
+    const memory = memoryOf(req.messages, req.persona.toolHints);
     const idSeed = `${req.seed}-${round}`;
     // Before acting, a look at what is there (right after the goals' round when there are goals).
     if (round === (goalUses.length ? 1 : 0) && looks) {

@@ -15,6 +15,13 @@ export function fakeFilesProduct(root: string) {
     typeof p === 'string' && (p === root || p.startsWith(`${root}/`));
   const children = (dir: string) =>
     [...dirs, ...files.keys()].filter((p) => p !== dir && path.dirname(p) === dir).sort();
+  // directory_tree answers JSON: `[{"name": "notes.md", "type": "file"}, {"name": …, "children": […]}]`.
+  const tree = (dir: string): unknown[] =>
+    children(dir).map((c) =>
+      dirs.has(c)
+        ? { name: path.basename(c), type: 'directory', children: tree(c) }
+        : { name: path.basename(c), type: 'file' },
+    );
   const read = (p: unknown) =>
     !inside(p)
       ? fail(`Access denied - path outside allowed directories: ${String(p)}`)
@@ -63,6 +70,7 @@ export function fakeFilesProduct(root: string) {
       case 'search_files':
         if (!inside(p) || !dirs.has(p))
           return fail(`ENOENT: no such file or directory, scandir '${String(p)}'`);
+        if (tool === 'directory_tree') return ok(JSON.stringify(tree(p), null, 2));
         return tool === 'search_files'
           ? ok(children(p).join('\n') || 'No matches found')
           : ok(

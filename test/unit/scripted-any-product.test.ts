@@ -211,3 +211,52 @@ test('an archetype it does not know (free text in the catalog) gets the neutral 
     );
   }
 });
+
+test('ids are shared by the modules of one product; names never cross products', async () => {
+  // A tracker split into two modules: a comment needs the id of an issue the other module made.
+  const tracker: Tool[] = [
+    {
+      name: 'tracker__create_issue',
+      inputSchema: { type: 'object', required: ['title'], properties: { title: { type: 'string' } } },
+      annotations: { readOnlyHint: false },
+      _meta: { module: 'issues' },
+    },
+    {
+      name: 'tracker__add_comment',
+      inputSchema: {
+        type: 'object',
+        required: ['issue_id', 'body'],
+        properties: { issue_id: { type: 'string' }, body: { type: 'string' } },
+      },
+      annotations: { readOnlyHint: false },
+      _meta: { module: 'comments' },
+    },
+  ];
+  const issues: string[] = [];
+  const commented: string[] = [];
+  for (const tick of DAYS.slice(0, 10)) {
+    await playDay({
+      tools: [...tools, ...tracker],
+      moduleMix: { issues: 0.3, comments: 0.3, memory: 0.4 },
+      seed: 'tracker',
+      tick,
+      clumsiness: 0,
+      answer: async (name, input) => {
+        if (name === 'tracker__create_issue') {
+          issues.push(`issue-${issues.length + 1}`);
+          return {
+            isError: false,
+            text: JSON.stringify({ issue: { id: issues.at(-1), title: input.title } }),
+          };
+        }
+        if (name === 'tracker__add_comment') {
+          commented.push(String(input.issue_id));
+          return { isError: false, text: '{"ok":true}' };
+        }
+        return fakeMemoryProduct()(name.split('__')[1]!, input);
+      },
+    });
+  }
+  assert.ok(commented.length > 0, 'it commented on an issue');
+  for (const id of commented) assert.ok(issues.includes(id), `comment on ${id}, which it never saw`);
+});
