@@ -33,18 +33,26 @@ const products = await writeProducts(dir, {
     memoryProduct('${dataDir}/memory-${user.id}.jsonl', { isolation: 'per-user' }),
   ],
 });
-const env = await startTickEnv({
-  gatewayEnv: { PERSONA_PRODUCTS: products, PERSONA_DATA_DIR: dir },
-  persona: {
-    archetype: 'researcher',
-    systemPrompt: 'You are Ada, who keeps her reading notes in files and a graph of people and papers.',
-    moduleMix: { files: 0.6, memory: 0.4 },
-  },
-});
-await env.query(
-  'UPDATE users SET destructive_opt_in = true WHERE id = (SELECT user_id FROM personas WHERE id = $1)',
-  [env.personaId],
-);
+/** A tick stack whose one persona (opted into destructive tools) keeps notes in both products. */
+async function stack(archetype: string, gatewayEnv: Record<string, string> = {}) {
+  const env = await startTickEnv({
+    gatewayEnv: { PERSONA_PRODUCTS: products, PERSONA_DATA_DIR: dir, ...gatewayEnv },
+    persona: {
+      archetype,
+      systemPrompt: 'You are Ada, who keeps her reading notes in files and a graph of people and papers.',
+      moduleMix: { files: 0.6, memory: 0.4 },
+    },
+  });
+  await env.query(
+    'UPDATE users SET destructive_opt_in = true WHERE id = (SELECT user_id FROM personas WHERE id = $1)',
+    [env.personaId],
+  );
+  return env;
+}
+const env = await stack('researcher');
+// An archetype the scripted persona has no voice for, on a product whose first listing is broken.
+const FAULTY = 'files__list_allowed_directories';
+const faulty = await stack('archivist', { GATEWAY_FAULTS: JSON.stringify({ [FAULTY]: { errorRate: 1 } }) });
 
 const TICKS = 5;
 
@@ -94,4 +102,30 @@ test(`${TICKS} ticks on server-filesystem + server-memory: ≥ 70 % of calls suc
     written.some((f) => f.endsWith('.md')),
     `files in the persona's directory: ${written.join(', ')}`,
   );
+});
+
+test(`${FAULTY} failing: the files module is rated ≤ 2★ on average, memory is not held to it`, async () => {
+  const ratings: Array<{ module: string; rating: number }> = [];
+  for (let i = 0; i < 3; i++) {
+    const h = await faulty.start({}, `any-product-faulty-${i}`);
+    assert.equal((await h.result()).status, 'completed', `tick ${i}`);
+    ratings.push(
+      ...(await faulty.query<{ module: string; rating: number }>(
+        'SELECT module, rating FROM persona_feedback WHERE tick_id = $1',
+        [h.workflowId],
+      )),
+    );
+  }
+  const mean = (m: string) => {
+    const r = ratings.filter((x) => x.module === m).map((x) => x.rating);
+    assert.ok(r.length, `${m} rated: ${JSON.stringify(ratings)}`);
+    return r.reduce((a, b) => a + b, 0) / r.length;
+  };
+  assert.ok(mean('files') <= 2, JSON.stringify(ratings));
+  assert.ok(mean('memory') > mean('files'), JSON.stringify(ratings));
+  const failed = await faulty.count(
+    "SELECT count(*)::int AS n FROM persona_actions WHERE tool_name = $1 AND error_class = 'product'",
+    [FAULTY],
+  );
+  assert.ok(failed >= 3, `${failed} failed listings`);
 });
