@@ -5,7 +5,8 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { Ajv } from 'ajv';
 import { NEUTRAL_PHRASES } from '../../activities/llm/scripted-phrases.ts';
 import { fakeFilesProduct } from '../support/fake-files-product.ts';
-import { asProductTools, playDay, type Answer, type PlayedCall } from '../support/scripted-days.ts';
+import { fakeMemoryProduct } from '../support/fake-memory-product.ts';
+import { asProductTools, playDay, type PlayedCall } from '../support/scripted-days.ts';
 
 // The offline persona on products it was never written for: server-filesystem's and server-memory's
 // own tool listings (captured from the real servers' tools/list), answered in those servers' words —
@@ -20,39 +21,6 @@ const ajv = new Ajv({ strict: false });
 const validators = new Map(tools.map((t) => [t.name, ajv.compile(t.inputSchema)]));
 const ROOT = '/srv/personas/files/u-1';
 const MIX = { files: 0.6, memory: 0.4 };
-
-/** server-memory's behaviour that matters here: observations go to entities that exist. */
-function fakeMemoryProduct() {
-  const entities = new Map<string, { name: string; entityType: string; observations: string[] }>();
-  const ok = (v: unknown): Answer => ({ isError: false, text: JSON.stringify(v, null, 2) });
-  return async (tool: string, input: Record<string, unknown>): Promise<Answer> => {
-    switch (tool) {
-      case 'create_entities': {
-        const list = input.entities as Array<{ name: string; entityType: string; observations: string[] }>;
-        for (const e of list) if (!entities.has(e.name)) entities.set(e.name, e);
-        return ok(list);
-      }
-      case 'add_observations': {
-        for (const o of input.observations as Array<{ entityName: string; contents: string[] }>) {
-          const e = entities.get(o.entityName);
-          if (!e) return { isError: true, text: `Entity with name ${o.entityName} not found` };
-          e.observations.push(...o.contents);
-        }
-        return ok(input.observations);
-      }
-      case 'create_relations':
-        return ok(input.relations);
-      case 'read_graph':
-        return ok({ entities: [...entities.values()], relations: [] });
-      case 'search_nodes':
-        return ok({ entities: [...entities.values()].filter((e) => e.name.includes(String(input.query))) });
-      case 'open_nodes':
-        return ok({ entities: (input.names as string[]).flatMap((n) => entities.get(n) ?? []) });
-      default:
-        return { isError: true, text: `Unknown tool: ${tool}` };
-    }
-  };
-}
 
 /** One day on fresh products (or on `products` carried over from earlier days). */
 async function day(
