@@ -1,7 +1,15 @@
+// How the offline persona fills a tool's form: from what the product showed it first (scripted-
+// references.ts: paths, ids, names), made-up values in the persona's voice only where nothing fits.
+// Required fields are always sent (a deliberate slip is the provider's, at a seeded rate).
+import type { ProductMemory } from './scripted-memory.ts';
+import { phrasesFor, titleCase } from './scripted-phrases.ts';
+import { MISSING, referenceFor, type Missing } from './scripted-references.ts';
+import type { ToolKind } from './scripted-tool-kind.ts';
 import type { SeededRandom } from './seeded-random.ts';
 
-interface JsonSchema {
+export interface JsonSchema {
   type?: string | string[];
+  description?: string;
   properties?: Record<string, JsonSchema>;
   required?: string[];
   enum?: unknown[];
@@ -19,131 +27,75 @@ interface JsonSchema {
   oneOf?: JsonSchema[];
 }
 
-const PHRASES: Record<string, string[]> = {
-  'adhd-student': [
-    'finish the bio lab report',
-    'email prof about extension',
-    'review flashcards',
-    'clean desk (for real)',
-  ],
-  'ceo-busy': ['board deck review', 'call with the CFO', 'approve Q3 hiring plan', 'prep investor update'],
-  'creative-parent': [
-    'pack school lunches',
-    'sketch for the mural',
-    'pediatrician appointment',
-    'order paint supplies',
-  ],
-  'solo-dev': [
-    'fix the flaky deploy',
-    'write release notes',
-    'answer GitHub issues',
-    'refactor the billing module',
-  ],
-  researcher: [
-    'read two papers on sparse attention',
-    'rerun the ablation',
-    'draft the methods section',
-    'check citations',
-  ],
-  freelancer: [
-    'send invoice to client',
-    'update portfolio',
-    'follow up on the proposal',
-    'track billable hours',
-  ],
-  'overwhelmed-newbie': [
-    'figure out how this app works',
-    'make a first todo',
-    'try the journal',
-    'find the settings',
-  ],
-};
-const GENERIC = ['plan the week', 'go for a walk', 'drink more water', 'call mum', 'tidy the kitchen'];
-
-/**
- * Ids the persona has seen in earlier tool results, by field name (habit_id, todo_id, note_id…), and
- * under `name` the names of things it has seen (an unknown product's entities, projects, contacts).
- */
-export type KnownIds = Record<string, string[]>;
-
-/** Fields that refer to something by name (`entityName`, `entityNames`, `from`, `to`, `names`). */
-const REFERS_BY_NAME = /^(from|to|names?|.+Names?|.+_names?)$/;
-
-/**
- * Builds tool arguments from a tool's JSON input schema, the way a person would fill a form:
- * required fields always, optional ones sometimes, ids only from things seen earlier.
- * Returns undefined when a required id is not known yet (the caller picks another tool).
- */
-export function buildArguments(
-  schema: JsonSchema,
-  rnd: SeededRandom,
-  archetype: string,
-  known: KnownIds,
-  today: string,
-): Record<string, unknown> | undefined {
-  const out: Record<string, unknown> = {};
-  const required = new Set(schema.required ?? []);
-  for (const [name, prop] of Object.entries(schema.properties ?? {})) {
-    if (name === 'space_id') continue; // the personal space is the default
-    const isRequired = required.has(name);
-    if (!isRequired && !rnd.chance(0.35)) continue;
-    if (name.endsWith('_id')) {
-      const ids = known[name];
-      if (!ids?.length) {
-        if (isRequired) return undefined;
-        continue;
-      }
-      out[name] = rnd.pick(ids);
-      continue;
-    }
-    const value = valueFor(name, prop, { rnd, archetype, known, today, depth: 0 });
-    if (value !== undefined) out[name] = value;
-  }
-  return out;
-}
-
-interface Fill {
+/** Who fills the form, for which tool, knowing what. */
+export interface FillContext {
   rnd: SeededRandom;
   archetype: string;
-  known: KnownIds;
+  memory: ProductMemory;
   today: string;
-  depth: number;
+  /** The tool's name (bare or prefixed) and what it does. */
+  tool: string;
+  kind: ToolKind;
 }
 
-/** A nested object: required fields always, optional ones sometimes. */
-function objectFor(schema: JsonSchema, f: Fill): Record<string, unknown> {
+interface Fill extends FillContext {
+  depth: number;
+  /** The path chosen for this call (an edit quotes that file's own words). */
+  chosen: { path?: string };
+}
+
+/**
+ * Builds a tool's arguments from its JSON input schema, the way a person fills a form: required
+ * fields always, optional ones sometimes, references only to things the product showed. Returns
+ * undefined when a required reference is unknown (the caller picks another tool).
+ */
+export function buildArguments(schema: JsonSchema, ctx: FillContext): Record<string, unknown> | undefined {
+  const out = objectFor(schema, { ...ctx, depth: 0, chosen: {} }, true);
+  return out === MISSING ? undefined : out;
+}
+
+/** An object: required fields always, optional ones sometimes; paths first (edits quote the file). */
+function objectFor(schema: JsonSchema, f: Fill, top = false): Record<string, unknown> | Missing {
   const out: Record<string, unknown> = {};
   const required = new Set(schema.required ?? []);
-  for (const [name, prop] of Object.entries(schema.properties ?? {})) {
-    if (!required.has(name) && !f.rnd.chance(0.35)) continue;
+  const props = Object.entries(schema.properties ?? {}).sort(
+    ([a], [b]) => Number(b === 'path') - Number(a === 'path'),
+  );
+  let optional = 0;
+  for (const [name, prop] of props) {
+    // The personal space is the default; people do not pick it.
+    if (top && name === 'space_id' && !required.has(name)) continue;
+    if (!required.has(name)) {
+      // Looking something up, a person sets one option at most (`head` and `tail` together are refused).
+      if ((f.kind === 'read' && optional) || !f.rnd.chance(0.35)) continue;
+      optional++;
+    }
     const value = valueFor(name, prop, { ...f, depth: f.depth + 1 });
+    if (value === MISSING) {
+      if (required.has(name)) return MISSING;
+      continue;
+    }
     if (value !== undefined) out[name] = value;
+    if (name === 'path' && typeof value === 'string') f.chosen.path = value;
   }
+  // Schema-less fields the tool requires are still sent.
+  for (const name of required) if (!(name in out)) out[name] = f.rnd.pick(phrasesFor(f.archetype));
   return out;
 }
 
 function valueFor(name: string, prop: JsonSchema, f: Fill): unknown {
-  const { rnd, archetype, known, today } = f;
-  if (f.depth > 4) return undefined; // recursive schemas: stop somewhere sensible
+  const { rnd, today } = f;
+  if (f.depth > 5) return undefined; // recursive schemas: stop somewhere sensible
   const variant = (prop.anyOf ?? prop.oneOf)?.find((v) => v.type !== 'null');
   if (variant) return valueFor(name, { ...variant, ...prop, anyOf: undefined, oneOf: undefined }, f);
   if (prop.const !== undefined) return prop.const;
   if (prop.enum?.length) return rnd.pick(prop.enum);
   const type = Array.isArray(prop.type) ? prop.type.find((t) => t !== 'null') : prop.type;
-  const names = known.name ?? [];
+  const reference = referenceFor(name, prop, type, f);
+  if (reference !== undefined) return reference;
   switch (type) {
-    case 'string': {
-      if (prop.format === 'date') return today;
-      // Refer to something seen earlier by its name, as a person would (`entityName`, `from`, `to`).
-      if (REFERS_BY_NAME.test(name) && names.length) return rnd.pick(names);
-      const phrase = rnd.pick(PHRASES[archetype] ?? GENERIC);
-      if (name === 'body')
-        return `Today I worked on: ${phrase}. ${rnd.pick(['Felt good.', 'Slow going.', 'Got distracted twice.', 'Proud of this one.'])}`;
-      if (name === 'query') return phrase.split(' ')[0]!;
-      if (name === 'name' || name === 'title') return titleCase(phrase).slice(0, prop.maxLength ?? 200);
-      if (/type$/i.test(name)) return rnd.pick(['task', 'person', 'project', 'idea']);
-      return phrase.slice(0, prop.maxLength ?? 200);
-    }
+    case 'string':
+      return prop.format === 'date' ? today : phraseFor(name, prop, f);
     case 'integer':
     case 'number': {
       const min = Math.ceil(
@@ -158,10 +110,9 @@ function valueFor(name: string, prop: JsonSchema, f: Fill): unknown {
     case 'array': {
       const items = prop.items ?? {};
       const count = Math.max(prop.minItems ?? 1, 1, Math.min(prop.maxItems ?? 2, rnd.int(1, 2)));
-      if (REFERS_BY_NAME.test(name) && names.length && (items.type === 'string' || !items.type))
-        return [...new Set(Array.from({ length: count }, () => rnd.pick(names)))];
       const item = name.replace(/s$/, ''); // `observations` → each an `observation`
       const list = Array.from({ length: count }, () => valueFor(item, items, { ...f, depth: f.depth + 1 }));
+      if (list.includes(MISSING)) return MISSING;
       return list.filter((v) => v !== undefined);
     }
     default:
@@ -169,6 +120,15 @@ function valueFor(name: string, prop: JsonSchema, f: Fill): unknown {
   }
 }
 
-function titleCase(phrase: string): string {
-  return phrase.replace(/(^|\s)\S/g, (c) => c.toUpperCase());
+/** Free text in the persona's voice, shaped by what the field is for. */
+function phraseFor(name: string, prop: JsonSchema, f: Fill): string {
+  const { rnd } = f;
+  const phrase = rnd.pick(phrasesFor(f.archetype));
+  const max = prop.maxLength ?? 200;
+  if (/^(body|content|text|newText)$/.test(name))
+    return `Today I worked on: ${phrase}. ${rnd.pick(['Felt good.', 'Slow going.', 'Got distracted twice.', 'Proud of this one.'])}`;
+  if (name === 'query') return phrase.split(' ')[0]!;
+  if (name === 'name' || name === 'title') return titleCase(phrase).slice(0, max);
+  if (/type$/i.test(name)) return rnd.pick(['task', 'person', 'project', 'idea']);
+  return phrase.slice(0, max);
 }

@@ -69,14 +69,18 @@ export function isEmptyAnswer(text: string): boolean {
 
 /** Per module, what the persona lived through: from the conversation's tool results. */
 export function experienceFromConversation(messages: MessageParam[], toolModules: Record<string, string>) {
-  const toolById = new Map<string, string>();
+  const useById = new Map<string, { name: string; asks: boolean }>();
   const out: Record<string, ModuleExperience> = {};
+  // Modules where the persona has asked for or made something (a call with input) that answered.
+  const engaged = new Set<string>();
   for (const m of messages) {
     if (typeof m.content === 'string') continue;
     for (const b of m.content) {
-      if (b.type === 'tool_use') toolById.set(b.id, b.name);
+      if (b.type === 'tool_use')
+        useById.set(b.id, { name: b.name, asks: Object.keys((b.input ?? {}) as object).length > 0 });
       if (b.type !== 'tool_result') continue;
-      const module = moduleOf(toolById.get(b.tool_use_id) ?? '', toolModules);
+      const use = useById.get(b.tool_use_id);
+      const module = moduleOf(use?.name ?? '', toolModules);
       if (!module) continue;
       const e = (out[module] ??= { calls: 0, errors: 0, empty: 0, slow: 0 });
       const text = textOf(b.content);
@@ -88,7 +92,12 @@ export function experienceFromConversation(messages: MessageParam[], toolModules
       if (b.is_error) {
         const errorClass = taggedErrorClass(text) ?? 'product';
         if (errorClass === 'product' || errorClass === 'infra') e.errors++;
-      } else if (isEmptyAnswer(text)) e.empty++;
+      } else if (isEmptyAnswer(text)) {
+        // A first look at everything (no input) that finds nothing says the space is new, not that
+        // the product let the persona down; once it has asked for or made something, nothing is a letdown.
+        if (use?.asks || engaged.has(module)) e.empty++;
+      }
+      if (!b.is_error && use?.asks) engaged.add(module);
       if ((mentionedLatencyMs(text) ?? 0) >= SLOW_MS) e.slow++;
     }
   }

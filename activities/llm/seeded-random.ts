@@ -27,6 +27,16 @@ export class SeededRandom {
     return this.next() < p;
   }
 
+  /** A copy of `items` in a seeded order (Fisher–Yates). */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  }
+
   /** Picks a key with probability proportional to its weight. */
   weighted(weights: Record<string, number>): string | undefined {
     const entries = Object.entries(weights).filter(([, w]) => w > 0);

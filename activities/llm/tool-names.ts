@@ -1,5 +1,5 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ClaudeTool } from './types.ts';
+import type { ClaudeTool, ToolHint } from './types.ts';
 
 const CLAUDE_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
@@ -57,5 +57,26 @@ export function toClaudeTools(tools: readonly Tool[], names: ToolNameMap): Claud
 export function toolModules(tools: readonly Tool[], names: ToolNameMap): Record<string, string> {
   return Object.fromEntries(
     tools.map((t) => [names.claudeName(t.name), String(t._meta?.module ?? 'unknown')]),
+  );
+}
+
+/**
+ * What each tool says it does: the gateway's `_meta.policyHint`, else the MCP annotations
+ * (readOnlyHint, destructiveHint); tools that say nothing are left out.
+ */
+export function toolHints(tools: readonly Tool[], names: ToolNameMap): Record<string, ToolHint> {
+  const hintOf = (t: Tool): ToolHint | undefined => {
+    const meta = t._meta?.policyHint;
+    if (meta === 'read' || meta === 'write' || meta === 'destructive') return meta;
+    if (t.annotations?.readOnlyHint === true) return 'read';
+    if (t.annotations?.destructiveHint === true) return 'destructive';
+    if (t.annotations?.readOnlyHint === false) return 'write';
+    return undefined;
+  };
+  return Object.fromEntries(
+    tools.flatMap((t) => {
+      const hint = hintOf(t);
+      return hint ? [[names.claudeName(t.name), hint]] : [];
+    }),
   );
 }

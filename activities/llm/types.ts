@@ -8,6 +8,9 @@ export type StopReason = Anthropic.Messages.StopReason;
 
 export type { TokenUsage };
 
+/** What a tool's listing says it does (its `_meta.policyHint`, else its MCP annotations). */
+export type ToolHint = 'read' | 'write' | 'destructive';
+
 /** What the persona is, for providers that simulate one (the scripted provider). */
 export interface PersonaContext {
   personaId: string;
@@ -15,6 +18,11 @@ export interface PersonaContext {
   moduleMix: Record<string, number>;
   /** Maps a Claude tool name back to its product module id. */
   toolModules: Record<string, string>;
+  /**
+   * What each tool (Claude name) says it does, for providers that plan from it (the scripted provider
+   * reads before it writes); a tool without an entry said nothing.
+   */
+  toolHints?: Record<string, ToolHint>;
   /**
    * The tick's goals, for providers that cannot read their `ask` (the scripted provider): each goal's
    * scripted calls (Claude tool names, placeholders expanded) and whether the persona reports it itself.

@@ -76,6 +76,7 @@ export function createModelCall(deps: ActivityDeps) {
           archetype: persona.archetype,
           moduleMix: persona.moduleMix,
           toolModules: catalog.modules,
+          toolHints: catalog.hints,
           ...(goals.length && { goals: scriptedGoals(goals, catalog.names, persona) }),
         },
         seed,

@@ -1,7 +1,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildArguments } from '../../activities/llm/scripted-inputs.ts';
+import { emptyMemory, type ProductMemory } from '../../activities/llm/scripted-memory.ts';
 import { SeededRandom } from '../../activities/llm/seeded-random.ts';
+
+const fill = (
+  seed: string,
+  archetype: string,
+  memory: Partial<ProductMemory> = {},
+  kind = 'create' as const,
+) => ({
+  rnd: new SeededRandom(seed),
+  archetype,
+  memory: { ...emptyMemory(), ...memory },
+  today: '2026-01-01',
+  tool: 'memory__create_things',
+  kind,
+});
 
 // The scripted persona fills an unknown product's nested schemas (server-memory's, here by shape).
 const entities = {
@@ -39,7 +54,7 @@ const relations = {
 
 test('arrays of objects are filled with their required fields', () => {
   for (let seed = 0; seed < 20; seed++) {
-    const args = buildArguments(entities, new SeededRandom(`e${seed}`), 'researcher', {}, '2026-01-01') as {
+    const args = buildArguments(entities, fill(`e${seed}`, 'researcher')) as {
       entities: { name: string; entityType: string; observations: string[] }[];
     };
     assert.ok(args.entities.length >= 1);
@@ -52,12 +67,12 @@ test('arrays of objects are filled with their required fields', () => {
 });
 
 test('fields that refer to things by name use names seen in earlier results', () => {
-  const known = { name: ['Ada Lovelace', 'Analytical Engine'] };
-  const args = buildArguments(relations, new SeededRandom('r'), 'researcher', known, '2026-01-01') as {
+  const known = { names: ['Ada Lovelace', 'Analytical Engine'] };
+  const args = buildArguments(relations, fill('r', 'researcher', known)) as {
     relations: { from: string; to: string }[];
   };
   for (const r of args.relations) {
-    assert.ok(known.name.includes(r.from) && known.name.includes(r.to), JSON.stringify(r));
+    assert.ok(known.names.includes(r.from) && known.names.includes(r.to), JSON.stringify(r));
   }
   const names = buildArguments(
     {
@@ -65,12 +80,9 @@ test('fields that refer to things by name use names seen in earlier results', ()
       required: ['entityNames'],
       properties: { entityNames: { type: 'array', items: { type: 'string' } } },
     },
-    new SeededRandom('n'),
-    'researcher',
-    known,
-    '2026-01-01',
+    fill('n', 'researcher', known),
   ) as { entityNames: string[] };
-  assert.ok(names.entityNames.every((n) => known.name.includes(n)));
+  assert.ok(names.entityNames.every((n) => known.names.includes(n)));
 });
 
 test('enums, numbers within bounds, anyOf', () => {
@@ -84,7 +96,7 @@ test('enums, numbers within bounds, anyOf', () => {
     },
   };
   for (let seed = 0; seed < 20; seed++) {
-    const a = buildArguments(schema, new SeededRandom(`x${seed}`), 'ceo-busy', {}, '2026-01-01')!;
+    const a = buildArguments(schema, fill(`x${seed}`, 'ceo-busy'))!;
     assert.ok(['low', 'high'].includes(a.level as string));
     assert.ok((a.count as number) >= 10 && (a.count as number) <= 12);
     assert.equal(a.when, '2026-01-01');

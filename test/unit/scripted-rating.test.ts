@@ -7,7 +7,7 @@ import { ScriptedProvider } from '../../activities/llm/scripted-provider.ts';
 import { isEmptyAnswer, mentionedLatencyMs } from '../../activities/llm/scripted-rating.ts';
 import type { LlmRequest, MessageParam } from '../../activities/llm/types.ts';
 
-type Result = { text: string; isError?: boolean };
+type Result = { text: string; isError?: boolean; input?: Record<string, unknown> };
 
 /** A rating turn that continues a conversation: each todo call answered with `results[i]`. */
 function ratingTurn(results: Result[], seed = 'day-1'): LlmRequest {
@@ -15,7 +15,7 @@ function ratingTurn(results: Result[], seed = 'day-1'): LlmRequest {
   results.forEach((r, i) => {
     messages.push({
       role: 'assistant',
-      content: [{ type: 'tool_use', id: `t${i}`, name: 'todo_list', input: {} }],
+      content: [{ type: 'tool_use', id: `t${i}`, name: 'todo_list', input: r.input ?? {} }],
     });
     messages.push({
       role: 'user',
@@ -47,7 +47,7 @@ async function stars(results: Result[], seed?: string): Promise<{ rating: number
 }
 
 const good: Result = { text: '{"todos":[{"id":"a","title":"x"}]}' };
-const empty: Result = { text: '{"todos":[]}' };
+const empty: Result = { text: '{"todos":[]}', input: { status: 'open' } };
 const slow: Result = { text: '{"todos":[{"id":"a"}]}\n(this call took 2400 ms)' };
 const failed: Result = { text: tagError('product', 'todo_list failed inside the product'), isError: true };
 
@@ -105,6 +105,14 @@ test('a failure counts by the class the gateway gave it, not by its words: a fed
 test('deterministic: the same experience gets the same stars', async () => {
   assert.deepEqual(await stars([good, failed]), await stars([good, failed]));
   assert.deepEqual(await stars([slow, empty], 'x'), await stars([slow, empty], 'x'));
+});
+
+test('a first look at everything that finds nothing costs nothing; once it asked for something, nothing is a letdown', async () => {
+  const look: Result = { text: '{"todos":[]}' };
+  const base = await stars([good, good, good]);
+  assert.deepEqual(await stars([look, look, good]), base);
+  const afterAsking = await stars([{ ...good, input: { status: 'open' } }, look, look]);
+  assert.match(afterAsking.notes, /2 empty answer/);
 });
 
 test('empty answers and latency notes are recognised', () => {
