@@ -84,9 +84,7 @@ const child = spawn(
 // And a hang outside any test (a file's top-level setup) ends the whole run with a clear message.
 const runLimitMs = Number(process.env.TEST_RUN_TIMEOUT_MS ?? 50 * 60_000);
 const watchdog = setTimeout(() => {
-  process.stderr.write(
-    `tests: the run exceeded ${runLimitMs / 60_000} min (TEST_RUN_TIMEOUT_MS); stopping it\n`,
-  );
+  process.stderr.write(`tests: the run exceeded ${runLimitMs / 60_000} min (TEST_RUN_TIMEOUT_MS); stopping it\n`);
   child.kill('SIGKILL');
 }, runLimitMs);
 const code: number = await new Promise((resolve) =>
