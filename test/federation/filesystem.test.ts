@@ -8,52 +8,54 @@ import { startTestGateway } from '../support/gateway.ts';
 import { FILESYSTEM_SERVER, scratchDir, writeProducts } from '../support/products.ts';
 import { TEST_SEED_SECRET } from '../support/secrets.ts';
 import { textOf } from '../support/tool-results.ts';
+import { fencedBlocks } from '../support/markdown-blocks.ts';
+import { runCli } from '../support/cli.ts';
 
-// @modelcontextprotocol/server-filesystem over stdio, per user, as the README's walkthrough sets it
-// up: each persona's child may use only its own `${workdir}`, which the gateway creates (0700)
-// before the child starts (the server refuses to start without it). Its write tools are annotated
-// destructiveHint, so only a persona whose catalog entry says `"destructive": true` may write.
-const dir = await scratchDir();
-const products = {
-  builtin: false,
-  products: [
-    {
-      name: 'files',
-      isolation: 'per-user',
-      transport: { type: 'stdio', command: process.execPath, args: [FILESYSTEM_SERVER, '${workdir}'] },
-      errors: { persona: ['^ENOENT', 'outside allowed directories'] },
-    },
-  ],
+// @modelcontextprotocol/server-filesystem over stdio, per user, exactly as the README's walkthrough
+// sets it up (its products file and catalog are read from the README): each persona's child may use
+// only its own `${workdir}`, which the gateway creates (0700) before the child starts (the server
+// refuses to start without it). Its write tools are annotated destructiveHint, so only the persona
+// whose catalog entry says `"destructive": true` may write.
+const walkthrough = fencedBlocks(await fs.readFile('README.md', 'utf8')).find((b) =>
+  b.code.includes('cat > files-products.json'),
+);
+assert.ok(walkthrough, "the README's server-filesystem walkthrough");
+/** The JSON a heredoc of the walkthrough writes to `file`. */
+const heredoc = (file: string) => {
+  const m = new RegExp(`cat > ${file.replace('.', '\\.')} <<'JSON'\n([\\s\\S]*?)\nJSON`).exec(
+    walkthrough.code,
+  );
+  assert.ok(m, `the walkthrough writes ${file}`);
+  return m[1]!;
 };
+const dir = await scratchDir();
+const products = JSON.parse(heredoc('files-products.json')) as {
+  products: [{ transport: { args: string[] } }];
+};
+// The README runs from the repository root, as these tests do: its relative server path resolves.
+assert.equal(products.products[0].transport.args[0], path.relative('.', FILESYSTEM_SERVER));
+const productsFile = await writeProducts(dir, products);
 const gw = await startTestGateway({
-  PERSONA_PRODUCTS: await writeProducts(dir, products),
+  PERSONA_PRODUCTS: productsFile,
   PERSONA_DATA_DIR: dir,
   POLICY_MODE: 'enforce',
 });
-const PROMPT = 'You file the county archive and keep every finding aid in plain text files.';
-const entry = (name: string, extra: Record<string, unknown> = {}) => ({
-  email: `${name}@personas.test`,
-  displayName: name,
-  archetype: 'archivist',
-  systemPrompt: PROMPT,
-  moduleMix: { files: 1 },
-  cadence: 'daily',
-  timezone: 'UTC',
-  ...extra,
-});
-const defs = parseCatalog(
-  JSON.stringify({ version: 1, personas: [entry('writer', { destructive: true }), entry('reader')] }),
-  'catalog.json',
-  ['files'],
+const defs = parseCatalog(heredoc('files-catalog.json'), 'files-catalog.json', ['files']);
+assert.deepEqual(
+  defs.map((d) => [d.archetype, d.destructive]),
+  [
+    ['archivist', true],
+    ['field-nurse', false],
+  ],
 );
 await seedPersonas(gw.database.db, gw.kek, TEST_SEED_SECRET, defs);
-const persona = async (name: string) => {
-  const t = await gw.tokenFor({ email: `${name}@personas.test` });
+const persona = async (email: string) => {
+  const t = await gw.tokenFor({ email });
   const workdir = path.join(dir, 'products', 'files', t.userId);
   return { ...t, workdir, client: await gw.client(t.token) };
 };
-const writer = await persona('writer');
-const reader = await persona('reader');
+const writer = await persona(defs[0]!.email);
+const reader = await persona(defs[1]!.email);
 const call = (p: typeof writer, name: string, args: Record<string, unknown>) =>
   p.client.callTool({ name: `files__${name}`, arguments: args });
 
@@ -101,5 +103,11 @@ describe('server-filesystem, per user, in ${workdir}', () => {
     assert.match(textOf(missing), /^ENOENT: no such file or directory/);
     assert.equal(missing._meta?.errorClass, 'persona');
     assert.equal(missing._meta?.errorRule, 'errors.persona[0] ^ENOENT');
+  });
+
+  test("`personas products` with the walkthrough's file: the product is up with its 14 tools", async () => {
+    const res = await runCli(['products', '--products', productsFile], { PERSONA_DATA_DIR: dir });
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.match(res.stdout, /✓ files \(stdio, per-user\): up, 14 tools/);
   });
 });
