@@ -57,6 +57,7 @@ describe('a stdio product that exits at start', () => {
     assert.equal(text.code, 1);
     assert.match(text.stdout, /✗ files \(stdio, shared\): down/);
     assert.match(text.stdout, /last error: .*exited with code 3.*None of the specified directories/s);
+    assert.match(text.stdout, /stderr \(last 4 KB\):\n {6}x+\n {6}config: API_KEY=\[redacted\]/);
     noSecrets(text.stdout + text.stderr, 'personas products');
   });
 

@@ -3,6 +3,9 @@ import { describe, test } from 'node:test';
 import { parseCatalog } from '../../lib/personas/catalog.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';
 import { archetypeLabel } from '../../activities/metrics.ts';
+import { loadPersonaDetail } from '../../dashboard/persona-detail.ts';
+import { renderPersonaPage } from '../../dashboard/persona-page.ts';
+import { livePersonas } from '../../lib/personas/live-personas.ts';
 import { runCli, tempDir } from '../support/cli.ts';
 import { freshDatabase } from '../support/database.ts';
 import { TEST_KEK, TEST_SEED_SECRET } from '../support/secrets.ts';
@@ -75,6 +78,24 @@ describe('seeding applies destructive to the account, idempotently', async () =>
     const updated = await seedPersonas(database.db, TEST_KEK, TEST_SEED_SECRET, flipped);
     assert.deepEqual([updated.updated, updated.unchanged], [2, 0]);
     assert.deepEqual(await optIn(), { ada: false, bo: true });
+  });
+
+  test('the opt-in is shown where personas are listed (schedules list) and on the persona page', async () => {
+    const live = await livePersonas(database.db);
+    assert.deepEqual(
+      live.map((p) => [p.email.split('@')[0], p.destructive]),
+      [
+        ['ada', false],
+        ['bo', true],
+      ],
+    );
+    const page = async (id: string) =>
+      renderPersonaPage((await loadPersonaDetail(database.db, id, { days: 7 }))!, {
+        temporalUiUrl: 'http://127.0.0.1:8233',
+        namespace: 'default',
+      });
+    assert.match(await page(live[1]!.personaId), /destructive tools<\/dt><dd>allowed \(opted in\)/);
+    assert.match(await page(live[0]!.personaId), /destructive tools<\/dt><dd>denied \(not opted in\)/);
   });
 
   test("`personas seed --products` applies the products file's personaDefaults", async () => {
