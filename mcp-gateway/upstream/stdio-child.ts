@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { Redactor } from './redaction.ts';
 
@@ -75,4 +76,11 @@ export function describeExit(exit: ChildExit, max = STDERR_TAIL_BYTES): string {
   if (!exit.stderr) return `the command ${how} (nothing on stderr)`;
   const words = exit.stderr.length > max ? `…${exit.stderr.slice(-max)}` : exit.stderr;
   return `the command ${how}; its stderr: ${words}`;
+}
+
+/** A product's working directory, owner-only: it holds a user's files. */
+export async function makeWorkdir(dir: string): Promise<void> {
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  // mkdir leaves an existing directory's mode as it was.
+  await fs.chmod(dir, 0o700);
 }

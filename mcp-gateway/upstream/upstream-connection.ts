@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
@@ -14,7 +13,7 @@ import { toCallToolResult } from './call-result.ts';
 import { DirectCalls } from './direct-calls.ts';
 import { UpstreamHttpTransport } from './http-transport.ts';
 import type { Redactor } from './redaction.ts';
-import { describeExit, StdioChild } from './stdio-child.ts';
+import { describeExit, makeWorkdir, StdioChild } from './stdio-child.ts';
 import { ListRefresher } from './tool-list-refresh.ts';
 import {
   describeUpstreamError,
@@ -46,13 +45,6 @@ export class UpstreamUnavailableError extends PersonaRunnerError {
 
 /** How much of a child's stderr goes into `lastError` (users' messages, /health); all 4 KB in lastStderr. */
 const SHORT_STDERR_CHARS = 300;
-
-/** A product's working directory, owner-only: it holds a user's files. */
-async function makeWorkdir(dir: string): Promise<void> {
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  // mkdir leaves an existing directory's mode as it was.
-  await fs.chmod(dir, 0o700);
-}
 
 /** How soon after a `list_changed` notice the tools are listed again (notices in between coalesce). */
 const LIST_CHANGED_DELAY_MS = 200;
