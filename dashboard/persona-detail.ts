@@ -24,6 +24,8 @@ export interface PersonaDetail {
   cadence: string;
   timezone: string;
   paused: boolean;
+  /** The account may use destructive tools (catalog `destructive`). */
+  destructive: boolean;
   lastActiveAt: string | null;
   moduleMix: Record<string, number>;
   range: { days: number; bucket: Bucket; buckets: string[] };
@@ -43,7 +45,8 @@ export async function loadPersonaDetail(
     rows: [p],
   } = await db.execute(sql`
     SELECT p.id, p.display_name, p.archetype, p.cadence, p.timezone, p.paused, p.module_mix,
-           extract(epoch FROM p.last_active_at) * 1000 AS last_ms, u.email
+           extract(epoch FROM p.last_active_at) * 1000 AS last_ms, u.email,
+           u.destructive_opt_in
       FROM personas p JOIN users u ON u.id = p.user_id WHERE p.id = ${personaId}`);
   if (!p) return undefined;
   const { bucket, since, buckets } = bucketsFor(opts.days, opts.now ?? new Date());
@@ -69,6 +72,7 @@ export async function loadPersonaDetail(
     cadence: String(p.cadence),
     timezone: String(p.timezone),
     paused: p.paused === true,
+    destructive: p.destructive_opt_in === true,
     lastActiveAt: p.last_ms === null || p.last_ms === undefined ? null : iso(p.last_ms),
     moduleMix: (p.module_mix ?? {}) as Record<string, number>,
     range: { days: opts.days, bucket, buckets },

@@ -23,6 +23,7 @@ export function renderPersonaPage(p: PersonaDetail, opts: RenderOptions): string
   const body = h`<section><dl class="kv">
 <dt>who</dt><dd>${p.displayName} · ${p.archetype} · ${p.email}</dd>
 <dt>cadence</dt><dd>${p.cadence} in ${p.timezone}${p.paused ? h` · <span class="err">paused</span>` : ''}</dd>
+<dt>destructive tools</dt><dd>${p.destructive ? 'allowed (opted in)' : 'denied (not opted in)'}</dd>
 <dt>last active</dt><dd>${p.lastActiveAt ? `${fmtTime(p.lastActiveAt)} UTC` : 'never'}</dd>
 <dt>modules</dt><dd>${mix}</dd>
 </dl></section>

@@ -132,6 +132,8 @@ export const personaActions = pgTable(
     inputHash: text('input_hash').notNull(),
     outcome: actionOutcome('outcome').notNull(),
     errorClass: errorClass('error_class'),
+    /** The products file's rule that put the error on its side (`errors.persona[0] ^ENOENT`), if any. */
+    errorRule: text('error_rule'),
     resultSummary: text('result_summary'),
     latencyMs: integer('latency_ms').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

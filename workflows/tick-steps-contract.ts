@@ -22,6 +22,8 @@ export interface ActionRecord {
   inputHash: string;
   outcome: ActionOutcome;
   errorClass: ErrorClass | undefined;
+  /** The products file's rule that classed the error (`errors.persona[0] ^ENOENT`), if one did. */
+  errorRule?: string;
   /** A short text of the result, or of the error. */
   resultSummary: string;
   latencyMs: number;

@@ -112,6 +112,7 @@ export function toolCallRunner(deps: ActivityDeps) {
       input.toolUseId,
     );
     if (errorClass) deps.metrics.actionErrors.inc({ error_class: errorClass, tool: input.toolName });
+    const errorRule = result.isError ? result._meta?.errorRule : undefined;
     return {
       toolName: input.toolName,
       toolUseId: input.toolUseId,
@@ -119,6 +120,8 @@ export function toolCallRunner(deps: ActivityDeps) {
       inputHash: inputHash(input.toolName, args),
       outcome: result.isError ? 'error' : 'ok',
       errorClass,
+      // The gateway's word on why (a products file's rule), bounded like any text it sends.
+      ...(typeof errorRule === 'string' && { errorRule: errorRule.slice(0, 300) }),
       resultSummary: actionSummary(catalog.tools, input.toolName, result, text),
       latencyMs,
     };

@@ -37,6 +37,7 @@ export function createPersistTick(deps: ActivityDeps) {
               inputHash: a.inputHash,
               outcome: a.outcome,
               errorClass: a.errorClass ?? null,
+              errorRule: a.errorRule ?? null,
               resultSummary: a.resultSummary,
               latencyMs: a.latencyMs,
             })),

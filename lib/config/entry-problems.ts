@@ -11,7 +11,11 @@ export function entryWhere(list: string, index: number, raw: unknown, key: strin
 /** One line per issue of an entry that failed its schema: the field (or the unknown ones) and what is wrong. */
 export function entryProblems(where: string, error: z.ZodError): string[] {
   return error.issues.map((i) => {
-    const field = i.code === 'unrecognized_keys' ? i.keys.join(', ') : i.path.join('.') || '(entry)';
+    // A nested object's unknown keys are named with their path (`errors.infra`), as other fields are.
+    const field =
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((k) => [...i.path, k].join('.')).join(', ')
+        : i.path.join('.') || '(entry)';
     return `${where}: ${field}: ${i.code === 'unrecognized_keys' ? 'unknown field' : i.message}`;
   });
 }

@@ -10,6 +10,13 @@ import { goalProblems, goalSchema, type ToolLookup } from './goals.ts';
 /** RFC 2606 / 6761 reserved names: mail to them can never reach anyone. */
 const RESERVED_DOMAIN = /@([a-z0-9-]+\.)*(test|example|invalid|localhost)$|@example\.(com|net|org)$/i;
 
+/**
+ * A team's own kinds of users (archivist, field-nurse) are as welcome as the demo's: free text, short
+ * and plain enough to be a search attribute and a file-safe word. Metrics collapse unknown ones to
+ * `other` (activities/metrics.ts), so free text never grows a label set.
+ */
+const ARCHETYPE = /^[a-z0-9-]{1,40}$/;
+
 /** The name Intl resolves `tz` to, or undefined when it is no time zone at all. */
 function resolveTimezone(tz: string): string | undefined {
   try {
@@ -43,7 +50,10 @@ const personaSchemaFor = (modules: readonly string[], tools?: ToolLookup) =>
         .trim()
         .min(1, { error: 'must not be empty' })
         .max(80),
-      archetype: z.enum(BUILTIN_ARCHETYPES, { error: `expected one of ${BUILTIN_ARCHETYPES.join(', ')}` }),
+      archetype: z.string({ error: 'expected a string' }).regex(ARCHETYPE, {
+        error: `expected 1–40 of [a-z0-9-], e.g. field-nurse (these have scripted voices of their own: ${BUILTIN_ARCHETYPES.join(', ')})`,
+      }),
+      destructive: z.boolean({ error: 'expected true or false' }).optional(),
       systemPrompt: z
         .string({ error: 'expected a string' })
         .trim()
@@ -121,6 +131,11 @@ export class CatalogError extends UsageError {
   }
 }
 
+/** What a persona gets when its entry does not say (a products file's `personaDefaults`). */
+export interface PersonaDefaults {
+  destructive?: boolean;
+}
+
 export const DEFAULT_CATALOG = path.resolve(
   path.dirname(new URL(import.meta.url).pathname),
   '../../catalog.json',
@@ -136,6 +151,7 @@ export function parseCatalog(
   file = 'catalog.json',
   modules: readonly string[] = BUILTIN_MODULES,
   tools?: ToolLookup,
+  defaults: PersonaDefaults = {},
 ): PersonaDefinition[] {
   const personaSchema = personaSchemaFor(modules, tools);
   let json: unknown;
@@ -168,7 +184,9 @@ export function parseCatalog(
       return;
     }
     seen.set(key, index);
-    personas.push({ ...parsed.data, email: key });
+    // Seeding makes the account say what the catalog says: absent everywhere → not opted in.
+    const destructive = parsed.data.destructive ?? defaults.destructive ?? false;
+    personas.push({ ...parsed.data, email: key, destructive });
   });
   if (problems.length) throw new CatalogError(file, problems);
   return personas;
@@ -178,6 +196,7 @@ export async function loadCatalog(
   file = DEFAULT_CATALOG,
   modules: readonly string[] = BUILTIN_MODULES,
   tools?: ToolLookup,
+  defaults: PersonaDefaults = {},
 ): Promise<PersonaDefinition[]> {
   let text: string;
   try {
@@ -187,5 +206,5 @@ export async function loadCatalog(
       `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
     ]);
   }
-  return parseCatalog(text, path.relative(process.cwd(), file) || file, modules, tools);
+  return parseCatalog(text, path.relative(process.cwd(), file) || file, modules, tools, defaults);
 }

@@ -14,6 +14,8 @@ export interface LivePersona {
   moduleMix: Record<string, number>;
   paused: boolean;
   lastActiveAt: Date | null;
+  /** The account is opted into destructive tools (catalog `destructive`, `personas token --destructive`). */
+  destructive: boolean;
 }
 
 /** Every persona in the database, with its user's email. */
@@ -30,6 +32,7 @@ export async function livePersonas(db: Db, where?: SQL): Promise<LivePersona[]> 
       moduleMix: personas.moduleMix,
       paused: personas.paused,
       lastActiveAt: personas.lastActiveAt,
+      destructive: users.destructiveOptIn,
     })
     .from(personas)
     .innerJoin(users, eq(users.id, personas.userId))

@@ -6,6 +6,7 @@ import { verifyPassword } from '../demo-product/passwords.ts';
 import { derivePersonaPassword } from './password.ts';
 import {
   createNewPersonas,
+  optInDiffers,
   samePersona,
   upsertPersona,
   type PersonaDefinition,
@@ -57,6 +58,7 @@ async function plan(db: Db, seedSecret: string, defs: readonly PersonaDefinition
         p.cadence === def.cadence &&
         p.timezone === def.timezone &&
         sameMix(p.moduleMix, def.moduleMix) &&
+        !optInDiffers(row.user.destructiveOptIn, def) &&
         (await verifyPassword(derivePersonaPassword(seedSecret, def.email), row.user.passwordHash));
       return { email: def.email, outcome: same ? 'unchanged' : 'updated', personaId: p.id };
     }),
@@ -95,6 +97,7 @@ const normalise = (email: string) => email.trim().toLowerCase();
 interface Existing {
   persona: typeof personas.$inferSelect | null;
   passwordHash: string | null;
+  destructiveOptIn: boolean;
   /** The personal space, its owner membership and the vault row, as signup leaves them. */
   complete: boolean;
 }
@@ -107,6 +110,7 @@ async function existingUsers(db: Db, emails: readonly string[]): Promise<Map<str
       .select({
         email: users.email,
         passwordHash: users.passwordHash,
+        destructiveOptIn: users.destructiveOptIn,
         persona: personas,
         spaceId: spaces.id,
         member: spaceMemberships.userId,
@@ -125,6 +129,7 @@ async function existingUsers(db: Db, emails: readonly string[]): Promise<Map<str
       out.set(r.email, {
         persona: r.persona,
         passwordHash: r.passwordHash,
+        destructiveOptIn: r.destructiveOptIn,
         complete: Boolean(r.spaceId && r.member && r.vault),
       });
     }
@@ -193,6 +198,7 @@ export async function seedPersonas(
     await mapLimit(defs, opts.concurrency ?? 8, async (def, i) => {
       const e = existing.get(normalise(def.email));
       if (out[i] || !e?.persona || !e.complete || !samePersona(e.persona, def)) return;
+      if (optInDiffers(e.destructiveOptIn, def)) return;
       if (!(await verifyPassword(derivePersonaPassword(seedSecret, def.email), e.passwordHash))) return;
       out[i] = { email: def.email, outcome: 'unchanged', personaId: e.persona.id };
       progress(1);

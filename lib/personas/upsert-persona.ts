@@ -20,7 +20,17 @@ export interface PersonaDefinition {
   goals?: Goal[];
   /** Goals per tick, sampled by the trial seed; all when absent. */
   goalsPerTick?: number;
+  /**
+   * Whether the persona's account is opted into destructive tools (the policy gate), set at seed as
+   * `personas token --destructive` sets it. A catalog always says (absent there means false); a
+   * definition built in code without it leaves the account as it is.
+   */
+  destructive?: boolean;
 }
+
+/** Whether the account's destructive opt-in differs from what the definition asks for. */
+export const optInDiffers = (current: boolean, def: PersonaDefinition) =>
+  def.destructive !== undefined && def.destructive !== current;
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
@@ -70,6 +80,7 @@ export async function upsertPersona(
     password,
     passwordScheme: 'sha256',
     kind: 'persona',
+    destructiveOptIn: def.destructive,
   });
   if (!created && user.kind !== 'persona') {
     throw new Error(`${def.email} already belongs to a ${user.kind} account; a persona cannot take it over`);
@@ -83,6 +94,11 @@ export async function upsertPersona(
       .where(eq(users.id, user.id));
     passwordChanged = true;
   }
+  let optInChanged = false;
+  if (!created && optInDiffers(user.destructiveOptIn, def)) {
+    await db.update(users).set({ destructiveOptIn: def.destructive }).where(eq(users.id, user.id));
+    optInChanged = true;
+  }
   const values = personaRow(user.id, def);
   const [existing] = await db.select().from(personas).where(eq(personas.userId, user.id));
   if (!existing) {
@@ -91,7 +107,11 @@ export async function upsertPersona(
   }
   const same = samePersona(existing, def);
   if (same)
-    return { outcome: passwordChanged ? 'updated' : 'unchanged', personaId: existing.id, userId: user.id };
+    return {
+      outcome: passwordChanged || optInChanged ? 'updated' : 'unchanged',
+      personaId: existing.id,
+      userId: user.id,
+    };
   await db.update(personas).set(values).where(eq(personas.id, existing.id));
   return { outcome: 'updated', personaId: existing.id, userId: user.id };
 }
@@ -123,6 +143,7 @@ export async function createNewPersonas(
           password: derivePersonaPassword(seedSecret, def.email),
           passwordScheme: 'sha256' as const,
           kind: 'persona' as const,
+          destructiveOptIn: def.destructive,
         })),
       );
       const paired = new Set<string>();

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import path from 'node:path';
 import { PersonaRunnerError } from '../errors.ts';
 
 // Placeholders in a product's transport (command, args, env, cwd, url, headers). They live in lib/
@@ -18,13 +19,15 @@ export interface PlaceholderContext {
   /** The seed secret `${user.secret}` is derived from (HMAC over product and user id). */
   seedSecret: string;
   user?: PlaceholderUser;
+  /** `${workdir}`: the product's (per-user: the user's) working directory, see workdirFor(). */
+  workdir?: string;
   /** Collects the values that are credentials (`${env:…}`, `${user.secret}`), for redaction. */
   secrets?: Set<string>;
 }
 
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
 const USER_NAMES = ['user.id', 'user.email', 'user.secret'] as const;
-const KNOWN = ['dataDir', ...USER_NAMES];
+const KNOWN = ['dataDir', 'workdir', ...USER_NAMES];
 
 /** Thrown when a placeholder cannot be expanded (unknown name, unset variable, no user). */
 export class PlaceholderError extends PersonaRunnerError {
@@ -39,7 +42,7 @@ export function placeholderProblems(text: string, perUser: boolean): string[] {
       if (!/^env:[A-Za-z_][A-Za-z0-9_]*$/.test(name)) problems.push(`\${${name}}: not a variable name`);
     } else if (!KNOWN.includes(name)) {
       problems.push(
-        `\${${name}}: unknown placeholder; use \${env:NAME}, \${dataDir}, ${USER_NAMES.map((n) => `\${${n}}`).join(', ')}`,
+        `\${${name}}: unknown placeholder; use \${env:NAME}, \${dataDir}, \${workdir}, ${USER_NAMES.map((n) => `\${${n}}`).join(', ')}`,
       );
     } else if (name.startsWith('user.') && !perUser) {
       problems.push(
@@ -70,6 +73,10 @@ export function expandPlaceholders(text: string, ctx: PlaceholderContext): strin
       return value;
     }
     if (name === 'dataDir') return ctx.dataDir;
+    if (name === 'workdir') {
+      if (!ctx.workdir) throw new PlaceholderError(`\${workdir}: no working directory here`);
+      return ctx.workdir;
+    }
     if (!ctx.user) throw new PlaceholderError(`\${${name}}: no user (shared connection)`);
     if (name === 'user.id') return ctx.user.id;
     if (name === 'user.email') return ctx.user.email;
@@ -80,6 +87,20 @@ export function expandPlaceholders(text: string, ctx: PlaceholderContext): strin
     }
     throw new PlaceholderError(`\${${name}}: unknown placeholder`);
   });
+}
+
+/** Where a product's own files live: `<dataDir>/products/<product>`. */
+export function productDir(dataDir: string, product: string): string {
+  return path.join(dataDir, 'products', product);
+}
+
+/**
+ * `${workdir}`: a per-user product's directory for one user (`<dataDir>/products/<name>/<user.id>`),
+ * a shared product's own (`<dataDir>/products/<name>`). Product names and user ids (UUIDs, or the
+ * gateway's discovery id) are plain words, so no placeholder value can climb out of the data dir.
+ */
+export function workdirFor(dataDir: string, product: string, user: PlaceholderUser | undefined): string {
+  return user ? path.join(productDir(dataDir, product), user.id) : productDir(dataDir, product);
 }
 
 /** Expands every string value of a record. */

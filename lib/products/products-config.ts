@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { entryProblems, entryWhere } from '../config/entry-problems.ts';
 import { UsageError } from '../errors.ts';
 import { BUILTIN_MODULES, UNRATED_MODULES } from '../../schema/vocabulary.ts';
+import { compileErrorRules, errorRulesSchema, type ErrorRule } from './error-rules.ts';
 import { placeholderProblems } from './placeholders.ts';
 
 // The products file (`PERSONA_PRODUCTS=<file>`, `--products <file>`): which upstream MCP servers the
@@ -22,6 +23,7 @@ const stdioTransport = z.strictObject({
   command: z.string({ error: 'expected the command to start' }).min(1, { error: 'must not be empty' }),
   args: z.array(z.string(), { error: 'expected a list of strings' }).default([]),
   env: z.record(z.string(), z.string({ error: 'expected a string' })).default({}),
+  /** Default: the product's `${workdir}` (created before the child starts). */
   cwd: z.string().min(1).optional(),
 });
 const httpTransport = z.strictObject({
@@ -69,18 +71,28 @@ const productSchema = z.strictObject({
     .min(1024)
     .max(MAX_LIMIT)
     .default(16 * MiB),
+  /** Regexes on the upstream's error text that say which side an error is on (error-rules.ts). */
+  errors: errorRulesSchema,
 });
 
 const fileSchema = z.strictObject({
   $schema: z.string().optional(),
   builtin: z.boolean({ error: 'expected true or false' }).default(true),
+  /** What personas seeded with this products file get unless their catalog entry says otherwise. */
+  personaDefaults: z
+    .strictObject({ destructive: z.boolean({ error: 'expected true or false' }).optional() })
+    .default({}),
   products: z.array(z.unknown(), { error: 'expected a list of products' }).default([]),
 });
 
-export type ProductConfig = z.infer<typeof productSchema>;
+export type ProductConfig = z.infer<typeof productSchema> & {
+  /** `errors` compiled, in the order the file writes them; first match wins. */
+  errorRules: ErrorRule[];
+};
 export interface ProductsConfig {
   /** Whether the built-in demo product's tools are served too. */
   builtin: boolean;
+  personaDefaults: { destructive?: boolean };
   products: ProductConfig[];
   /** Where the config came from (for messages). */
   file: string;
@@ -140,7 +152,13 @@ export function parseProducts(text: string, file = 'products.json'): ProductsCon
       problems.push(...entryProblems(where, parsed.error));
       return;
     }
-    const p = parsed.data;
+    const rawErrors = (raw as { errors?: unknown }).errors;
+    const { rules, problems: ruleProblems } = compileErrorRules(
+      parsed.data.errors,
+      rawErrors && typeof rawErrors === 'object' ? Object.keys(rawErrors) : undefined,
+    );
+    for (const problem of ruleProblems) problems.push(`${where}: ${problem}`);
+    const p: ProductConfig = { ...parsed.data, errorRules: rules };
     if (products.some((q) => q.name === p.name)) problems.push(`${where}: name: duplicate product name`);
     if (reserved.includes(p.name))
       problems.push(`${where}: name: "${p.name}" is a built-in module; choose another name`);
@@ -155,7 +173,7 @@ export function parseProducts(text: string, file = 'products.json'): ProductsCon
     products.push(p);
   });
   if (problems.length) throw new ProductsConfigError(file, problems);
-  return { builtin: top.data.builtin, products, file };
+  return { builtin: top.data.builtin, personaDefaults: top.data.personaDefaults, products, file };
 }
 
 export function loadProductsFile(file: string): ProductsConfig {
@@ -171,7 +189,12 @@ export function loadProductsFile(file: string): ProductsConfig {
 }
 
 /** The default when no products file is given: the built-in product alone. */
-export const BUILTIN_ONLY: ProductsConfig = { builtin: true, products: [], file: '(built-in product only)' };
+export const BUILTIN_ONLY: ProductsConfig = {
+  builtin: true,
+  personaDefaults: {},
+  products: [],
+  file: '(built-in product only)',
+};
 
 /** The modules a catalog may name: the built-in ones (when served) and each product's. */
 export function servedModules(config: ProductsConfig): string[] {

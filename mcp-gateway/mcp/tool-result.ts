@@ -7,6 +7,8 @@ export type ToolErrorClass = 'persona' | 'product' | 'policy' | 'infra';
 export interface GatewayResultMeta {
   errorClass?: ToolErrorClass;
   errorCode?: string;
+  /** The products file's rule that classed an upstream error (error-attribution.ts). */
+  errorRule?: string;
   policyFlags?: string[];
   idempotentReplay?: boolean;
   /** Set on `infra` errors: a retry may succeed (an idempotency key of the call is left unclaimed). */

@@ -1,14 +1,11 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../lib/logger.ts';
-import { expandPlaceholders, expandRecord, type PlaceholderUser } from '../../lib/products/placeholders.ts';
+import type { PlaceholderUser } from '../../lib/products/placeholders.ts';
 import type { ProductConfig } from '../../lib/products/products-config.ts';
-import { headerSecrets, Redactor } from './redaction.ts';
+import type { Redactor } from './redaction.ts';
+import { resolveTransport } from './resolve-transport.ts';
 import { mapProductTools, ToolMappingError, type ExposedTool } from './tool-mapping.ts';
-import {
-  UpstreamConnection,
-  UpstreamUnavailableError,
-  type ResolvedTransport,
-} from './upstream-connection.ts';
+import { UpstreamConnection, UpstreamUnavailableError } from './upstream-connection.ts';
 
 export interface ProductDeps {
   logger: Logger;
@@ -20,6 +17,16 @@ export interface ProductDeps {
   onToolsChanged(): void;
   /** Who else exposes `name` already (another product, the built-in product), if anyone. */
   takenBy(name: string): string | undefined;
+}
+
+/** How much of a reason `/health` shows. */
+const HEALTH_REASON_CHARS = 300;
+
+/** `text` cut in the middle to `max` characters: our words come first, a child's last words last. */
+function trimmed(text: string | null, max: number): string | null {
+  if (!text || text.length <= max) return text;
+  const head = Math.floor(max / 3);
+  return `${text.slice(0, head)}…${text.slice(-(max - head - 1))}`;
 }
 
 /**
@@ -57,44 +64,19 @@ export class ProductUpstream {
     }
   }
 
-  /** The transport for `user`, and the credentials it carries (for redaction). */
-  private resolve(user: PlaceholderUser | undefined): { transport: ResolvedTransport; redactor: Redactor } {
-    const secrets = new Set<string>();
-    const ctx = {
-      env: this.deps.env,
-      dataDir: this.deps.dataDir,
-      product: this.config.name,
-      seedSecret: this.deps.seedSecret,
-      user,
-      secrets,
-    };
-    const t = this.config.transport;
-    if (t.type === 'stdio') {
-      const transport: ResolvedTransport = {
-        type: 'stdio',
-        command: expandPlaceholders(t.command, ctx),
-        args: t.args.map((a) => expandPlaceholders(a, ctx)),
-        env: expandRecord(t.env, ctx),
-        cwd: t.cwd && expandPlaceholders(t.cwd, ctx),
-      };
-      return { transport, redactor: new Redactor(secrets) };
-    }
-    const url = expandPlaceholders(t.url, ctx);
-    const headers = expandRecord(t.headers, ctx);
-    const password = URL.canParse(url) ? decodeURIComponent(new URL(url).password) : '';
-    return {
-      transport: { type: 'http', url, headers },
-      redactor: new Redactor([...secrets, ...headerSecrets(headers), password]),
-    };
-  }
-
   /** A session for `user` (the shared one when undefined); `lists`: the product's listing comes from it. */
   private open(user: PlaceholderUser | undefined, lists = false): UpstreamConnection {
-    const { transport, redactor } = this.resolve(user);
+    const { transport, redactor, stderrRedactor } = resolveTransport(this.config, {
+      env: this.deps.env,
+      dataDir: this.deps.dataDir,
+      seedSecret: this.deps.seedSecret,
+      user,
+    });
     return new UpstreamConnection({
       product: this.config.name,
       transport,
       redactor,
+      stderrRedactor,
       logger: this.deps.logger,
       limits: this.config,
       timeoutMs: this.config.callTimeoutSeconds * 1000,
@@ -171,8 +153,9 @@ export class ProductUpstream {
   }
 
   /**
-   * What `/health` shows (unauthenticated): state and the class of the last error only — the
-   * reason itself is in the log and in `personas products` (see details()).
+   * What `/health` shows (unauthenticated): state, the class of the last error and its reason
+   * trimmed — in our words, or a child's own last words on stderr, credentials and the products
+   * file's env values masked. All 4 KB of stderr are in the log and `personas products` (details()).
    */
   health() {
     return {
@@ -190,6 +173,7 @@ export class ProductUpstream {
       exposed: this.tools.map((t) => t.name),
       ...(this.config.isolation === 'per-user' ? { sessions: this.perUser.size } : {}),
       error: this.mappingError ? ('tool-mapping' as const) : (this.main.errorClass ?? null),
+      reason: trimmed(this.lastError(), HEALTH_REASON_CHARS),
     };
   }
 
@@ -200,7 +184,7 @@ export class ProductUpstream {
 
   /** health() with the reason, for the operator's own `personas products`. */
   details() {
-    return { ...this.health(), lastError: this.lastError() };
+    return { ...this.health(), lastError: this.lastError(), stderr: this.main.lastStderr ?? null };
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import { callIdempotently } from './idempotent-call.ts';
 import { validateUpstreamInput, validateUpstreamOutput } from './input-validation.ts';
 import type { ProductUpstream } from './product-upstream.ts';
 import type { Redactor } from './redaction.ts';
+import { attributeUpstreamError, resultText } from './error-attribution.ts';
 import type { ExposedTool } from './tool-mapping.ts';
 import type { UpstreamConnection } from './upstream-connection.ts';
 import { describeUpstreamError, formatBytes, UpstreamLimitError } from './upstream-errors.ts';
@@ -22,7 +23,8 @@ const LEASE_MARGIN_MS = 30_000;
  * upstream's input schema (ajv) → idempotency claim (idempotent-call.ts) → the upstream → its output
  * schema → the stored result. Error classes: arguments too deep or invalid, JSON-RPC invalid params
  * → `persona`; the upstream's `isError`, another JSON-RPC error, a malformed result or output that
- * breaks its schema → `product`; unreachable, timed out, crashed or past a byte limit → `infra`
+ * breaks its schema → `product` (the first two: unless a rule of the product's `errors` matches their
+ * text, error-attribution.ts); unreachable, timed out, crashed or past a byte limit → `infra`
  * (retryable: the claim is released); policy → `policy`. What the upstream sends back has the
  * session's credentials masked (redaction.ts).
  */
@@ -145,8 +147,18 @@ async function callUpstream(
     conn = product.connectionFor({ id: session.user.id, email: session.user.email });
     const raw = await conn.callTool(tool.upstreamName, args, product.config.callTimeoutSeconds * 1000);
     const result = conn.redactor.value(raw);
-    if (result.isError)
-      return withMeta(result, { ...meta, errorClass: 'product', errorCode: 'UPSTREAM_TOOL_ERROR' });
+    if (result.isError) {
+      const { errorClass, errorRule } = attributeUpstreamError(
+        product.config.errorRules,
+        resultText(result.content),
+      );
+      return withMeta(result, {
+        ...meta,
+        errorClass,
+        errorCode: 'UPSTREAM_TOOL_ERROR',
+        ...(errorRule && { errorRule }),
+      });
+    }
     const badOutput = validateUpstreamOutput(tool, result.structuredContent);
     if (badOutput) {
       return errorResult(
@@ -179,7 +191,12 @@ function failedCall(
   const ref = randomUUID().slice(0, 8);
   const timeout = err instanceof McpError && err.code === ErrorCode.RequestTimeout;
   if (err instanceof McpError && !timeout && err.code !== ErrorCode.ConnectionClosed) {
-    // Any other JSON-RPC error is the upstream failing the request: the product's side.
+    // Any other JSON-RPC error is the upstream failing the request: the product's side, unless a
+    // rule of the product's `errors` says its wording means the persona's slip.
+    const words = upstreamWords(err);
+    const { errorClass, errorRule } = attributeUpstreamError(product.config.errorRules, words);
+    if (errorClass === 'persona')
+      return errorResult('persona', 'UPSTREAM_ERROR', `${tool.name}: ${words}`, { ...meta, errorRule });
     deps.logger.warn(
       { product: tool.product, tool: tool.name, ref, code: err.code, err: upstreamWords(err) },
       'upstream error',
@@ -187,8 +204,8 @@ function failedCall(
     return errorResult(
       'product',
       'UPSTREAM_ERROR',
-      `${tool.name} failed inside ${tool.product} (ref ${ref}): ${upstreamWords(err)}`,
-      meta,
+      `${tool.name} failed inside ${tool.product} (ref ${ref}): ${words}`,
+      errorRule ? { ...meta, errorRule } : meta,
     );
   }
   const reason = redact(describeUpstreamError(err));

@@ -1,5 +1,4 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   ErrorCode,
@@ -14,6 +13,7 @@ import { toCallToolResult } from './call-result.ts';
 import { DirectCalls } from './direct-calls.ts';
 import { UpstreamHttpTransport } from './http-transport.ts';
 import type { Redactor } from './redaction.ts';
+import { describeExit, makeWorkdir, StdioChild } from './stdio-child.ts';
 import { ListRefresher } from './tool-list-refresh.ts';
 import {
   describeUpstreamError,
@@ -25,7 +25,15 @@ import { PersonaRunnerError } from '../../lib/errors.ts';
 
 /** A product's transport with every placeholder expanded (for one user, or shared). */
 export type ResolvedTransport =
-  | { type: 'stdio'; command: string; args: string[]; env: Record<string, string>; cwd?: string }
+  | {
+      type: 'stdio';
+      command: string;
+      args: string[];
+      env: Record<string, string>;
+      cwd?: string;
+      /** Created (0700) before the child starts: the product's `${workdir}`. */
+      workdir?: string;
+    }
   | { type: 'http'; url: string; headers: Record<string, string> };
 
 export type ConnectionState = 'connecting' | 'up' | 'down' | 'closed';
@@ -34,6 +42,9 @@ export type ConnectionState = 'connecting' | 'up' | 'down' | 'closed';
 export class UpstreamUnavailableError extends PersonaRunnerError {
   override readonly code = 'UPSTREAM_UNAVAILABLE';
 }
+
+/** How much of a child's stderr goes into `lastError` (users' messages, /health); all 4 KB in lastStderr. */
+const SHORT_STDERR_CHARS = 300;
 
 /** How soon after a `list_changed` notice the tools are listed again (notices in between coalesce). */
 const LIST_CHANGED_DELAY_MS = 200;
@@ -47,6 +58,8 @@ export interface ConnectionOptions {
   timeoutMs: number;
   /** Masks this session's credentials in what is logged and kept. */
   redactor: Redactor;
+  /** Masks a stdio child's stderr: the credentials, and every value of the product's `env`. */
+  stderrRedactor?: Redactor;
   /**
    * The session the product's listing comes from: called with its tools after connecting and
    * reconnecting, and after `tools/list_changed`. Sessions without it never list tools.
@@ -63,14 +76,21 @@ export interface ConnectionOptions {
  */
 export class UpstreamConnection {
   state: ConnectionState = 'connecting';
-  /** Why the session is down: a short reason in our words (upstream-errors.ts), credentials masked. */
+  /**
+   * Why the session is down: a short reason in our words (upstream-errors.ts) — for a stdio child
+   * that exited, its exit and the end of its stderr — credentials masked.
+   */
   lastError: string | undefined;
+  /** A stdio child's last 4 KB of stderr when it failed (masked), for the operator. */
+  lastStderr: string | undefined;
   errorClass: UpstreamErrorClass | undefined;
   inFlight = 0;
   lastUsed = Date.now();
   private client: Client | undefined;
   /** The per-call path of the current session (see DirectCalls). */
   private direct: DirectCalls | undefined;
+  /** The stdio child of the current attempt or session, for its exit and stderr. */
+  private child: StdioChild | undefined;
   /** The client of the connection attempt in progress, so close() can stop it mid-way. */
   private connecting: Client | undefined;
   private attempt = 0;
@@ -105,23 +125,19 @@ export class UpstreamConnection {
         timeoutMs: this.opts.timeoutMs,
       });
     }
-    const transport = new StdioClientTransport({
+    const redactor = this.opts.stderrRedactor ?? this.opts.redactor;
+    this.child = new StdioChild({
       command: t.command,
       args: t.args,
-      env: { ...getDefaultEnvironment(), ...t.env },
+      env: t.env,
       cwd: t.cwd,
-      stderr: 'pipe',
-      // The SDK buffers the child's stdout up to a newline: an overlong line stops the child.
       maxBufferSize: this.opts.limits.maxMessageBytes,
+      redactor,
+      // Debug only: a child may print its config; the tail is kept for the reason when it fails.
+      onStderr: (text) =>
+        this.opts.logger.debug({ product: this.opts.product, stderr: text }, 'upstream stderr'),
     });
-    // Drained so a chatty child never blocks on a full pipe; debug only (it may print its config).
-    transport.stderr?.on('data', (chunk: Buffer) =>
-      this.opts.logger.debug(
-        { product: this.opts.product, stderr: this.opts.redactor.text(chunk.toString().slice(0, 500)) },
-        'upstream stderr',
-      ),
-    );
-    return transport;
+    return this.child;
   }
 
   private isClosed(): boolean {
@@ -135,6 +151,8 @@ export class UpstreamConnection {
     this.connecting = client;
     const timeout = { timeout: this.opts.timeoutMs };
     try {
+      const t = this.opts.transport;
+      if (t.type === 'stdio' && t.workdir) await makeWorkdir(t.workdir);
       const transport = this.makeTransport();
       await client.connect(transport, timeout);
       // close() meanwhile has closed this client; the checks keep a closed connection closed.
@@ -151,11 +169,13 @@ export class UpstreamConnection {
         client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.refresher.request());
       this.state = 'up';
       this.attempt = 0;
-      this.lastError = this.errorClass = undefined;
+      this.lastError = this.errorClass = this.lastStderr = undefined;
       this.opts.logger.info({ product: this.opts.product, tools: tools?.length }, 'upstream connected');
       if (tools) this.opts.onTools?.(tools);
     } catch (err) {
       await client.close().catch(() => {});
+      // The child's last stderr chunks are still on their way through the SDK's pipe.
+      await new Promise((r) => setImmediate(r));
       this.failed(err);
     } finally {
       if (this.connecting === client) this.connecting = undefined;
@@ -181,10 +201,19 @@ export class UpstreamConnection {
     this.state = 'down';
     this.errorClass = errorClassOf(err);
     this.lastError = this.opts.redactor.text(describeUpstreamError(err));
+    const exit = this.child?.exited();
+    this.lastStderr = exit?.stderr || undefined;
+    if (exit) this.lastError = `${this.lastError}: ${describeExit(exit, SHORT_STDERR_CHARS)}`;
     const b = this.opts.backoff ?? { initialMs: 250, maxMs: 10_000 };
     const delay = Math.min(b.maxMs, b.initialMs * 2 ** this.attempt++);
     this.opts.logger.warn(
-      { product: this.opts.product, reason: this.lastError, class: this.errorClass, retryInMs: delay },
+      {
+        product: this.opts.product,
+        reason: this.lastError,
+        class: this.errorClass,
+        retryInMs: delay,
+        ...(this.lastStderr && { stderr: this.lastStderr }),
+      },
       'upstream unavailable',
     );
     clearTimeout(this.retryTimer);
@@ -198,7 +227,9 @@ export class UpstreamConnection {
     this.client = undefined;
     this.direct = undefined;
     void client.close().catch(() => {});
-    this.failed(err);
+    // As in connect(): let the child's last stderr arrive before saying why it is gone.
+    this.state = 'down';
+    setImmediate(() => this.failed(err));
   }
 
   /** Calls a tool; only a failure of the connection itself marks the session lost (isTransportFailure). */

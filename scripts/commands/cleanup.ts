@@ -8,6 +8,7 @@ import { DEFAULT_CATALOG, loadCatalog } from '../../lib/personas/catalog.ts';
 import { deletePersonaUsers } from '../../lib/personas/delete-persona.ts';
 import { drift, livePersonas } from '../../lib/personas/live-personas.ts';
 import { productsFor, servedModules } from '../../lib/products/products-config.ts';
+import { purgeUserWorkdirs } from '../../lib/products/workdir-purge.ts';
 import { scheduleIdFor } from '../../lib/schedules/persona-schedule.ts';
 import { printJson, withContext } from '../context.ts';
 
@@ -15,7 +16,7 @@ export function registerCleanupCommand(program: Command): void {
   program
     .command('cleanup')
     .description(
-      'hard-delete every live persona (users of kind persona, their data and schedules); warns when the live set drifted from the catalog',
+      "hard-delete every live persona (users of kind persona, their data, schedules and products' per-user working directories); warns when the live set drifted from the catalog",
     )
     .option('--catalog <file>', 'catalog to compare the live set with', DEFAULT_CATALOG)
     .option(
@@ -61,11 +62,12 @@ export function registerCleanupCommand(program: Command): void {
           }
           let deleted: string[] = [];
           let schedules = 0;
+          let workdirs = 0;
           if (!opts.dryRun) {
-            deleted = await deletePersonaUsers(db, [
-              ...live.map((p) => p.userId),
-              ...orphans.map((o) => o.id),
-            ]);
+            const userIds = [...live.map((p) => p.userId), ...orphans.map((o) => o.id)];
+            deleted = await deletePersonaUsers(db, userIds);
+            // Their products' files too (`${workdir}`): deletePersonaUsers refused any non-persona.
+            workdirs = await purgeUserWorkdirs(ctx.config.dataDir, userIds);
             if (!opts.keepSchedules && live.length) {
               const { client } = await ctx.temporal();
               await mapLimit(live, 16, async (p) => {
@@ -83,13 +85,14 @@ export function registerCleanupCommand(program: Command): void {
             live: live.length,
             deleted: opts.dryRun ? 0 : deleted.length,
             schedulesDeleted: schedules,
+            workdirsDeleted: workdirs,
             drift: d,
           };
           if (opts.json) return printJson(result);
           process.stdout.write(
             opts.dryRun
               ? `would delete ${live.length + orphans.length} persona(s)\n`
-              : `deleted ${deleted.length} persona(s) and ${schedules} schedule(s)\n`,
+              : `deleted ${deleted.length} persona(s), ${schedules} schedule(s) and ${workdirs} product working director${workdirs === 1 ? 'y' : 'ies'}\n`,
           );
         });
       },

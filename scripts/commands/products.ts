@@ -50,6 +50,9 @@ export function registerProductsCommand(program: Command): void {
           );
           if (p.exposed.length) process.stdout.write(`    ${p.exposed.join(', ')}\n`);
           if (p.lastError) process.stdout.write(`    last error: ${p.lastError}\n`);
+          // The child's own last words in full (lastError carries their end only).
+          if (p.stderr && !p.lastError?.endsWith(p.stderr))
+            process.stdout.write(`    stderr (last 4 KB):\n${p.stderr.replace(/^/gm, '      ')}\n`);
         }
         if (!products.length) process.stdout.write('no upstream products configured\n');
       }

@@ -55,7 +55,9 @@ export function registerSchedulesCommand(program: Command): void {
 
   schedules
     .command('list')
-    .description('list persona schedules with cadence, timezone, next run and paused state')
+    .description(
+      'list persona schedules with cadence, timezone, next run, paused state and destructive opt-in',
+    )
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
       await withContext('schedules', async (ctx) => {
@@ -79,13 +81,14 @@ export function registerSchedulesCommand(program: Command): void {
               paused: s?.paused ?? null,
               nextRun: next?.toISOString() ?? null,
               lastActiveAt: p.lastActiveAt?.toISOString() ?? null,
+              destructive: p.destructive,
             };
           }),
         );
         if (opts.json) return printJson(rows);
         for (const r of rows) {
           process.stdout.write(
-            `${r.persona.padEnd(34)} ${r.cadence.padEnd(9)} ${r.timezone.padEnd(20)} ${(r.scheduleId ? (r.paused ? 'paused' : 'active') : 'MISSING').padEnd(8)} next ${r.nextRun ?? '-'}\n`,
+            `${r.persona.padEnd(34)} ${r.cadence.padEnd(9)} ${r.timezone.padEnd(20)} ${(r.scheduleId ? (r.paused ? 'paused' : 'active') : 'MISSING').padEnd(8)} next ${r.nextRun ?? '-'}${r.destructive ? ' · destructive tools allowed' : ''}\n`,
           );
         }
         const missing = rows.filter((r) => !r.scheduleId).length;

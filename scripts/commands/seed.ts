@@ -36,7 +36,7 @@ export function registerSeedCommand(program: Command): void {
     .option('--catalog <file>', 'catalog file', DEFAULT_CATALOG)
     .option(
       '--products <file>',
-      'products file: the modules it serves may appear in moduleMix (default PERSONA_PRODUCTS)',
+      'products file: the modules it serves may appear in moduleMix, its personaDefaults apply (default PERSONA_PRODUCTS)',
     )
     .option('--dry-run', 'show what would be created / updated / unchanged; write nothing')
     .option('--concurrency <n>', 'personas seeded in parallel (1-64)', parseConcurrency, 8)
@@ -51,10 +51,12 @@ export function registerSeedCommand(program: Command): void {
       }) => {
         const { concurrency } = opts;
         // Validate the whole catalog before touching the database: a bad entry writes nothing.
+        const products = productsFor(opts.products);
         const defs = await loadCatalog(
           opts.catalog,
-          servedModules(productsFor(opts.products)),
+          servedModules(products),
           builtinToolLookup,
+          products.personaDefaults,
         );
         await withContext('seed', async (ctx) => {
           const { db } = await ctx.database();

@@ -42,7 +42,12 @@ export async function startLocalStack(opts: {
   say: (m: string) => void;
 }): Promise<LocalStack> {
   const { workerConfig, gatewayConfig, logger, say } = opts;
-  const defs = await loadCatalog(opts.catalog, servedModules(gatewayConfig.products), builtinToolLookup);
+  const defs = await loadCatalog(
+    opts.catalog,
+    servedModules(gatewayConfig.products),
+    builtinToolLookup,
+    gatewayConfig.products.personaDefaults,
+  );
   const kek = resolveKek(gatewayConfig);
   const seedSecret = resolveSeedSecret(workerConfig);
   installRuntime({

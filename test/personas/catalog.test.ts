@@ -101,9 +101,19 @@ describe('bad catalogs are rejected, naming the entry (index and email) and the 
       problems: 2, // and so not on a reserved domain either
     },
     {
-      name: 'unknown archetype',
-      catalog: withSecond({ archetype: 'astronaut' }),
-      expect: entry(LEO, 'archetype', /expected one of adhd-student, .*overwhelmed-newbie/),
+      name: 'an archetype that is not a plain word (capitals, spaces)',
+      catalog: withSecond({ archetype: 'Field Nurse' }),
+      expect: entry(LEO, 'archetype', /expected 1–40 of \[a-z0-9-\], e\.g\. field-nurse/),
+    },
+    {
+      name: 'an archetype longer than 40 characters',
+      catalog: withSecond({ archetype: 'a'.repeat(41) }),
+      expect: entry(LEO, 'archetype', /expected 1–40 of/),
+    },
+    {
+      name: 'destructive that is not a boolean',
+      catalog: withSecond({ destructive: 'yes' }),
+      expect: entry(LEO, 'destructive', /expected true or false/),
     },
     {
       name: 'module mix not summing to 1',
@@ -272,7 +282,7 @@ describe('bad catalogs are rejected, naming the entry (index and email) and the 
       personas: [
         { ...maya, cadence: 'monthly', timezone: 'Nowhere/Special' },
         leo,
-        { ...leo, email: 'sam@example.org', archetype: 'astronaut' },
+        { ...leo, email: 'sam@example.org', archetype: 'Astronaut' },
       ],
     });
     assert.equal(problems.length, 3, problems.join('\n'));

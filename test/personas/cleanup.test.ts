@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { signupUser } from '../../lib/demo-product/signup.ts';
 import { loadCatalog } from '../../lib/personas/catalog.ts';
@@ -108,7 +110,14 @@ describe('deletePersonaUsers', () => {
 });
 
 describe('`personas cleanup`', () => {
-  const env = { DATABASE_URL: database.url };
+  // A data dir of its own: the personas' products' `${workdir}`s live there (and a human's, kept).
+  const env = { DATABASE_URL: database.url, PERSONA_DATA_DIR: files.dir };
+  const workdir = (product: string, id: string) => path.join(files.dir, 'products', product, id);
+  const exists = (dir: string) =>
+    stat(dir).then(
+      () => true,
+      () => false,
+    );
   // The live set now: the catalog minus its last persona (deleted above). Compared with a catalog
   // that also lacks its first persona, one live persona is not in the catalog, one catalog persona
   // is not live.
@@ -133,10 +142,25 @@ describe('`personas cleanup`', () => {
   });
 
   test('--keep-schedules deletes every persona user and their data; humans stay intact', async () => {
+    const [first, second] = personaUsers.map((u) => u.id as string);
+    for (const dir of [
+      workdir('files', first!),
+      workdir('notes', second!),
+      workdir('files', human.user.id),
+    ]) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await writeFile(path.join(dir, 'kept.md'), 'a file the product wrote');
+    }
     const r = await runCli(['cleanup', '--keep-schedules', '--catalog', await partial()], env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, drifted);
-    assert.equal(r.stdout, `deleted ${catalog.length - 1 + 1} persona(s) and 0 schedule(s)\n`);
+    assert.equal(
+      r.stdout,
+      `deleted ${catalog.length - 1 + 1} persona(s), 0 schedule(s) and 2 product working directories\n`,
+    );
+    assert.equal(await exists(workdir('files', first!)), false, "a persona's workdir is purged");
+    assert.equal(await exists(workdir('notes', second!)), false, 'in every product');
+    assert.equal(await exists(workdir('files', human.user.id)), true, "a human's is not");
 
     assert.equal(await count(`users WHERE kind = 'persona'`), 0);
     assert.equal(await count('users WHERE email = $1', [orphanEmail]), 0);

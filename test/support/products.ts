@@ -9,6 +9,9 @@ import { freePort } from '../../lib/net/free-port.ts';
 import { waitUntil } from './wait.ts';
 
 export const MEMORY_SERVER = path.resolve('node_modules/@modelcontextprotocol/server-memory/dist/index.js');
+export const FILESYSTEM_SERVER = path.resolve(
+  'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js',
+);
 export const EVERYTHING_SERVER = path.resolve(
   'node_modules/@modelcontextprotocol/server-everything/dist/index.js',
 );

@@ -59,7 +59,7 @@ describe('products file', () => {
         'products[0] (bad name): name: expected 1–32 of [a-zA-Z0-9_-], starting with a letter or digit, no "__"',
         'products[1] (http): transport.url: expected an http:// or https:// URL',
         'products[2] (shared): transport.env.F: ${user.id}: user placeholders need "isolation": "per-user" (a shared connection has no user)',
-        'products[2] (shared): transport.env.G: ${nope}: unknown placeholder; use ${env:NAME}, ${dataDir}, ${user.id}, ${user.email}, ${user.secret}',
+        'products[2] (shared): transport.env.G: ${nope}: unknown placeholder; use ${env:NAME}, ${dataDir}, ${workdir}, ${user.id}, ${user.email}, ${user.secret}',
         'products[3] (todos): colour: unknown field',
         'products[4] (shared): name: duplicate product name',
       ],

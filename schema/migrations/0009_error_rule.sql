@@ -1,0 +1,1 @@
+ALTER TABLE "persona_actions" ADD COLUMN "error_rule" text;
