@@ -98,7 +98,10 @@ async function run(stack: Stack, timer: PhaseTimer, settings: ReturnType<typeof 
 }
 
 async function refuseUsedNamespace(stack: Stack): Promise<void> {
-  const existing = [...(await listPersonaSchedules(stack.client)), ...(await listSlotSchedules(stack.client))];
+  const existing = [
+    ...(await listPersonaSchedules(stack.client)),
+    ...(await listSlotSchedules(stack.client)),
+  ];
   if (existing.length)
     throw new Error(
       `namespace ${stack.temporal.namespace} already has ${existing.length} persona schedules; sync would delete them. ` +

@@ -6,6 +6,7 @@ import {
   defineSearchAttributeKey,
   SearchAttributeType,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowIdReusePolicy,
 } from '@temporalio/common';
 import {
   ParentClosePolicy,
@@ -44,7 +45,8 @@ export async function personaSlot(input: SlotInput): Promise<SlotResult> {
       `${result.started + result.alreadyStarted}/${members.due.length} ticks started · ${result.paused} paused · ${result.running} still running`,
     );
   show();
-  const t0 = Date.now();
+  // Offsets count from the fire time, so a late run (catch-up, retry) starts the overdue ones at once.
+  const t0 = Date.parse(at);
   // Members come sorted by offset; those sharing a second start together.
   for (let i = 0; i < members.due.length;) {
     const offset = members.due[i]!.offsetSeconds;
@@ -65,6 +67,8 @@ export async function personaSlot(input: SlotInput): Promise<SlotResult> {
             ...options,
             workflowId: slotTickWorkflowId(subject.personaId, at),
             parentClosePolicy: ParentClosePolicy.ABANDON,
+            // Never a second tick for the same persona and fire time, even after the first ended.
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           });
           result.started++;
         } catch (err) {
