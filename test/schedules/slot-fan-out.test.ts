@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { createSlotMembers, jitterOffset } from '../../activities/schedules/slot-members.ts';
 import { livePersonas } from '../../lib/personas/live-personas.ts';
@@ -217,6 +218,10 @@ test('pause --all pauses every slot schedule and resume unpauses them; a slot wh
   );
   assert.deepEqual(actions(await sync()), ['unchanged', 'unchanged'], 'sync keeps the kill switch');
   await setPaused(client, db, false, undefined, 'per-slot');
+  await waitUntil(
+    async () => (await listSlotSchedules(client)).every((s) => !s.paused),
+    'the listing shows the resumes',
+  );
   await env.query('UPDATE personas SET paused = true WHERE id = $1', [sam]);
   const changes = await sync();
   const samSlot = changes.find((c) => c.action === 'update')!;
@@ -237,4 +242,41 @@ test('switching SCHEDULE_MODE and syncing replaces one kind of schedule with the
     [back.filter((c) => c.action === 'create').length, back.filter((c) => c.action === 'delete').length],
     [2, 4],
   );
+});
+
+test("the slot schedule's own run asks for the personas due at the time it fired, then waits for their offsets", async () => {
+  const handle = client.schedule.getHandle(slotScheduleId(tokyo));
+  await handle.trigger();
+  const run = await waitUntil(
+    async () => (await handle.describe()).info.recentActions[0],
+    'the schedule ran',
+  );
+  const wf = client.workflow.getHandle(
+    run.action.workflow.workflowId,
+    run.action.workflow.firstExecutionRunId,
+  );
+  try {
+    const askedAt = await waitUntil(async () => {
+      const events = (await wf.fetchHistory()).events ?? [];
+      const scheduled = events.find(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'slotMembers',
+      );
+      const input = scheduled?.activityTaskScheduledEventAttributes?.input?.payloads?.[0];
+      return input && (defaultPayloadConverter.fromPayload(input) as { at: string }).at;
+    }, 'the run asked who is due');
+    // The search attribute keeps whole seconds (a cron fire time is a whole minute anyway).
+    const fired = new Date(Math.floor(run.scheduledAt.getTime() / 1000) * 1000).toISOString();
+    assert.equal(askedAt, fired, 'the fire time, from TemporalScheduledStartTime');
+    const due = await createSlotMembers({ db } as Parameters<typeof createSlotMembers>[0])({
+      slot: tokyo,
+      at: askedAt,
+    });
+    if (due.due.some((m) => m.offsetSeconds > 0))
+      await waitUntil(
+        async () => ((await wf.fetchHistory()).events ?? []).some((e) => e.timerStartedEventAttributes),
+        'the run waits (a timer) for the first offset',
+      );
+  } finally {
+    await wf.terminate('test over');
+  }
 });
