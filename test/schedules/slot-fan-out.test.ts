@@ -15,6 +15,7 @@ import { syncForMode } from '../../lib/schedules/sync-mode.ts';
 import type { personaSlot } from '../../workflows/persona-slot.ts';
 import { SLOT_WORKFLOW, slotTickWorkflowId, type SlotKey } from '../../workflows/slot-contract.ts';
 import { PERSONA_ID } from '../../workflows/tick-contract.ts';
+import { runCli } from '../support/cli.ts';
 import { DEFAULT_PERSONA } from '../support/fixtures.ts';
 import { freshNamespace } from '../support/schedules.ts';
 import { TEST_KEK, TEST_SEED_SECRET } from '../support/secrets.ts';
@@ -279,4 +280,29 @@ test("the slot schedule's own run asks for the personas due at the time it fired
   } finally {
     await wf.terminate('test over');
   }
+});
+
+test('the CLI follows SCHEDULE_MODE: `schedules sync` reports per-slot changes, `schedules list` names each persona’s slot', async () => {
+  await listed(listSlotSchedules, 2);
+  // resume --all above cleared every persona's flag; Cleo is paused again.
+  await env.query('UPDATE personas SET paused = true WHERE id = $1', [cleo]);
+  const cliEnv = {
+    DATABASE_URL: env.gw.database.url,
+    TEMPORAL_ADDRESS: requireTemporalAddress(),
+    TEMPORAL_NAMESPACE: namespace,
+    TEMPORAL_TASK_QUEUE: env.taskQueue,
+    SCHEDULE_MODE: 'per-slot',
+  };
+  const r = await runCli(['schedules', 'sync', '--json', '--no-first-tick'], cliEnv);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { mode: string; counts: Record<string, number> };
+  assert.equal(out.mode, 'per-slot');
+  assert.deepEqual(out.counts, { create: 0, update: 0, delete: 0, unchanged: 2 });
+  const l = await runCli(['schedules', 'list', '--json'], cliEnv);
+  assert.equal(l.code, 0, l.stderr);
+  const rows = JSON.parse(l.stdout) as Array<{ persona: string; scheduleId: string; paused: boolean }>;
+  const cleoRow = rows.find((x) => x.persona === 'cleo@personas.test')!;
+  assert.equal(cleoRow.scheduleId, slotScheduleId(tokyo));
+  assert.equal(cleoRow.paused, true, 'her own pause, though her slot runs for Anna and Ben');
+  assert.equal(rows.find((x) => x.persona === 'anna@personas.test')!.paused, false);
 });
