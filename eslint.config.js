@@ -76,6 +76,7 @@ export function layers() {
     './tick-web-ui.ts',
     './purge-contract.ts',
     './campaign-contract.ts',
+    './slot-contract.ts',
     './failures.ts',
     './input-checks.ts',
   ];

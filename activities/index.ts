@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps.ts';
 import { createCloseCampaign } from './campaigns/close-campaign.ts';
 import { createOpenCampaign } from './campaigns/open-campaign.ts';
 import { createPurgeTranscriptBatch } from './retention/purge-transcripts.ts';
+import { createSlotMembers } from './schedules/slot-members.ts';
 import { createCallTool } from './tick/call-tool.ts';
 import { createCheckGoals } from './tick/check-goals.ts';
 import { createLogin } from './tick/login.ts';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     purgeTranscriptBatch: createPurgeTranscriptBatch(deps),
     openCampaign: createOpenCampaign(deps),
     closeCampaign: createCloseCampaign(deps),
+    slotMembers: createSlotMembers(deps),
   };
 }
 
@@ -37,3 +39,5 @@ export type TickActivities = Pick<
 export type CampaignActivities = Pick<Activities, 'openCampaign' | 'closeCampaign'>;
 /** The transcript purge's batch (workflows/purge-transcripts.ts). */
 export type PurgeActivities = Pick<Activities, 'purgeTranscriptBatch'>;
+/** Who a per-slot schedule's run starts (workflows/persona-slot.ts). */
+export type SlotActivities = Pick<Activities, 'slotMembers'>;

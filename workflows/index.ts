@@ -2,3 +2,4 @@
 export { personaTick } from './persona-tick.ts';
 export { purgeTranscripts } from './purge-transcripts.ts';
 export { personaCampaign } from './persona-campaign.ts';
+export { personaSlot } from './persona-slot.ts';

@@ -13,6 +13,7 @@ import {
 } from '../../test/support/process-cpu.ts';
 import { waitForQuietMachine } from '../../test/support/quiet-machine.ts';
 import { sum } from '../../test/support/stats.ts';
+import { sampleMemory, type MemoryPeak } from './memory.ts';
 
 export interface Phase {
   phase: string;
@@ -22,6 +23,7 @@ export interface Phase {
   machineBusy: number;
   otherCores: number;
   cpuSeconds: Record<string, number>;
+  memory: MemoryPeak;
   [k: string]: unknown;
 }
 
@@ -37,9 +39,11 @@ export function phaseTimer(quiet: { loadThreshold: number; maxWaitMs: number }, 
     const load = loadAverage();
     const cpu0 = cpuByCommand();
     const busy0 = sampleMachine();
+    const memory = sampleMemory();
     const t0 = performance.now();
     const result = await run();
     const seconds = (performance.now() - t0) / 1000;
+    const peak = memory.stop();
     const busy1 = sampleMachine();
     const cpuSeconds = cpuDelta(cpu0, cpuByCommand());
     const own = sum(Object.values(cpuSeconds));
@@ -56,10 +60,11 @@ export function phaseTimer(quiet: { loadThreshold: number; maxWaitMs: number }, 
       machineBusy: +machineBusyFraction(busy0, busy1).toFixed(2),
       otherCores: +otherCores.toFixed(2),
       cpuSeconds,
+      memory: peak,
     };
     phases.push(p);
     say(
-      `  ${phase.padEnd(22)} ${fmt(seconds, 2).padStart(8)} s  ${p.detail}  (load ${load.join(' ')}; other processes ${fmt(otherCores, 2)} cores)`,
+      `  ${phase.padEnd(22)} ${fmt(seconds, 2).padStart(8)} s  ${p.detail}  (load ${load.join(' ')}; other processes ${fmt(otherCores, 2)} cores; heap ≤ ${peak.heapUsedMB} MB, RSS ≤ ${peak.rssMB} MB)`,
     );
     return { result, seconds };
   }

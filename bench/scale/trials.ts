@@ -5,7 +5,9 @@ import type { PersonaDefinition } from '../../lib/personas/upsert-persona.ts';
 import type { LivePersona } from '../../lib/personas/live-personas.ts';
 import { TEST_SEED_SECRET } from '../../test/support/secrets.ts';
 import { seedPersonas } from '../../lib/personas/seed.ts';
-import { listPersonaSchedules, syncSchedules } from '../../lib/schedules/sync.ts';
+import { listPersonaSchedules } from '../../lib/schedules/sync.ts';
+import { desiredSlots, listSlotSchedules } from '../../lib/schedules/slot-sync.ts';
+import { syncForMode, type ScheduleMode } from '../../lib/schedules/sync-mode.ts';
 import { fmt } from '../bench-report.ts';
 import type { ScratchDatabase } from '../../test/support/database.ts';
 import type { Stack } from '../../test/support/stack.ts';
@@ -63,9 +65,10 @@ export async function syncTrials(
   stack: Stack,
   timer: PhaseTimer,
   personas: LivePersona[],
-  opts: { taskQueue: string; concurrencies: number[] },
+  opts: { taskQueue: string; concurrencies: number[]; mode: ScheduleMode },
 ) {
-  const trials: Array<{ concurrency: number; seconds: number; perSecond: number }> = [];
+  const expected = schedulesFor(opts.mode, personas);
+  const trials: Array<{ concurrency: number; seconds: number; perSecond: number; schedules: number }> = [];
   let best: Best | undefined;
   let lastClient: Client = stack.client;
   // With TEMPORAL_ADDRESS one trial only, on that cluster.
@@ -76,15 +79,23 @@ export async function syncTrials(
     const client = fresh?.client ?? stack.client;
     const { result, seconds } = await timer.timed(
       `sync (concurrency ${concurrency})`,
-      () => syncSchedules(client, personas, { taskQueue: opts.taskQueue, triggerNew: false, concurrency }),
+      async () =>
+        (
+          await syncForMode(opts.mode, client, personas, {
+            taskQueue: opts.taskQueue,
+            triggerNew: false,
+            concurrency,
+          })
+        ).changes,
       syncDetail,
     );
-    if (syncCounts(result).create !== personas.length)
-      throw new Error(`sync created ${syncCounts(result).create} of ${personas.length}`);
+    if (syncCounts(result).create !== expected)
+      throw new Error(`sync created ${syncCounts(result).create} of ${expected} schedules`);
     trials.push({
       concurrency,
       seconds: +seconds.toFixed(2),
       perSecond: Math.round(personas.length / seconds),
+      schedules: expected,
     });
     if (!best || seconds < best.seconds) best = { concurrency, seconds };
     if (i < concurrencies.length - 1) await fresh?.stop();
@@ -102,15 +113,25 @@ export async function secondRuns(
   db: ScratchDatabase,
   client: Client,
   kek: Buffer,
-  run: { defs: PersonaDefinition[]; personas: LivePersona[]; seed: Best; sync: Best; taskQueue: string },
+  run: {
+    defs: PersonaDefinition[];
+    personas: LivePersona[];
+    seed: Best;
+    sync: Best;
+    taskQueue: string;
+    mode: ScheduleMode;
+  },
 ) {
+  const expected = schedulesFor(run.mode, run.personas);
+  const list = run.mode === 'per-slot' ? listSlotSchedules : listPersonaSchedules;
   const listed = await timer.timed(
     'wait until listed',
     async () => {
-      const deadline = Date.now() + 120_000;
+      // Listing 100,000 schedules takes the dev server tens of seconds per pass.
+      const deadline = Date.now() + Math.max(120_000, expected * 10);
       for (;;) {
-        const n = (await listPersonaSchedules(client)).length;
-        if (n >= run.personas.length || Date.now() > deadline) return n;
+        const n = (await list(client)).length;
+        if (n >= expected || Date.now() > deadline) return n;
         await new Promise((r) => setTimeout(r, 1000));
       }
     },
@@ -123,18 +144,20 @@ export async function secondRuns(
   );
   const resync = await timer.timed(
     `resync (concurrency ${run.sync.concurrency})`,
-    () =>
-      syncSchedules(client, run.personas, {
-        taskQueue: run.taskQueue,
-        triggerNew: false,
-        concurrency: run.sync.concurrency,
-      }),
+    async () =>
+      (
+        await syncForMode(run.mode, client, run.personas, {
+          taskQueue: run.taskQueue,
+          triggerNew: false,
+          concurrency: run.sync.concurrency,
+        })
+      ).changes,
     syncDetail,
   );
   return {
-    allListed: listed.result === run.personas.length,
+    allListed: listed.result === expected,
     reseedAllUnchanged: reseed.result.unchanged === run.defs.length,
-    resyncAllUnchanged: syncCounts(resync.result).unchanged === run.personas.length,
+    resyncAllUnchanged: syncCounts(resync.result).unchanged === expected && resync.result.length === expected,
   };
 }
 
@@ -149,3 +172,7 @@ export async function oneOfEachRowPerPersona(db: ScratchDatabase, n: number): Pr
   );
   return Object.values(rows[0]!).every((c) => c === n);
 }
+
+/** How many schedules the mode makes for these personas: one each, or one per slot they fall in. */
+export const schedulesFor = (mode: ScheduleMode, personas: LivePersona[]) =>
+  mode === 'per-slot' ? desiredSlots(personas).size : personas.length;

@@ -1,4 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import { anyOf } from '../db/any-of.ts';
 import { users } from '../../schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { PersonaRunnerError } from '../errors.ts';
@@ -24,12 +25,12 @@ export async function deletePersonaUsers(db: DbOrTx, userIds: readonly string[])
   const found = await db
     .select({ id: users.id, email: users.email, kind: users.kind })
     .from(users)
-    .where(inArray(users.id, [...userIds]));
+    .where(anyOf(users.id, userIds));
   const other = found.find((u) => u.kind !== 'persona');
   if (other) throw new NotAPersonaError(other.email, other.kind);
   const deleted = await db
     .delete(users)
-    .where(and(inArray(users.id, [...userIds]), eq(users.kind, 'persona')))
+    .where(and(anyOf(users.id, userIds), eq(users.kind, 'persona')))
     .returning({ email: users.email });
   return deleted.map((d) => d.email);
 }

@@ -1,4 +1,5 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
+import { anyOf } from '../db/any-of.ts';
 import { personas, spaceMemberships, spaces, users, vaultKeys } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { mapLimit } from '../concurrency.ts';
@@ -37,7 +38,7 @@ async function plan(db: Db, seedSecret: string, defs: readonly PersonaDefinition
     .from(users)
     .leftJoin(personas, eq(personas.userId, users.id))
     .where(
-      inArray(
+      anyOf(
         users.email,
         defs.map((d) => d.email),
       ),
@@ -77,7 +78,7 @@ async function refuseTakenEmails(db: Db, defs: readonly PersonaDefinition[]): Pr
     .from(users)
     .where(
       and(
-        inArray(
+        anyOf(
           users.email,
           defs.map((d) => d.email.trim().toLowerCase()),
         ),

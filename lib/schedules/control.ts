@@ -5,6 +5,8 @@ import type { Db } from '../db/client.ts';
 import { mapLimit } from '../concurrency.ts';
 import { pauseSignal, resumeSignal, TICK_WORKFLOW } from '../../workflows/tick-contract.ts';
 import { scheduleIdFor } from './persona-schedule.ts';
+import { listSlotSchedules } from './slot-sync.ts';
+import type { ScheduleMode } from './sync-mode.ts';
 
 /** Running ticks, optionally of one persona (found through the PersonaId search attribute). */
 export async function runningTicks(
@@ -27,13 +29,16 @@ export interface ControlResult {
 /**
  * Pauses (or resumes) personas: the database flag (so `schedules sync` keeps it), their schedules,
  * and their running ticks (signalled; a paused tick stops before its next step). With no persona
- * id it acts on every persona: the global kill switch.
+ * id it acts on every persona: the global kill switch. In per-slot mode a persona has no schedule
+ * of its own (its slot's runs skip it while the database says paused); the kill switch also pauses
+ * every slot schedule, so paused slots fire no empty runs.
  */
 export async function setPaused(
   client: Client,
   db: Db,
   paused: boolean,
   personaId?: string,
+  mode: ScheduleMode = 'per-persona',
 ): Promise<ControlResult> {
   const rows = await db
     .update(personas)
@@ -42,8 +47,14 @@ export async function setPaused(
     .returning({ id: personas.id });
   const note = paused ? 'paused with personas pause' : 'resumed with personas resume';
   let schedules = 0;
-  await mapLimit(rows, 16, async ({ id }) => {
-    const handle = client.schedule.getHandle(scheduleIdFor(id));
+  const scheduleIds =
+    mode === 'per-slot'
+      ? personaId
+        ? []
+        : (await listSlotSchedules(client)).map((s) => s.scheduleId)
+      : rows.map(({ id }) => scheduleIdFor(id));
+  await mapLimit(scheduleIds, 16, async (scheduleId) => {
+    const handle = client.schedule.getHandle(scheduleId);
     try {
       await (paused ? handle.pause(note) : handle.unpause(note));
       schedules++;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envBoolean, envPort } from '../config/env.ts';
+import { SCHEDULE_MODES, type ScheduleMode } from '../schedules/sync-mode.ts';
 
 /** Temporal variables shared by the worker and the CLI. */
 export const temporalEnvShape = {
@@ -9,6 +10,7 @@ export const temporalEnvShape = {
     .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('persona-ticks'),
+  SCHEDULE_MODE: z.enum(SCHEDULE_MODES).default('per-persona'),
   TEMPORAL_TLS: envBoolean(false),
   TEMPORAL_TLS_CERT_PATH: z.string().optional(),
   TEMPORAL_TLS_KEY_PATH: z.string().optional(),
@@ -25,6 +27,8 @@ export interface TemporalConfig {
   address: string | undefined;
   namespace: string;
   taskQueue: string;
+  /** How `schedules sync` drives personas: a schedule each, or one per (cadence, timezone, minute). */
+  scheduleMode: ScheduleMode;
   tls: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string } | undefined;
   apiKey: string | undefined;
   cliPath: string | undefined;
@@ -44,6 +48,7 @@ export function toTemporalConfig(e: z.infer<z.ZodObject<typeof temporalEnvShape>
     address: e.TEMPORAL_ADDRESS,
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.TEMPORAL_TASK_QUEUE,
+    scheduleMode: e.SCHEDULE_MODE,
     tls:
       e.TEMPORAL_TLS || mtls || e.TEMPORAL_API_KEY
         ? {

@@ -27,7 +27,7 @@ function register(program: Command, name: 'pause' | 'resume'): void {
           personaId = persona.personaId;
         }
         const { client } = await ctx.temporal();
-        const result = await setPaused(client, db, paused, personaId);
+        const result = await setPaused(client, db, paused, personaId, ctx.config.temporal.scheduleMode);
         if (opts.json) return printJson({ action: name, ...result });
         process.stdout.write(
           `${paused ? 'paused' : 'resumed'} ${result.personas} persona(s): ${result.schedules} schedule(s), ${result.ticksSignalled} running tick(s) signalled\n`,

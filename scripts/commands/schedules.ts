@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { livePersonas } from '../../lib/personas/live-personas.ts';
 import { cadenceSpec } from '../../lib/schedules/cadence.ts';
 import { scheduleIdFor } from '../../lib/schedules/persona-schedule.ts';
-import { listPersonaSchedules, syncSchedules } from '../../lib/schedules/sync.ts';
+import { listPersonaSchedules } from '../../lib/schedules/sync.ts';
+import { listSlotSchedules } from '../../lib/schedules/slot-sync.ts';
+import { slotOf, slotScheduleId } from '../../lib/schedules/slot-schedule.ts';
+import { syncForMode } from '../../lib/schedules/sync-mode.ts';
 import { printJson, withContext } from '../context.ts';
 import { progressBar } from './seed.ts';
 
@@ -12,7 +15,7 @@ export function registerSchedulesCommand(program: Command): void {
   schedules
     .command('sync')
     .description(
-      'make Temporal match the database: create, update and delete persona schedules (prints the diff)',
+      'make Temporal match the database: create, update and delete persona (or, SCHEDULE_MODE=per-slot, slot) schedules (prints the diff)',
     )
     .option('--dry-run', 'print the diff; change nothing')
     .option('--no-first-tick', 'do not fire a first tick right away for newly created schedules')
@@ -23,7 +26,8 @@ export function registerSchedulesCommand(program: Command): void {
         const { client } = await ctx.temporal();
         const personas = await livePersonas(db);
         const bar = progressBar(personas.length, 'syncing');
-        const changes = await syncSchedules(client, personas, {
+        const mode = ctx.config.temporal.scheduleMode;
+        const { changes, firstTicks } = await syncForMode(mode, client, personas, {
           taskQueue: ctx.config.temporal.taskQueue,
           dryRun: opts.dryRun,
           triggerNew: opts.firstTick,
@@ -39,6 +43,8 @@ export function registerSchedulesCommand(program: Command): void {
         if (opts.json)
           return printJson({
             dryRun: Boolean(opts.dryRun),
+            mode,
+            firstTicks,
             counts,
             changes: changes.filter((c) => c.action !== 'unchanged'),
           });
@@ -48,7 +54,7 @@ export function registerSchedulesCommand(program: Command): void {
           );
         }
         process.stdout.write(
-          `${opts.dryRun ? 'would ' : ''}create ${counts.create} · update ${counts.update} · delete ${counts.delete} · unchanged ${counts.unchanged}\n`,
+          `${mode}: ${opts.dryRun ? 'would ' : ''}create ${counts.create} · update ${counts.update} · delete ${counts.delete} · unchanged ${counts.unchanged}${firstTicks ? ` · ${firstTicks} first ticks started` : ''}\n`,
         );
       });
     });
@@ -63,11 +69,17 @@ export function registerSchedulesCommand(program: Command): void {
       await withContext('schedules', async (ctx) => {
         const { db } = await ctx.database({ migrate: false });
         const { client } = await ctx.temporal();
-        const [personas, existing] = await Promise.all([livePersonas(db), listPersonaSchedules(client)]);
+        const perSlot = ctx.config.temporal.scheduleMode === 'per-slot';
+        const [personas, existing] = await Promise.all([
+          livePersonas(db),
+          perSlot ? listSlotSchedules(client) : listPersonaSchedules(client),
+        ]);
         const byId = new Map(existing.map((s) => [s.scheduleId, s]));
         const rows = await Promise.all(
           personas.map(async (p) => {
-            const s = byId.get(scheduleIdFor(p.personaId));
+            // Per slot, the persona's own pause is the database flag its slot's runs read.
+            const found = byId.get(perSlot ? slotScheduleId(slotOf(p)) : scheduleIdFor(p.personaId));
+            const s = found && perSlot ? { ...found, paused: found.paused || p.paused } : found;
             const next =
               s && personas.length <= 200
                 ? (await client.schedule.getHandle(s.scheduleId).describe()).info.nextActionTimes[0]

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { createLogger } from '../../lib/logger.ts';
 import { livePersonas } from '../../lib/personas/live-personas.ts';
-import { syncSchedules } from '../../lib/schedules/sync.ts';
+import { syncForMode } from '../../lib/schedules/sync-mode.ts';
 import { scheduleIdFor } from '../../lib/schedules/persona-schedule.ts';
 import { startTick } from '../../lib/ticks/start-tick.ts';
 import { formatSummary, summarizeTicks } from '../../lib/ticks/summary.ts';
@@ -126,20 +126,37 @@ export function registerUpCommand(program: Command): void {
         });
         stack.defer(() => dashboard.close());
         say(`  dashboard        ${dashboard.url}   (ratings per module, error hotspots, recent ticks)\n`);
-        const changes = await syncSchedules(client, personas, {
-          taskQueue: workerConfig.temporal.taskQueue,
-          triggerNew: true,
-        });
-        // Personas whose schedule already existed get their first tick of this run by a trigger —
-        // not paused ones (a manual trigger bypasses a schedule's pause), and never overlapping.
-        const paused = new Set(personas.filter((p) => p.paused).map((p) => scheduleIdFor(p.personaId)));
-        await Promise.all(
-          changes
-            .filter((c) => c.action !== 'create' && c.action !== 'delete' && !paused.has(c.scheduleId))
-            .map((c) => client.schedule.getHandle(c.scheduleId).trigger(ScheduleOverlapPolicy.SKIP)),
-        );
+        const { taskQueue, scheduleMode } = workerConfig.temporal;
+        let created: number;
+        if (scheduleMode === 'per-slot') {
+          // Slot schedules start ticks at the personas' own times; this run's first tick is started here.
+          const { changes } = await syncForMode(scheduleMode, client, personas, {
+            taskQueue,
+            triggerNew: false,
+          });
+          created = changes.filter((c) => c.action === 'create').length;
+          await Promise.all(
+            personas
+              .filter((p) => !p.paused)
+              .map((p) => startTick(client, p, taskQueue, {}, 'up', { kind: 'schedule' })),
+          );
+        } else {
+          const { changes } = await syncForMode(scheduleMode, client, personas, {
+            taskQueue,
+            triggerNew: true,
+          });
+          created = changes.filter((c) => c.action === 'create').length;
+          // Personas whose schedule already existed get their first tick of this run by a trigger —
+          // not paused ones (a manual trigger bypasses a schedule's pause), and never overlapping.
+          const paused = new Set(personas.filter((p) => p.paused).map((p) => scheduleIdFor(p.personaId)));
+          await Promise.all(
+            changes
+              .filter((c) => c.action !== 'create' && c.action !== 'delete' && !paused.has(c.scheduleId))
+              .map((c) => client.schedule.getHandle(c.scheduleId).trigger(ScheduleOverlapPolicy.SKIP)),
+          );
+        }
         say(
-          `schedules: ${changes.filter((c) => c.action === 'create').length} created, ${personas.length} personas ticking — Ctrl-C to stop\n`,
+          `schedules (${scheduleMode}): ${created} created, ${personas.length} personas ticking — Ctrl-C to stop\n`,
         );
         const view = startLiveView(database.db, { since });
         await new Promise<void>((resolve) => {

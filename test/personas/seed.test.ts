@@ -206,6 +206,19 @@ describe('seeding the catalog', () => {
     assert.equal((await login('taken@personas.test', 'the human chose this 123')).status, 200);
   });
 
+  test('a catalog of more personas than Postgres takes parameters in one statement (65,535) is planned, and a taken email among them still refused', async () => {
+    // The emails go to Postgres as one array parameter; one parameter each failed at 100,000.
+    const many = Array.from({ length: 70_000 }, (_, i) => newcomer(`many${i}@personas.test`));
+    const before = await snapshot();
+    const plan = await seedPersonas(db, kek, TEST_SEED_SECRET, many, { dryRun: true });
+    assert.deepEqual([plan.created, plan.updated, plan.unchanged], [70_000, 0, 0]);
+    await assert.rejects(
+      seedPersonas(db, kek, TEST_SEED_SECRET, [...many, newcomer('taken@personas.test')], { dryRun: true }),
+      /taken@personas\.test already belongs to a human account/,
+    );
+    assert.deepEqual(await snapshot(), before);
+  });
+
   describe('in production mode', () => {
     const prodEnv = { ...env, NODE_ENV: 'production', VAULT_KEK: randomBytes(32).toString('base64') };
     const email = 'prod.only@personas.test';
