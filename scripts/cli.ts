@@ -17,6 +17,7 @@ import { registerRunCommand } from './commands/run.ts';
 import { registerCompareCommand } from './commands/compare.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerProductsCommand } from './commands/products.ts';
+import { registerInitCommand } from './commands/init.ts';
 
 export function buildProgram(): Command {
   const program = new Command('personas')
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerCompareCommand(program);
   registerReportCommand(program);
   registerProductsCommand(program);
+  registerInitCommand(program);
   registerAuditCommand(program);
   registerMigrateCommand(program);
   return program;
