@@ -18,6 +18,7 @@ import { registerCompareCommand } from './commands/compare.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerProductsCommand } from './commands/products.ts';
 import { registerInitCommand } from './commands/init.ts';
+import { registerDoctorCommand } from './commands/doctor.ts';
 
 export function buildProgram(): Command {
   const program = new Command('personas')
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerReportCommand(program);
   registerProductsCommand(program);
   registerInitCommand(program);
+  registerDoctorCommand(program);
   registerAuditCommand(program);
   registerMigrateCommand(program);
   return program;
