@@ -21,11 +21,10 @@ a{color:var(--accent)}
 .card .s{color:var(--muted);font-size:12px}
 .wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top;white-space:nowrap}
-th{white-space:normal}
+th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:500;font-size:12px}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.why{color:var(--muted);font-size:12px;min-width:240px;white-space:normal}
+td.why{color:var(--muted);font-size:12px;min-width:160px}
 .verdict{display:inline-block;padding:1px 8px;border-radius:999px;color:#fff;font-size:12px;font-weight:600;white-space:nowrap}
 ${['regressed', 'missing', 'improved', 'inconclusive', 'unchanged', 'insufficient']
   .map((v) => `.verdict.${v}{background:var(--${v})}.tone-${v} .vi,.tone-${v} .dot{background:var(--${v})}`)
