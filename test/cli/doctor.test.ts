@@ -10,7 +10,9 @@ import { test } from 'node:test';
 import { localSecret, localSecretPath } from '../../lib/config/local-secrets.ts';
 import { freePort } from '../../lib/net/free-port.ts';
 import { runCli, tempDir, UNREACHABLE_DATABASE_URL } from '../support/cli.ts';
-import { adminDatabaseUrl } from '../support/database.ts';
+import { startDashboard } from '../../dashboard/server.ts';
+import { adminDatabaseUrl, freshDatabase } from '../support/database.ts';
+import { TEST_KEK } from '../support/secrets.ts';
 
 const dir = await tempDir();
 const dataDir = path.join(dir.dir, '.data');
@@ -102,4 +104,17 @@ test('a products file whose product does not start fails with the product’s wo
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /✗ product shop: stdio: down/);
   assert.match(r.stdout, /fix: start it or fix its entry in .*products\.json; personas products --products/);
+});
+
+test('a port held by persona-runner itself (a running dashboard) is reused, not a problem', async () => {
+  const database = await freshDatabase();
+  const dashboard = await startDashboard({ kek: TEST_KEK, db: database.db, port: 0, refreshSeconds: 0 });
+  try {
+    const port = new URL(dashboard.url).port;
+    const r = await runCli(['doctor'], { ...healthy, DASHBOARD_PORT: port });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(r.stdout.includes(`✓ port ${port}: dashboard: in use by persona-runner (reused)\n`), r.stdout);
+  } finally {
+    await dashboard.close();
+  }
 });
