@@ -21,13 +21,13 @@ const httpUrl = (value: string): string => {
   return value;
 };
 
-/** Adds `--html <file>` and `--dashboard-url <url>` (or PERSONAS_DASHBOARD_URL) to a command. */
+/** Adds `--html <file>` and `--dashboard-url <url>` (or PERSONA_DASHBOARD_URL) to a command. */
 export function withHtmlOptions(cmd: Command): Command {
   return cmd
     .option('--html <file>', 'also write a self-contained HTML report (one file, no scripts, reads offline)')
     .addOption(
       new Option('--dashboard-url <url>', 'with --html: link rows and ratings to the ticks on this dashboard')
-        .env('PERSONAS_DASHBOARD_URL')
+        .env('PERSONA_DASHBOARD_URL')
         .argParser(httpUrl),
     );
 }

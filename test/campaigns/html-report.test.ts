@@ -13,6 +13,7 @@ import { after, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { runCli, tempDir } from '../support/cli.ts';
 import { startTestSignalStack } from '../support/signal-stack.ts';
+import { requireTemporalAddress } from '../support/temporal.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM)
@@ -21,13 +22,14 @@ const skip = existsSync(CHROMIUM)
 // A bug caught every time (test/campaigns/signal.test.ts): the candidate's todo_create always fails.
 const BROKEN_TOOL = 'todo_create';
 const DASHBOARD = 'http://dashboard.test:3070';
+const LABEL = 'v2 <script>alert(1)</script>';
 const HOSTILE = `<script>document.title='pwned'</script><img src=x onerror="document.title='pwned'">`;
 
 const { stack, database } = await startTestSignalStack(JSON.stringify({ [BROKEN_TOOL]: { errorRate: 1 } }));
 const baseline = await stack.campaign('html-base', { trials: 3 });
 const candidate = await stack.campaign('html-cand', { faulty: true, trials: 3 });
 // Labels and notes are user and product input: a candidate label and a persona's note carry markup.
-await database.pool.query(`UPDATE campaigns SET label = $1 WHERE id = $2`, [`cand ${HOSTILE}`, candidate]);
+await database.pool.query(`UPDATE campaigns SET label = $1 WHERE id = $2`, [LABEL, candidate]);
 const {
   rows: [noted],
 } = await database.pool.query<{ id: string; tick_id: string }>(
@@ -67,10 +69,21 @@ test('compare --html and report --html write one self-contained file each; bad -
   assert.ok(verdict!.regressed.includes(`tool ${BROKEN_TOOL}`), verdict!.regressed.join(', '));
   const r = await runCli(['report', candidate, '--html', reportHtml], {
     DATABASE_URL: database.url,
-    PERSONAS_DASHBOARD_URL: DASHBOARD,
+    PERSONA_DASHBOARD_URL: DASHBOARD,
   });
   assert.equal(r.code, 0, r.stderr);
-  for (const file of [compareHtml, reportHtml]) {
+  // run writes what it prints, the campaign's report (attached to the finished campaign here).
+  const runHtml = path.join(dir.dir, 'run.html');
+  const run = await runCli(['run', '--attach', candidate, '--html', runHtml], {
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: requireTemporalAddress(),
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(
+    await readFile(runHtml, 'utf8'),
+    /<h1>Campaign v2 &lt;script&gt;alert\(1\)&lt;\/script&gt;<\/h1>/,
+  );
+  for (const file of [compareHtml, reportHtml, runHtml]) {
     const html = await readFile(file, 'utf8');
     assert.ok(
       !/<(script|img|link|iframe|object)\b/i.test(html),
@@ -97,7 +110,7 @@ async function openOffline(file: string) {
   });
   const context = await browser.newContext({
     javaScriptEnabled: false,
-    viewport: { width: 1400, height: 900 },
+    viewport: { width: 1600, height: 1300 },
   });
   const page = await context.newPage();
   const requests: string[] = [];
@@ -155,9 +168,10 @@ test(
     // The hostile note and label are shown as text; nothing of them became an element.
     assert.equal(await page.locator('script, img').count(), 0);
     assert.ok((await page.locator('main').innerText()).includes(`It broke. ${HOSTILE}`));
-    assert.ok((await page.locator('h1').innerText()).includes(`cand ${HOSTILE}`));
-    assert.equal(await page.title(), `personas compare html-base → cand ${HOSTILE}`);
-    await page.screenshot({ path: path.join(shots, 'compare-report.png'), fullPage: true });
+    assert.ok((await page.locator('h1').innerText()).includes(LABEL));
+    assert.equal(await page.title(), `personas compare html-base → ${LABEL}`);
+    // The README's picture: the top of the page (verdict, both campaigns, the first tables).
+    await page.screenshot({ path: path.join(shots, 'compare-report.png') });
     await close();
   },
 );

@@ -76,7 +76,7 @@ function rowsSection(
   const d = domainsOf(rows);
   const [a, b] = [c.baseline.campaign.id, c.candidate.campaign.id];
   return h`<section><h2>${title}</h2><div class="wrap"><table><thead><tr>${head.map((x) => h`<th>${x}</th>`)}${HEAD}</tr></thead><tbody>
-${rows.map((r) => h`<tr class="row-${r.verdict}"><td><strong>${r.name}</strong></td><td>${side(r.baseline, r, what, link(r, a))}</td><td>${side(r.candidate, r, what, link(r, b))}</td>${judged(r, d)}</tr>`)}
+${rows.map((r) => h`<tr class="row-${r.verdict}"><td><strong>${r.name}</strong></td><td class="side">${side(r.baseline, r, what, link(r, a))}</td><td class="side">${side(r.candidate, r, what, link(r, b))}</td>${judged(r, d)}</tr>`)}
 </tbody></table></div></section>`;
 }
 
@@ -89,7 +89,7 @@ function toolsSection(c: Comparison, links: DashboardLinks): Html {
   return h`<section><h2>Tools: error rate (product and infra errors)</h2><div class="wrap"><table><thead><tr><th>tool</th><th>baseline</th><th>candidate</th>${HEAD}<th>persona / policy errors</th></tr></thead><tbody>
 ${c.tools.map(
   (t) =>
-    h`<tr class="row-${t.verdict}"><td><strong>${t.name}</strong></td><td>${side(t.baseline, t, 'trials', links.ticks(a, { tool: t.name }))}, ${t.counts.baseline.calls} calls</td><td>${side(t.candidate, t, 'trials', links.ticks(b, { tool: t.name }))}, ${maybeLink(links.ticks(b, { tool: t.name, errorClass: 'product' }), `${t.counts.candidate.calls} calls`)}</td>${judged(t, d)}<td class="num">${others(t)}</td></tr>`,
+    h`<tr class="row-${t.verdict}"><td><strong>${t.name}</strong></td><td class="side">${side(t.baseline, t, 'trials', links.ticks(a, { tool: t.name }))}, ${t.counts.baseline.calls} calls</td><td class="side">${side(t.candidate, t, 'trials', links.ticks(b, { tool: t.name }))}, ${maybeLink(links.ticks(b, { tool: t.name, errorClass: 'product' }), `${t.counts.candidate.calls} calls`)}</td>${judged(t, d)}<td class="num">${others(t)}</td></tr>`,
 )}
 </tbody></table></div></section>`;
 }
