@@ -12,7 +12,7 @@ import { loadCatalog } from '../../lib/personas/catalog.ts';
 import { expandPlaceholders, judgeExpect } from '../../lib/personas/goals.ts';
 import { loadProductsFile, servedModules } from '../../lib/products/products-config.ts';
 import { runCli } from '../support/cli.ts';
-import { MEMORY_SERVER, scratchDir } from '../support/products.ts';
+import { MEMORY_SERVER, scratchDir, startEverything } from '../support/products.ts';
 
 const dir = await scratchDir();
 const env = { PERSONA_DATA_DIR: path.join(dir, '.data') };
@@ -136,4 +136,18 @@ test('init refuses to overwrite, wants exactly one product, and says so when the
   assert.match(r.stderr, /fix .*products\.json, then check it with\n {2}personas products --products /);
   // Self-reported goals still load: the user fixes the product and keeps the catalog.
   assert.equal((await loadCatalog(path.join(deadDir, 'catalog.json'), ['shop'])).length, 5);
+});
+
+test('init --product-url: a Streamable HTTP product (server-everything) gets an http products file and a catalog that loads', async () => {
+  const everything = await startEverything();
+  const where = path.join(dir, 'http');
+  await mkdir(where, { recursive: true });
+  const r = await init(['--product-url', everything.url, '--name', 'everything'], where);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /✓ everything \(http, shared\): up, \d+ tools/);
+  const config = loadProductsFile(path.join(where, 'products.json'));
+  assert.deepEqual(config.products[0]?.transport, { type: 'http', url: everything.url, headers: {} });
+  const personas = await loadCatalog(path.join(where, 'catalog.json'), servedModules(config));
+  assert.equal(personas.length, 5);
+  assert.match(r.stdout, /5 personas, one goal each \(\d checked in the product, \d self-reported\)/);
 });
