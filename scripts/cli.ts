@@ -17,6 +17,8 @@ import { registerRunCommand } from './commands/run.ts';
 import { registerCompareCommand } from './commands/compare.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerProductsCommand } from './commands/products.ts';
+import { registerInitCommand } from './commands/init.ts';
+import { registerDoctorCommand } from './commands/doctor.ts';
 
 export function buildProgram(): Command {
   const program = new Command('personas')
@@ -38,6 +40,8 @@ export function buildProgram(): Command {
   registerCompareCommand(program);
   registerReportCommand(program);
   registerProductsCommand(program);
+  registerInitCommand(program);
+  registerDoctorCommand(program);
   registerAuditCommand(program);
   registerMigrateCommand(program);
   return program;

@@ -204,7 +204,11 @@ export function goalProblems(
           `unknown placeholder ${p}; placeholders are ${GOAL_PLACEHOLDERS.map((x) => `\${${x}}`).join(', ')}`,
         );
     if (!g.check) return;
-    const compiled = compileExpect(g.check.expect);
+    // Compiled as a tick will see it: a placeholder inside a `pattern` is regex-escaped there, and
+    // `${today}` unexpanded is no valid regex ("lone quantifier brackets").
+    const compiled = compileExpect(
+      expandPlaceholders(g.check.expect, { timezone: 'UTC', email: 'check@personas.test', now: new Date() }),
+    );
     if (compiled.problem) at('check.expect', compiled.problem);
     if (!tools || g.check.tool.includes('__')) return;
     const tool = tools(g.check.tool);

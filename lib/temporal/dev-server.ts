@@ -24,7 +24,8 @@ export interface DevServerHandle {
  * A Temporal server answers on `address`. Bounded: something else listening there (accepting the
  * connection, never answering gRPC) is "not reachable" after 2 s, not a hang.
  */
-async function reachable(address: string): Promise<boolean> {
+/** Whether a Temporal server answers at `address` (host:port). */
+export async function reachable(address: string): Promise<boolean> {
   let c: Connection | undefined;
   try {
     // A channel of its own: grpc-js otherwise shares one per address across connections, and a try

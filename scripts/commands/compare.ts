@@ -6,9 +6,10 @@ import { formatComparison } from '../../lib/verdicts/format-comparison.ts';
 import { gateFails } from '../../lib/verdicts/gate.ts';
 import { toJUnit } from '../../lib/verdicts/junit.ts';
 import { printJson, withContext } from '../context.ts';
+import { withHtmlOptions, writeComparisonHtml, type HtmlFlags } from './html-output.ts';
 import { numberIn, wholeNumber } from './options.ts';
 
-interface CompareFlags {
+interface CompareFlags extends HtmlFlags {
   json?: boolean;
   junit?: string;
   markdown?: string;
@@ -22,8 +23,7 @@ interface CompareFlags {
 }
 
 export function registerCompareCommand(program: Command): void {
-  program
-    .command('compare')
+  withHtmlOptions(program.command('compare'))
     .description(
       'judge a candidate campaign against a baseline: completion and pass^1, ratings per module, error rates per tool, and who got hurt; ' +
         'exit 1 when anything regressed or went missing, 2 on bad input (unknown label, empty campaign), 0 otherwise',
@@ -87,6 +87,7 @@ export function registerCompareCommand(program: Command): void {
           failOnInsufficient: !!opts.failOnInsufficient,
           failOnPersonaRegression: !!opts.failOnPersonaRegression,
         };
+        await writeComparisonHtml(db, opts, c);
         if (opts.junit) await writeFile(opts.junit, toJUnit(c, gate));
         if (opts.markdown) await writeFile(opts.markdown, `${formatComparison(c, true)}\n`);
         if (opts.json) printJson(c);

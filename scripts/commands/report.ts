@@ -3,11 +3,13 @@ import { loadCampaignData } from '../../lib/verdicts/campaign-data.ts';
 import { formatReport } from '../../lib/verdicts/format.ts';
 import { campaignReport, DEFAULT_REPORT_OPTIONS } from '../../lib/verdicts/report.ts';
 import { printJson, withContext } from '../context.ts';
+import { withHtmlOptions, writeCampaignHtml, type HtmlFlags } from './html-output.ts';
 import { wholeNumber } from './options.ts';
 
+type ReportFlags = { passRating: number; markdown?: boolean; json?: boolean } & HtmlFlags;
+
 export function registerReportCommand(program: Command): void {
-  program
-    .command('report')
+  withHtmlOptions(program.command('report'))
     .description(
       'the numbers of one campaign: ratings per module with intervals, error rates per tool, completion, pass^k, tokens and cost (exit 2 if unknown or empty)',
     )
@@ -20,13 +22,12 @@ export function registerReportCommand(program: Command): void {
     )
     .option('--markdown', 'Markdown tables instead of plain text')
     .option('--json', 'machine-readable output')
-    .action(async (ref: string, opts: { passRating: number; markdown?: boolean; json?: boolean }) => {
+    .action(async (ref: string, opts: ReportFlags) => {
       await withContext('report', async (ctx) => {
         const { db } = await ctx.database();
-        const report = campaignReport(await loadCampaignData(db, ref), {
-          ...DEFAULT_REPORT_OPTIONS,
-          passRating: opts.passRating,
-        });
+        const data = await loadCampaignData(db, ref);
+        const report = campaignReport(data, { ...DEFAULT_REPORT_OPTIONS, passRating: opts.passRating });
+        await writeCampaignHtml(db, opts, data, report);
         if (opts.json) printJson(report);
         else process.stdout.write(`${formatReport(report, opts.markdown)}\n`);
       });

@@ -14,9 +14,10 @@ import { CAMPAIGN_LIMITS, progressQuery, type CampaignProgress } from '../../wor
 import { openCliContext, printJson } from '../context.ts';
 import { withProgress } from '../progress.ts';
 import { startLocalStack } from '../up/stack.ts';
+import { withHtmlOptions, writeCampaignHtml, type HtmlFlags } from './html-output.ts';
 import { wholeNumber } from './options.ts';
 
-interface RunOptions {
+interface RunOptions extends HtmlFlags {
   label: string;
   trials: number;
   persona?: string[];
@@ -115,8 +116,7 @@ async function follow(handle: CampaignHandle, quiet: boolean): Promise<{ ok: boo
 }
 
 export function registerRunCommand(program: Command): void {
-  program
-    .command('run')
+  withHtmlOptions(program.command('run'))
     .description(
       'run a campaign: K trials per persona as a Temporal workflow, then its report (exit 1 if a trial failed). ' +
         'Without TEMPORAL_ADDRESS the embedded stack runs for the campaign’s duration, as `up --once` does',
@@ -196,6 +196,7 @@ export function registerRunCommand(program: Command): void {
         const end = await follow(handle, !!opts.json);
         const data = await loadCampaignData(env.db, handle.workflowId);
         const report = campaignReport(data);
+        await writeCampaignHtml(env.db, opts, data, report);
         if (opts.json) printJson({ campaignId: handle.workflowId, ok: end.ok, failure: end.failure, report });
         else process.stdout.write(`${formatReport(report)}\n`);
         if (end.failure) process.stderr.write(`campaign failed: ${end.failure}\n`);

@@ -24,6 +24,8 @@ const EXPECTED = {
   report: [],
   audit: ['encrypted-tools'],
   products: [],
+  init: [],
+  doctor: [],
 } satisfies Record<string, string[]>;
 
 const allCommands = (c: Command): Command[] => [c, ...c.commands.flatMap(allCommands)];
