@@ -17,6 +17,7 @@ import { registerRunCommand } from './commands/run.ts';
 import { registerCompareCommand } from './commands/compare.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerProductsCommand } from './commands/products.ts';
+import { registerCampaignsCommand } from './commands/campaigns.ts';
 
 export function buildProgram(): Command {
   const program = new Command('personas')
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerDashboardCommand(program);
   registerReplayCommand(program);
   registerRunCommand(program);
+  registerCampaignsCommand(program);
   registerCompareCommand(program);
   registerReportCommand(program);
   registerProductsCommand(program);

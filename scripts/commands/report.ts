@@ -1,12 +1,28 @@
 import type { Command } from 'commander';
 import { loadCampaignData } from '../../lib/verdicts/campaign-data.ts';
 import { formatReport } from '../../lib/verdicts/format.ts';
-import { campaignReport, DEFAULT_REPORT_OPTIONS } from '../../lib/verdicts/report.ts';
-import { printJson, withContext } from '../context.ts';
+import { reportToJUnit } from '../../lib/verdicts/junit-report.ts';
+import { campaignReport, DEFAULT_REPORT_OPTIONS, type CampaignReport } from '../../lib/verdicts/report.ts';
+import { withDatabase } from '../context.ts';
 import { wholeNumber } from './options.ts';
+import {
+  addOutputOptions,
+  checkOutputFlags,
+  writeOutputs,
+  type OutputFlags,
+  type Renderers,
+} from './output.ts';
+
+/** A campaign report in every format of the output convention (`run` prints the same). */
+export const reportRenderers = (report: CampaignReport, json: () => unknown = () => report): Renderers => ({
+  json,
+  text: () => formatReport(report),
+  markdown: () => formatReport(report, true),
+  junit: () => reportToJUnit(report),
+});
 
 export function registerReportCommand(program: Command): void {
-  program
+  const command = program
     .command('report')
     .description(
       'the numbers of one campaign: ratings per module with intervals, error rates per tool, completion, pass^k, tokens and cost (exit 2 if unknown or empty)',
@@ -17,18 +33,25 @@ export function registerReportCommand(program: Command): void {
       'a trial passes only if no module is rated below this',
       wholeNumber(1, 5),
       DEFAULT_REPORT_OPTIONS.passRating,
+    );
+  addOutputOptions(command, 'the report')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ personas report base                     text tables of the latest campaign labelled "base"
+  $ personas report base --markdown          the same as Markdown on stdout
+  $ personas report base --json | jq .completion
+  $ personas report base --junit report.xml  a JUnit test case per persona (fails when a trial failed)`,
     )
-    .option('--markdown', 'Markdown tables instead of plain text')
-    .option('--json', 'machine-readable output')
-    .action(async (ref: string, opts: { passRating: number; markdown?: boolean; json?: boolean }) => {
-      await withContext('report', async (ctx) => {
-        const { db } = await ctx.database();
+    .action(async (ref: string, opts: { passRating: number } & OutputFlags) => {
+      checkOutputFlags(opts);
+      await withDatabase('report', async (db) => {
         const report = campaignReport(await loadCampaignData(db, ref), {
           ...DEFAULT_REPORT_OPTIONS,
           passRating: opts.passRating,
         });
-        if (opts.json) printJson(report);
-        else process.stdout.write(`${formatReport(report, opts.markdown)}\n`);
+        await writeOutputs(opts, reportRenderers(report));
       });
     });
 }
