@@ -25,6 +25,13 @@ export function registerTickCommand(program: Command): void {
     .argument('<persona>', 'persona email or id')
     .option('--wait', 'follow the tick until it ends')
     .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ personas tick maya.adhd@personas.test --wait   follow one tick (needs a worker: personas up, or personas worker)
+  $ personas tick maya.adhd@personas.test          start it and print its Temporal Web UI link`,
+    )
     .action(async (ref: string, opts: { wait?: boolean; json?: boolean }) => {
       await withContext('tick', async (ctx) => {
         const { db } = await ctx.database({ migrate: false });
