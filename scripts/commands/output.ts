@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../../lib/errors.ts';
-import { coloursFor } from '../../lib/terminal/colour.ts';
+import { coloursFor, type Colours } from '../../lib/terminal/colour.ts';
 import { printJson } from '../context.ts';
 
 /**
@@ -43,8 +43,7 @@ export function checkOutputFlags(flags: OutputFlags): void {
 }
 
 /** Verdict words stand out on a terminal: what fails the gate in red, improvements in green. */
-function coloured(text: string): string {
-  const c = coloursFor(process.stdout);
+export function colourVerdicts(text: string, c: Colours): string {
   if (!c.isColorSupported) return text;
   return text
     .replace(/\b(REGRESSED|regressed|missing)\b/g, (w) => c.bold(c.red(w)))
@@ -58,5 +57,5 @@ export async function writeOutputs(flags: OutputFlags, render: Renderers): Promi
   if (typeof flags.markdown === 'string') await writeFile(flags.markdown, `${render.markdown()}\n`);
   if (flags.json) printJson(render.json());
   else if (flags.markdown === true) process.stdout.write(`${render.markdown()}\n`);
-  else process.stdout.write(`${coloured(render.text())}\n`);
+  else process.stdout.write(`${colourVerdicts(render.text(), coloursFor(process.stdout))}\n`);
 }
