@@ -29,10 +29,14 @@ function words(issue: Issue): string | undefined {
       if (issue.origin === 'string' && min === 1 && issue.inclusive) return 'must not be empty';
       return `must be ${issue.inclusive ? 'at least' : 'more than'} ${min}${unitOf(issue.origin, min)}`;
     }
-    case 'invalid_type':
-      return issue.input === undefined
-        ? `missing: expected ${article(issue.expected)}`
-        : `expected ${article(issue.expected)}, got ${Array.isArray(issue.input) ? 'a list' : typeof issue.input}`;
+    case 'invalid_type': {
+      if (issue.input === undefined) return `missing: expected ${article(issue.expected)}`;
+      const got = Array.isArray(issue.input) ? 'a list' : typeof issue.input;
+      // A coerced value that failed (Number("abc") is NaN, a number) has no useful "got".
+      return got === issue.expected
+        ? `expected ${article(issue.expected)}`
+        : `expected ${article(issue.expected)}, got ${got}`;
+    }
     case 'invalid_value':
       return `expected ${issue.values.length > 1 ? 'one of ' : ''}${issue.values.map((v: unknown) => JSON.stringify(v)).join(' | ')}`;
     case 'invalid_format':
