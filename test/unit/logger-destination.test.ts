@@ -2,6 +2,7 @@
 // human lines on a terminal and JSON lines otherwise (lib/logger.ts).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { prettyLogs } from '../../lib/logger.ts';
 
@@ -51,3 +52,34 @@ test('the format follows the stream: pretty on a terminal, JSON when piped or wi
   assert.equal(prettyLogs('json', { isTTY: true }), false);
   assert.equal(prettyLogs('pretty', { isTTY: false }), true);
 });
+
+// A real terminal (util-linux `script` gives the child a pty): pretty and coloured with no setting at
+// all, and NO_COLOR still takes the colour away.
+const SCRIPT = '/usr/bin/script';
+test(
+  'on a real terminal: pretty, coloured lines by default; NO_COLOR removes the colour',
+  { skip: !existsSync(SCRIPT) && 'no util-linux script here' },
+  () => {
+    const inPty = (env: Record<string, string>) =>
+      spawnSync(
+        SCRIPT,
+        [
+          '-qec',
+          `node --import tsx --input-type=module -e "import { createLogger } from './lib/logger.ts'; createLogger('cli', 'warn', { to: 'stderr' }).warn('on a terminal')"`,
+          '/dev/null',
+        ],
+        {
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...process.env, LOG_FORMAT: '', NO_COLOR: '', FORCE_COLOR: '', ...env },
+        },
+      ).stdout;
+    const coloured = inPty({});
+    assert.match(coloured, /^\[\d\d:\d\d:\d\d\] .*WARN.* \(cli\): .*on a terminal/);
+    assert.ok(coloured.includes('\u001b['), `no colour on a terminal: ${JSON.stringify(coloured)}`);
+    const plain = inPty({ NO_COLOR: '1' });
+    assert.match(plain, /^\[\d\d:\d\d:\d\d\] WARN \(cli\): on a terminal/);
+    assert.ok(!plain.includes('\u001b['), 'colour despite NO_COLOR');
+    assert.doesNotMatch(inPty({ LOG_FORMAT: 'json' }), /WARN/, 'LOG_FORMAT=json on a terminal');
+  },
+);
