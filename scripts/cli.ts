@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { PROJECT_ROOT } from '../lib/project-root.ts';
 import { PersonaRunnerError } from '../lib/errors.ts';
 import { registerAuditCommand } from './commands/audit.ts';
 import { registerGatewayCommand } from './commands/gateway.ts';
@@ -19,12 +22,24 @@ import { registerReportCommand } from './commands/report.ts';
 import { registerProductsCommand } from './commands/products.ts';
 import { registerInitCommand } from './commands/init.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
+import { registerCampaignsCommand } from './commands/campaigns.ts';
 
 export function buildProgram(): Command {
   const program = new Command('personas')
     .description('persona-runner: simulated users living inside a product, on durable Temporal workflows')
+    .version(packageVersion(), '-V, --version', 'the version of persona-runner')
     .showHelpAfterError('(add --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ personas up                              the whole stack on this machine, ticking
+  $ personas up --once                       one tick per persona, a summary, exit
+  $ personas run --label base && personas run --label cand && personas compare base cand
+  $ personas campaigns                       what report and compare can take
+  $ personas <command> --help                every command's options and examples`,
+    );
   registerGatewayCommand(program);
   registerTokenCommand(program);
   registerWorkerCommand(program);
@@ -37,6 +52,7 @@ export function buildProgram(): Command {
   registerDashboardCommand(program);
   registerReplayCommand(program);
   registerRunCommand(program);
+  registerCampaignsCommand(program);
   registerCompareCommand(program);
   registerReportCommand(program);
   registerProductsCommand(program);
@@ -45,6 +61,13 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerMigrateCommand(program);
   return program;
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
 }
 
 /** Exit codes: 0 ok, 1 failure, 2 usage or configuration error. */

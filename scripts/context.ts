@@ -1,5 +1,6 @@
 import { Client } from '@temporalio/client';
-import { openDatabase, type Database } from '../lib/db/client.ts';
+import { loadBaseConfig } from '../lib/config/base.ts';
+import { openDatabase, type Database, type Db } from '../lib/db/client.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { resolveSeedSecret } from '../lib/personas/password.ts';
 import {
@@ -85,6 +86,21 @@ export async function withContext<T>(name: string, fn: (ctx: CliContext) => Prom
     return await fn(ctx);
   } finally {
     await ctx.close();
+  }
+}
+
+/**
+ * Runs a command that only reads the database (report, compare, campaigns). Only the variables every
+ * entry point shares are parsed, so a worker's setting (LLM_PROVIDER, ANTHROPIC_*) never stops it.
+ */
+export async function withDatabase<T>(name: string, fn: (db: Db) => Promise<T>): Promise<T> {
+  const config = loadBaseConfig();
+  const logger = createLogger(name, config.logLevel === 'info' ? 'warn' : config.logLevel, { to: 'stderr' });
+  const database = await openDatabase(config, logger, { poolSize: 4 });
+  try {
+    return await fn(database.db);
+  } finally {
+    await database.close();
   }
 }
 

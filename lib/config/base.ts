@@ -6,6 +6,8 @@ import { envPort, parseEnv } from './env.ts';
 export const baseEnvShape = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Read by lib/logger.ts from the environment; declared here so a misspelt value stops every entry point.
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: 'expected auto | json | pretty' }).default('auto'),
   PERSONA_DATA_DIR: z.string().default('.data'),
   DATABASE_URL: z
     .string()

@@ -1,6 +1,7 @@
 // Config files that hold a list of entries (the persona catalog, the products file) report each
 // problem as `<list>[i] (<name>): <field>: <what>`, so a user finds the entry and the field at once.
 import type { z } from 'zod';
+import './zod-words.ts';
 
 /** `personas[3] (maya@…)`: where an entry sits, named by its `key` field when it has a string one. */
 export function entryWhere(list: string, index: number, raw: unknown, key: string): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import './zod-words.ts';
 import { UsageError } from '../errors.ts';
 
 /** Thrown when an environment variable is missing, unknown or malformed; the message names the variable. */

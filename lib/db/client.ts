@@ -62,9 +62,22 @@ export async function openDatabase(
   // client that is checked out (e.g. between the statements of a transaction) emits it on itself,
   // and an 'error' nobody listens to crashes the process. Every client gets a listener for its
   // whole life; the statement that was using it still fails, and is retried by its caller.
-  pool.on('error', (err) => logger.warn({ err: err.message }, 'idle Postgres client error'));
+  //
+  // Once close() has begun, a connection ending is what we asked for (the embedded Postgres stopping
+  // terminates the sockets pg-pool has not finished closing): logged at debug, never as a warning.
+  let closing = false;
+  const open = new Set<pg.ClientBase>();
+  pool.on('error', (err) =>
+    closing ? undefined : logger.warn({ err: err.message }, 'idle Postgres client error'),
+  );
   pool.on('connect', (client) => {
-    client.on('error', (err) => logger.warn({ err: err.message }, 'Postgres connection lost'));
+    open.add(client);
+    client.once('end', () => open.delete(client));
+    client.on('error', (err) =>
+      closing
+        ? logger.debug({ err: err.message }, 'Postgres connection closed during shutdown')
+        : logger.warn({ err: err.message }, 'Postgres connection lost'),
+    );
   });
   try {
     await pool.query('SELECT 1');
@@ -84,10 +97,15 @@ export async function openDatabase(
     url,
     source: config.databaseUrl ? 'DATABASE_URL' : 'embedded',
     close: async () => {
-      // Stopping the embedded server may still reach clients the pool is closing: not worth a warning.
-      pool.removeAllListeners('error');
-      pool.on('error', () => {});
+      closing = true;
       await pool.end();
+      // pool.end() resolves once its clients are asked to end, not when their sockets are closed:
+      // wait for those, so the embedded server stops with no session of ours left to terminate.
+      // Bounded: a socket that never reports its end must not hold the shutdown.
+      await Promise.race([
+        Promise.all([...open].map((c) => new Promise((r) => c.once('end', r)))),
+        new Promise((r) => setTimeout(r, 5000).unref()),
+      ]);
       await embedded?.stop();
     },
   };

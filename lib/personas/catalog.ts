@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { displayPath, parseJsonText } from '../config/json-text.ts';
 import { entryProblems, entryWhere } from '../config/entry-problems.ts';
 import { BUILTIN_ARCHETYPES, BUILTIN_MODULES, CADENCES } from '../../schema/vocabulary.ts';
 import type { PersonaDefinition } from './upsert-persona.ts';
@@ -154,12 +155,9 @@ export function parseCatalog(
   defaults: PersonaDefaults = {},
 ): PersonaDefinition[] {
   const personaSchema = personaSchemaFor(modules, tools);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new CatalogError(file, [`invalid JSON: ${(err as Error).message}`]);
-  }
+  const parsedJson = parseJsonText(text, file);
+  if (!parsedJson.ok) throw new CatalogError(file, parsedJson.problems);
+  const json = parsedJson.value;
   const top = catalogSchema.safeParse(json);
   if (!top.success) {
     throw new CatalogError(
@@ -206,5 +204,5 @@ export async function loadCatalog(
       `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
     ]);
   }
-  return parseCatalog(text, path.relative(process.cwd(), file) || file, modules, tools, defaults);
+  return parseCatalog(text, displayPath(file), modules, tools, defaults);
 }

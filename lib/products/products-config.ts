@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
+import { displayPath, parseJsonText } from '../config/json-text.ts';
 import { entryProblems, entryWhere } from '../config/entry-problems.ts';
 import { UsageError } from '../errors.ts';
 import { BUILTIN_MODULES, UNRATED_MODULES } from '../../schema/vocabulary.ts';
@@ -127,12 +127,9 @@ function transportStrings(p: ProductConfig): [string, string][] {
 }
 
 export function parseProducts(text: string, file = 'products.json'): ProductsConfig {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ProductsConfigError(file, [`invalid JSON: ${(err as Error).message}`]);
-  }
+  const parsedJson = parseJsonText(text, file);
+  if (!parsedJson.ok) throw new ProductsConfigError(file, parsedJson.problems);
+  const json = parsedJson.value;
   const top = fileSchema.safeParse(json);
   if (!top.success)
     throw new ProductsConfigError(
@@ -185,7 +182,7 @@ export function loadProductsFile(file: string): ProductsConfig {
       `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
     ]);
   }
-  return parseProducts(text, path.relative(process.cwd(), file) || file);
+  return parseProducts(text, displayPath(file));
 }
 
 /** The default when no products file is given: the built-in product alone. */

@@ -9,6 +9,7 @@ import {
 } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { UsageError } from '../errors.ts';
+import { didYouMean } from '../did-you-mean.ts';
 import type { ErrorClass, GoalOutcome, GoalSource } from '../../schema/vocabulary.ts';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
@@ -46,10 +47,16 @@ export async function resolveCampaign(db: Db, ref: string): Promise<CampaignRow>
     .where(or(eq(campaigns.id, ref), eq(campaigns.label, ref)))
     .orderBy(desc(eq(campaigns.id, ref)), desc(campaigns.startedAt))
     .limit(1);
-  if (!row)
-    throw new CampaignNotFound(
-      `no campaign with id or label "${ref}" (personas run --label ${ref} makes one)`,
+  if (!row) {
+    const labels = await db.selectDistinct({ label: campaigns.label }).from(campaigns);
+    const hint = didYouMean(
+      ref,
+      labels.map((l) => l.label),
     );
+    throw new CampaignNotFound(
+      `no campaign with id or label "${ref}"${hint || ` (personas run --label ${ref} makes one)`}; personas campaigns lists them`,
+    );
+  }
   return row;
 }
 

@@ -10,7 +10,7 @@ import {
 } from './format.ts';
 import type { VerdictRow } from './verdict-row.ts';
 
-const esc = (s: string) =>
+export const esc = (s: string) =>
   s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -18,7 +18,7 @@ const esc = (s: string) =>
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;');
 
-interface Case {
+export interface Case {
   name: string;
   /** failure type when the case fails the gate, `skipped` when it is left undecided. */
   outcome: { failure: string } | 'skipped' | 'passed';
@@ -43,7 +43,7 @@ function rowCase(r: VerdictRow, gate: GateOptions): Case {
   return { name: r.name, outcome, message: rowMessage(r) };
 }
 
-function suite(name: string, cases: Case[]): string {
+export function suite(name: string, cases: Case[]): string {
   const failures = cases.filter((k) => typeof k.outcome === 'object').length;
   const skipped = cases.filter((k) => k.outcome === 'skipped').length;
   const body = cases.map((k) => {

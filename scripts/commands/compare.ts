@@ -1,18 +1,16 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { UsageError } from '../../lib/errors.ts';
 import { loadCampaignData } from '../../lib/verdicts/campaign-data.ts';
 import { compareCampaigns, DEFAULT_COMPARE_OPTIONS } from '../../lib/verdicts/compare.ts';
 import { formatComparison } from '../../lib/verdicts/format-comparison.ts';
 import { gateFails } from '../../lib/verdicts/gate.ts';
 import { toJUnit } from '../../lib/verdicts/junit.ts';
-import { printJson, withContext } from '../context.ts';
+import { withDatabase } from '../context.ts';
 import { withHtmlOptions, writeComparisonHtml, type HtmlFlags } from './html-output.ts';
 import { numberIn, wholeNumber } from './options.ts';
+import { addOutputOptions, checkOutputFlags, writeOutputs, type OutputFlags } from './output.ts';
 
-interface CompareFlags extends HtmlFlags {
-  json?: boolean;
-  junit?: string;
-  markdown?: string;
+interface CompareFlags extends OutputFlags, HtmlFlags {
   minRating: number;
   minErrorRate: number;
   minCompletion: number;
@@ -22,20 +20,19 @@ interface CompareFlags extends HtmlFlags {
   failOnPersonaRegression?: boolean;
 }
 
+/** Thrown when both sides of a comparison are the same campaign: nothing could ever regress (exit 2). */
+export class SameCampaignError extends UsageError {
+  override readonly code = 'SAME_CAMPAIGN';
+}
+
 export function registerCompareCommand(program: Command): void {
-  withHtmlOptions(program.command('compare'))
+  const command = withHtmlOptions(program.command('compare'))
     .description(
       'judge a candidate campaign against a baseline: completion and pass^1, ratings per module, error rates per tool, and who got hurt; ' +
         'exit 1 when anything regressed or went missing, 2 on bad input (unknown label, empty campaign), 0 otherwise',
     )
     .argument('<baseline>', 'campaign id or label (the latest campaign with that label)')
     .argument('<candidate>', 'campaign id or label')
-    .option('--json', 'the comparison as JSON on stdout')
-    .option(
-      '--junit <file>',
-      'also write JUnit XML (a test case per row and per persona who got hurt) for CI',
-    )
-    .option('--markdown <file>', 'also write the tables as Markdown (for a pull-request comment)')
     .option(
       '--min-rating <stars>',
       'smallest rating change that counts',
@@ -67,14 +64,27 @@ export function registerCompareCommand(program: Command): void {
       DEFAULT_COMPARE_OPTIONS.passRating,
     )
     .option('--fail-on-insufficient', 'exit 1 also when a row had too few personas to be judged')
-    .option('--fail-on-persona-regression', 'exit 1 also when a persona dropped in every trial of a module')
+    .option('--fail-on-persona-regression', 'exit 1 also when a persona dropped in every trial of a module');
+  addOutputOptions(command, 'the comparison')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ personas run --label base && personas run --label cand   two campaigns (same seeds: paired)
+  $ personas compare base cand                               exit 1 if anything regressed
+  $ personas compare base cand --markdown verdict.md --junit junit.xml   files for a pull request and CI
+  $ personas compare base cand --json | jq .regressed`,
+    )
     .action(async (baselineRef: string, candidateRef: string, opts: CompareFlags) => {
-      await withContext('compare', async (ctx) => {
-        const { db } = await ctx.database();
+      checkOutputFlags(opts);
+      if (baselineRef === candidateRef) throw sameCampaign(baselineRef);
+      await withDatabase('compare', async (db) => {
         const [baseline, candidate] = await Promise.all([
           loadCampaignData(db, baselineRef),
           loadCampaignData(db, candidateRef),
         ]);
+        if (baseline.campaign.id === candidate.campaign.id)
+          throw sameCampaign(`${baselineRef}" and "${candidateRef}`, baseline.campaign.id);
         const c = compareCampaigns(baseline, candidate, {
           ...DEFAULT_COMPARE_OPTIONS,
           minRatingEffect: opts.minRating,
@@ -88,11 +98,19 @@ export function registerCompareCommand(program: Command): void {
           failOnPersonaRegression: !!opts.failOnPersonaRegression,
         };
         await writeComparisonHtml(db, opts, c);
-        if (opts.junit) await writeFile(opts.junit, toJUnit(c, gate));
-        if (opts.markdown) await writeFile(opts.markdown, `${formatComparison(c, true)}\n`);
-        if (opts.json) printJson(c);
-        else process.stdout.write(`${formatComparison(c)}\n`);
+        await writeOutputs(opts, {
+          json: () => c,
+          text: () => formatComparison(c),
+          markdown: () => formatComparison(c, true),
+          junit: () => toJUnit(c, gate),
+        });
         if (gateFails(c, gate)) process.exitCode = 1;
       });
     });
 }
+
+const sameCampaign = (refs: string, id?: string) =>
+  new SameCampaignError(
+    `compare: "${refs}" ${id ? `are the same campaign (${id})` : 'is the same campaign on both sides'}; a campaign compared with itself can never regress. ` +
+      'Compare a baseline with a candidate: personas campaigns lists them',
+  );

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { Runtime } from '@temporalio/worker';
 import { UsageError } from '../../lib/errors.ts';
 import { dataConverterFor } from '../../workers/payload-codec.ts';
@@ -58,7 +58,12 @@ export function registerReplayCommand(program: Command): void {
       'replay recent tick histories from the Temporal server against the current workflow code; ' +
         'exit 1 if any is non-deterministic (run it before deploying new workflow code)',
     )
-    .option('--since <duration>', 'ticks started within this window (30m, 24h, 7d)', parseSince, 86_400_000)
+    .addOption(
+      // The default shown as users type it (24h), not as the milliseconds it parses to.
+      new Option('--since <duration>', 'ticks started within this window (30m, 24h, 7d)')
+        .argParser(parseSince)
+        .default(parseSince('24h'), '24h'),
+    )
     .option('--persona <uuid>', "only this persona's ticks", parsePersona)
     .option('--workflow <id...>', 'replay these workflow ids instead of recent ticks')
     .option('--workflows <path>', "workflow code to check (default: this project's workflows/index.ts)")

@@ -3,21 +3,25 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Db } from '../../lib/db/client.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { DEFAULT_CATALOG } from '../../lib/personas/catalog.ts';
+import { didYouMean } from '../../lib/did-you-mean.ts';
+import { DEFAULT_CATALOG, loadCatalog } from '../../lib/personas/catalog.ts';
+import { servedModules } from '../../lib/products/products-config.ts';
 import { findPersona, livePersonas, type LivePersona } from '../../lib/personas/live-personas.ts';
 import { startCampaign, type CampaignHandle } from '../../lib/campaigns/start-campaign.ts';
 import { loadCampaignData } from '../../lib/verdicts/campaign-data.ts';
-import { formatReport } from '../../lib/verdicts/format.ts';
 import { campaignReport } from '../../lib/verdicts/report.ts';
-import { loadGatewayConfig } from '../../mcp-gateway/config.ts';
+import { loadGatewayConfig, type GatewayConfig } from '../../mcp-gateway/config.ts';
+import { builtinToolLookup } from '../../mcp-gateway/tools/index.ts';
 import { CAMPAIGN_LIMITS, progressQuery, type CampaignProgress } from '../../workflows/campaign-contract.ts';
-import { openCliContext, printJson } from '../context.ts';
+import { openCliContext, printJson, type CliContext } from '../context.ts';
 import { withProgress } from '../progress.ts';
 import { startLocalStack } from '../up/stack.ts';
 import { withHtmlOptions, writeCampaignHtml, type HtmlFlags } from './html-output.ts';
 import { wholeNumber } from './options.ts';
+import { addOutputOptions, checkOutputFlags, writeOutputs, type OutputFlags } from './output.ts';
+import { reportRenderers } from './report.ts';
 
-interface RunOptions extends HtmlFlags {
+interface RunOptions extends OutputFlags, HtmlFlags {
   label: string;
   trials: number;
   persona?: string[];
@@ -27,7 +31,6 @@ interface RunOptions extends HtmlFlags {
   products?: string;
   attach?: string;
   detach?: boolean;
-  json?: boolean;
 }
 
 /** Where the campaign runs: a deployed Temporal (TEMPORAL_ADDRESS) or the stack `up` starts. */
@@ -41,8 +44,7 @@ interface RunEnv {
   close(): Promise<void>;
 }
 
-async function openRunEnv(opts: RunOptions): Promise<RunEnv> {
-  const ctx = openCliContext('run');
+async function openRunEnv(ctx: CliContext, opts: RunOptions, gatewayConfig: GatewayConfig): Promise<RunEnv> {
   const taskQueue = ctx.config.temporal.taskQueue;
   if (ctx.config.temporal.address) {
     const { db } = await ctx.database();
@@ -52,10 +54,7 @@ async function openRunEnv(opts: RunOptions): Promise<RunEnv> {
   const say = (m: string) => process.stderr.write(`${m}\n`);
   const stack = await startLocalStack({
     workerConfig: ctx.config,
-    gatewayConfig: loadGatewayConfig({
-      ...process.env,
-      ...(opts.products ? { PERSONA_PRODUCTS: opts.products } : {}),
-    }),
+    gatewayConfig,
     logger: ctx.logger,
     catalog: opts.catalog,
     say,
@@ -94,6 +93,33 @@ async function choosePersonas(
   );
 }
 
+/**
+ * Everything `run` can check before it starts anything: the flags, the products file, the catalog
+ * and (embedded: the catalog is what gets seeded) that every named persona's email is in it.
+ */
+async function checkRunInput(ctx: CliContext, opts: RunOptions): Promise<GatewayConfig> {
+  if (opts.detach && opts.attach) throw new UsageError('--detach and --attach exclude each other');
+  checkOutputFlags(opts);
+  const embedded = !ctx.config.temporal.address;
+  if (opts.detach && embedded)
+    throw new UsageError(
+      '--detach needs TEMPORAL_ADDRESS (a Temporal server that outlives this command): without it the embedded stack stops when run ends',
+    );
+  const gatewayConfig = loadGatewayConfig({
+    ...process.env,
+    ...(opts.products ? { PERSONA_PRODUCTS: opts.products } : {}),
+  });
+  if (!embedded || opts.attach) return gatewayConfig;
+  const defs = await loadCatalog(opts.catalog, servedModules(gatewayConfig.products), builtinToolLookup);
+  const emails = defs.map((d) => d.email);
+  for (const ref of opts.persona ?? [])
+    if (ref.includes('@') && !emails.includes(ref.toLowerCase()))
+      throw new UsageError(
+        `--persona ${ref}: no such persona in ${opts.catalog}${didYouMean(ref, emails) || ` (it has ${emails.slice(0, 5).join(', ')}${emails.length > 5 ? ', …' : ''})`}`,
+      );
+  return gatewayConfig;
+}
+
 const progressLine = (p: CampaignProgress) =>
   `${p.label}: ${p.completed + p.failed + p.cancelled}/${p.total} trials done · ${p.running} running${p.failed ? ` · ${p.failed} failed` : ''}${p.cancelled ? ` · ${p.cancelled} cancelled` : ''}`;
 
@@ -116,7 +142,7 @@ async function follow(handle: CampaignHandle, quiet: boolean): Promise<{ ok: boo
 }
 
 export function registerRunCommand(program: Command): void {
-  withHtmlOptions(program.command('run'))
+  const command = withHtmlOptions(program.command('run'))
     .description(
       'run a campaign: K trials per persona as a Temporal workflow, then its report (exit 1 if a trial failed). ' +
         'Without TEMPORAL_ADDRESS the embedded stack runs for the campaign’s duration, as `up --once` does',
@@ -156,16 +182,23 @@ export function registerRunCommand(program: Command): void {
       '--attach <id>',
       'follow a campaign that is already running (or finished) instead of starting one',
     )
-    .option('--detach', 'start the campaign and exit (re-attach with --attach); needs TEMPORAL_ADDRESS')
-    .option('--json', 'the result as JSON on stdout')
+    .option('--detach', 'start the campaign and exit (re-attach with --attach); needs TEMPORAL_ADDRESS');
+  addOutputOptions(command, 'the report')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ personas run --label base --trials 3                   embedded stack, the repo's catalog
+  $ personas run --label cand --catalog my.json --products products.json --junit run.xml
+  $ personas run --persona ada@personas.test --json        one persona
+  $ TEMPORAL_ADDRESS=temporal:7233 personas run --label nightly --detach   start on a cluster, exit
+  $ personas run --attach campaign-nightly-…               follow it (or print its report)`,
+    )
     .action(async (opts: RunOptions) => {
-      if (opts.detach && opts.attach) throw new UsageError('--detach and --attach exclude each other');
-      const env = await openRunEnv(opts);
+      const ctx = openCliContext('run');
+      const gatewayConfig = await checkRunInput(ctx, opts);
+      const env = await openRunEnv(ctx, opts, gatewayConfig);
       try {
-        if (opts.detach && env.embedded)
-          throw new UsageError(
-            '--detach needs TEMPORAL_ADDRESS: the embedded stack stops when this command ends',
-          );
         let handle: CampaignHandle;
         if (opts.attach) {
           handle = env.client.workflow.getHandle(opts.attach);
@@ -197,8 +230,15 @@ export function registerRunCommand(program: Command): void {
         const data = await loadCampaignData(env.db, handle.workflowId);
         const report = campaignReport(data);
         await writeCampaignHtml(env.db, opts, data, report);
-        if (opts.json) printJson({ campaignId: handle.workflowId, ok: end.ok, failure: end.failure, report });
-        else process.stdout.write(`${formatReport(report)}\n`);
+        await writeOutputs(
+          opts,
+          reportRenderers(report, () => ({
+            campaignId: handle.workflowId,
+            ok: end.ok,
+            failure: end.failure,
+            report,
+          })),
+        );
         if (end.failure) process.stderr.write(`campaign failed: ${end.failure}\n`);
         if (!end.ok) process.exitCode = 1;
       } finally {

@@ -1,5 +1,6 @@
 import { loadDashboardAccess } from '../../dashboard/config.ts';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { UsageError } from '../../lib/errors.ts';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { createLogger } from '../../lib/logger.ts';
 import { livePersonas } from '../../lib/personas/live-personas.ts';
@@ -21,7 +22,13 @@ interface UpOptions {
   json?: boolean;
   catalog: string;
   products?: string;
-  timeout: string;
+  timeout: number;
+}
+
+function positiveSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  return n;
 }
 
 export function registerUpCommand(program: Command): void {
@@ -38,16 +45,28 @@ export function registerUpCommand(program: Command): void {
       '--products <file>',
       'products file: upstream MCP servers the gateway federates (default PERSONA_PRODUCTS)',
     )
-    .option('--timeout <seconds>', 'with --once: give up waiting after this long', '900')
+    .option('--timeout <seconds>', 'with --once: give up waiting after this long', positiveSeconds, 900)
     .addOption(
       new Option('--dashboard-port <port>', 'port of the results dashboard (0 = any free port)')
         .env('DASHBOARD_PORT')
         .default(String(DEFAULT_DASHBOARD_PORT)),
     )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ personas up                           everything on this machine; Ctrl-C stops it
+  $ personas up --once                    one tick per persona, a summary, exit (what CI runs)
+  $ personas up --once --json | jq .byStatus
+  $ personas up --catalog my.json --products products.json   your personas on your product
+  $ LOG_FORMAT=json personas up           JSON log lines even on a terminal`,
+    )
     .action(async (opts: UpOptions) => {
-      const timeoutS = Number(opts.timeout);
-      if (!Number.isFinite(timeoutS) || timeoutS <= 0)
-        throw new Error('--timeout: expected a positive number of seconds');
+      const timeoutS = opts.timeout;
+      // Checked before anything starts: a bad port must not cost a stack boot.
+      const dashboardPort = Number(opts.dashboardPort);
+      if (!Number.isInteger(dashboardPort) || dashboardPort < 0 || dashboardPort > 65535)
+        throw new UsageError('--dashboard-port: expected a port number (0 = any free port)');
       const workerConfig = loadWorkerConfig();
       const gatewayConfig = loadGatewayConfig({
         ...process.env,
@@ -111,10 +130,6 @@ export function registerUpCommand(program: Command): void {
           return;
         }
 
-        const dashboardPort = Number(opts.dashboardPort);
-        if (!Number.isInteger(dashboardPort) || dashboardPort < 0 || dashboardPort > 65535) {
-          throw new Error('--dashboard-port: expected a port number (0 = any free port)');
-        }
         const dashboard = await startDashboard({
           db: database.db,
           port: dashboardPort,

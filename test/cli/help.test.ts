@@ -21,6 +21,7 @@ const EXPECTED = {
   replay: [],
   run: [],
   compare: [],
+  campaigns: ['list'],
   report: [],
   audit: ['encrypted-tools'],
   products: [],

@@ -244,7 +244,9 @@ describe('bad catalogs are rejected, naming the entry (index and email) and the 
     {
       name: 'invalid JSON',
       catalog: realText.replace('"version": 1,', '"version": 1'),
-      expect: /^invalid JSON: /,
+      // file:line:column, the line itself and a caret under the column (issue 24).
+      expect:
+        /^bad\.json:3:3: expected ',' \(missing between two entries\?\)\n {6} {2}"personas": \[\n {8}\^$/,
     },
     {
       name: 'empty personas list',
@@ -356,7 +358,7 @@ describe('`personas seed` with a bad catalog exits non-zero and writes nothing',
     {
       name: 'invalid JSON',
       catalog: JSON.stringify({ version: 1, personas: [edited, newcomer, leo, ...rest] }).slice(0, -2),
-      stderr: /invalid JSON/,
+      stderr: /bad-\d+\.json:1:\d+: expected '\]' \(a list not closed\?\)\n {6}….*\}\]\}\]\}\n {6} +\^/,
     },
   ];
 
