@@ -239,7 +239,7 @@ describe('bad catalogs are rejected, naming the entry (index and email) and the 
     {
       name: 'an entry that is not an object',
       catalog: { version: 1, personas: [maya, 'leo'] },
-      expect: /^personas\[1\] \(\?\): \(entry\): .*expected object/,
+      expect: /^personas\[1\] \(\?\): \(entry\): expected an object, got string$/,
     },
     {
       name: 'invalid JSON',
