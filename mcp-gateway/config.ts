@@ -8,6 +8,8 @@ import { BUILTIN_ONLY, loadProductsFile, type ProductsConfig } from '../lib/prod
 
 export const POLICY_MODES = ['off', 'log-only', 'enforce'] as const;
 export type PolicyMode = (typeof POLICY_MODES)[number];
+export const LIMITS_STORES = ['postgres', 'memory'] as const;
+export type LimitsStore = (typeof LIMITS_STORES)[number];
 
 const gatewayEnvShape = {
   ...baseEnvShape,
@@ -42,6 +44,11 @@ const gatewayEnvShape = {
     // Safe by default: destructive tools need the user's opt-in. log-only is an explicit rollout choice.
     .default('enforce'),
   POLICY_RATE_LIMIT: envInt(30, 1),
+  // Where rate limits and login failures are counted: postgres holds them across every instance
+  // behind a load balancer; memory counts per instance (one gateway only, or a limit per instance).
+  GATEWAY_LIMITS_STORE: z
+    .enum(LIMITS_STORES, { error: `expected one of ${LIMITS_STORES.join(' | ')}` })
+    .default('postgres'),
   POLICY_RATE_WINDOW_SECONDS: envInt(60, 1),
   PERSONA_PRODUCTS: z.string().optional(),
   PERSONA_SEED_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
@@ -82,6 +89,8 @@ export interface GatewayConfig extends BaseConfig {
   /** Key-encryption key; undefined means one generated into the data dir (refused in production). */
   vaultKek: Buffer | undefined;
   policy: { mode: PolicyMode; rateLimit: number; rateWindowMs: number };
+  /** Where the rate limit and the login throttle count: shared by every instance, or per instance. */
+  limitsStore: LimitsStore;
   /** The federated upstream products (`PERSONA_PRODUCTS`) and whether the built-in tools are served. */
   products: ProductsConfig;
   /** For `${user.secret}` in products' transports; empty when no product uses it. */
@@ -131,6 +140,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       rateLimit: e.POLICY_RATE_LIMIT,
       rateWindowMs: e.POLICY_RATE_WINDOW_SECONDS * 1000,
     },
+    limitsStore: e.GATEWAY_LIMITS_STORE,
     products,
     // Resolved (and, unset in development, generated into the data dir) only when a product uses it.
     seedSecret: usesUserSecret
