@@ -76,6 +76,8 @@ export async function createGatewayApp({ config, db, logger, registry: given }: 
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind a load balancer: req.ip (login throttling per IP) is the client it saw, not itself.
+  if (config.trustProxy > 0) app.set('trust proxy', config.trustProxy);
   const publicHost = new URL(config.publicUrl).hostname;
   app.use(hostHeaderValidation([...new Set([...config.allowedHosts, publicHost])]));
   app.use(originValidation([...config.allowedOrigins, new URL(config.publicUrl).origin]));

@@ -18,6 +18,10 @@ const gatewayEnvShape = {
   GATEWAY_PUBLIC_URL: z.url({ error: 'expected an absolute URL such as http://localhost:3069' }).optional(),
   GATEWAY_ALLOWED_HOSTS: envList(['localhost', '127.0.0.1', '[::1]']),
   GATEWAY_ALLOWED_ORIGINS: envList([]),
+  // Proxies in front of the gateway (a load balancer) whose X-Forwarded-For is believed, counted from
+  // the gateway: 0 trusts none (req.ip is the peer); 1 trusts the one load balancer. Never more than
+  // there are: a client could then choose the address its failed logins are counted against.
+  GATEWAY_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   GATEWAY_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 512kb or 1mb')
@@ -69,6 +73,8 @@ export interface GatewayConfig extends BaseConfig {
   allowedHosts: string[];
   allowedOrigins: string[];
   bodyLimit: string;
+  /** Proxies in front whose X-Forwarded-For is trusted (express `trust proxy` hop count). */
+  trustProxy: number;
   sessionIdleMs: number;
   /** Open MCP sessions one user may hold; at the cap the least recently used idle one is evicted. */
   maxSessionsPerUser: number;
@@ -118,6 +124,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     allowedHosts: e.GATEWAY_ALLOWED_HOSTS,
     allowedOrigins: e.GATEWAY_ALLOWED_ORIGINS,
     bodyLimit: e.GATEWAY_BODY_LIMIT,
+    trustProxy: e.GATEWAY_TRUST_PROXY,
     sessionIdleMs: e.GATEWAY_SESSION_IDLE_SECONDS * 1000,
     maxSessionsPerUser: e.GATEWAY_MAX_SESSIONS_PER_USER,
     privilegeMaxAgeMs: e.GATEWAY_PRIVILEGE_MAX_AGE_MS,

@@ -6,42 +6,15 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Db } from '../../lib/db/client.ts';
-import { bearerChallenge, type TokenClaims } from '../identity/tokens.ts';
+import type { TokenClaims } from '../identity/tokens.ts';
+import { forbidden, jsonRpcError, notFound, subjectOf, unknownSubject } from './mcp-answers.ts';
 import { privilegeRecheck } from './privilege-recheck.ts';
 import { openSessionEntry, type SessionOpenDeps } from './session-open.ts';
+import { sessionRestorer } from './session-restore.ts';
 import { resolveSessionUser, UnknownSubjectError } from './session-user.ts';
 import { SessionGoneError, SessionStore } from './session-store.ts';
 import { SessionCapError, SessionTable, type SessionEntry } from './session-table.ts';
 import { sessionSweeper } from './session-sweep.ts';
-
-const subjects = new WeakMap<TokenClaims, string>();
-
-/**
- * Who a token speaks for: a subject is only unique within its issuer. Memoised per claims object (the
- * verifier returns the same one for every request with a cached token).
- */
-function subjectOf(claims: TokenClaims): string {
-  let s = subjects.get(claims);
-  if (s === undefined) subjects.set(claims, (s = JSON.stringify([claims.iss, claims.sub])));
-  return s;
-}
-
-function jsonRpcError(res: Response, status: number, code: number, message: string): void {
-  res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
-}
-
-const notFound = (res: Response, id: string) =>
-  jsonRpcError(res, 404, -32001, `session ${id} not found (expired or closed); initialize a new one`);
-const forbidden = (res: Response) => jsonRpcError(res, 403, -32003, 'this session belongs to another user');
-
-/**
- * A valid signature over a subject that is nobody (deleted, or never signed up): the token does not
- * authenticate anyone, so 401 with the RFC 6750 challenge, not 403 (which means "known, not allowed").
- */
-function unknownSubject(res: Response, message: string): void {
-  res.set('WWW-Authenticate', bearerChallenge('invalid_token', message));
-  jsonRpcError(res, 401, -32001, message);
-}
 
 /**
  * The MCP Streamable HTTP endpoint. Each session belongs to the user who opened it:
@@ -74,13 +47,14 @@ export function createMcpRouter(
     rowGraceMs: touchEveryMs + deps.privilegeMaxAgeMs,
     logger: deps.logger,
   });
-  const restoring = new Map<string, Promise<void>>();
 
   /** The client ended the session (DELETE): it ends on every instance. */
   const endedByClient = async (id: string) => {
     await store.remove(id);
     void sessions.get(id)?.close();
   };
+
+  const restorer = sessionRestorer({ deps, sessions, store, onClosedByClient: endedByClient });
 
   /**
    * POSTs carry the calls a client waits for: they make a session busy and recent. A GET is the
@@ -93,56 +67,10 @@ export function createMcpRouter(
     if (req.method === 'POST') res.once('close', sessions.begin(session));
   }
 
-  /**
-   * Rebuilds a session this instance does not hold from its row, for the subject that opened it.
-   * Answers (404, 403, 401) and returns undefined when it cannot.
-   */
-  async function restore(id: string, claims: TokenClaims, res: Response): Promise<SessionEntry | undefined> {
-    const stored = await store.find(id);
-    if (!stored) return void notFound(res, id);
-    if (stored.subject !== subjectOf(claims)) return void forbidden(res);
-    const callSession = await resolveSessionUser(deps.db, deps.kek, claims);
-    if (callSession.user.id !== stored.userId) return void forbidden(res);
-    // Another request of the same session may have rebuilt it meanwhile: one entry per session.
-    const held = sessions.get(id);
-    if (held) return held;
-    const entry = openSessionEntry(deps, sessions, {
-      id,
-      subject: stored.subject,
-      callSession,
-      adopt: stored,
-      onClosedByClient: endedByClient,
-    });
-    await entry.server.connect(entry.transport);
-    deps.metrics.sessionsRestored.inc();
-    return entry;
-  }
-
-  /** The session for `id`, held here or rebuilt; undefined once an error answer has been sent. */
-  async function lookup(id: string, claims: TokenClaims, res: Response): Promise<SessionEntry | undefined> {
-    const held = sessions.get(id);
-    if (held) return held;
-    // Concurrent first requests for one session wait for one rebuild, then check their own subject.
-    const pending = restoring.get(id);
-    if (pending) {
-      await pending;
-      const built = sessions.get(id);
-      if (built) return built;
-    }
-    let done!: () => void;
-    restoring.set(id, new Promise<void>((resolve) => (done = resolve)));
-    try {
-      return await restore(id, claims, res);
-    } finally {
-      restoring.delete(id);
-      done();
-    }
-  }
-
   async function handleExisting(req: Request, res: Response, claims: TokenClaims, id: string): Promise<void> {
     let session: SessionEntry | undefined;
     try {
-      session = await lookup(id, claims, res);
+      session = await restorer.lookup(id, claims, res);
     } catch (err) {
       if (err instanceof UnknownSubjectError) return unknownSubject(res, err.message);
       throw err;
