@@ -20,7 +20,7 @@ export const mcpSessions = pgTable(
     protocolVersion: text('protocol_version').notNull(),
     clientCapabilities: jsonb('client_capabilities').notNull(),
     clientInfo: jsonb('client_info').notNull(),
-    /** Privileges when it opened (for the record: an instance rebuilding it re-reads them). */
+    /** `admin` or `user` when it opened (for the record: an instance rebuilding it re-reads privileges). */
     tier: text('tier').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { ConfigError } from '../../lib/config/env.ts';
+import { loadGatewayConfig } from '../../mcp-gateway/config.ts';
 import { adoptSession } from '../../mcp-gateway/mcp/session-adopt.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { sampleValue, scrapeMetrics } from '../support/metrics.ts';
@@ -138,6 +140,27 @@ describe('limits hold across instances (GATEWAY_LIMITS_STORE=postgres, the defau
   });
 });
 
+test('behind a load balancer (GATEWAY_TRUST_PROXY=1) failed logins count per client, not per balancer', async () => {
+  const login = (gw: TestGateway, client: string, email: string) =>
+    fetch(`${gw.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': client },
+      body: JSON.stringify({ email, password: 'a wrong password' }),
+    }).then((r) => r.status);
+  const behind = await startTestGateway({ GATEWAY_TRUST_PROXY: '1', AUTH_LOGIN_FAILURES_PER_IP: '2' });
+  assert.deepEqual(
+    [await login(behind, '10.0.0.1', 'a@example.com'), await login(behind, '10.0.0.1', 'b@example.com')],
+    [401, 401],
+  );
+  assert.equal(await login(behind, '10.0.0.1', 'c@example.com'), 429, 'that client is locked');
+  assert.equal(await login(behind, '10.0.0.2', 'c@example.com'), 401, 'another client is not');
+  // Without it the header is the client's to invent: ignored, every attempt is the peer's.
+  const direct = await startTestGateway({ AUTH_LOGIN_FAILURES_PER_IP: '2' });
+  await login(direct, '10.0.0.1', 'a@example.com');
+  await login(direct, '10.0.0.2', 'b@example.com');
+  assert.equal(await login(direct, '10.0.0.3', 'c@example.com'), 429);
+});
+
 test('session adoption: the SDK fields it sets still exist, and the server knows the client', () => {
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => 'x' });
   const server = new Server({ name: 't', version: '0' }, { capabilities: {} });
@@ -149,4 +172,17 @@ test('session adoption: the SDK fields it sets still exist, and the server knows
   assert.equal(transport.sessionId, 'stored-id');
   assert.deepEqual(server.getClientCapabilities(), { roots: {} });
   assert.deepEqual(server.getClientVersion(), { name: 'persona-runner-worker', version: '1' });
+});
+
+test('GATEWAY_LIMITS_STORE and GATEWAY_TRUST_PROXY: shared limits and no trusted proxy by default, bad values named', () => {
+  const c = loadGatewayConfig({});
+  assert.equal(c.limitsStore, 'postgres');
+  assert.equal(c.trustProxy, 0);
+  assert.equal(loadGatewayConfig({ GATEWAY_LIMITS_STORE: 'memory', GATEWAY_TRUST_PROXY: '1' }).trustProxy, 1);
+  assert.throws(() => loadGatewayConfig({ GATEWAY_LIMITS_STORE: 'redis' }), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /GATEWAY_LIMITS_STORE \("redis"\): expected one of postgres \| memory/);
+    return true;
+  });
+  assert.throws(() => loadGatewayConfig({ GATEWAY_TRUST_PROXY: 'yes' }), /GATEWAY_TRUST_PROXY/);
 });
