@@ -59,7 +59,12 @@ async function startServers(settings: Settings) {
     spawnServer<GatewayReady>(
       'gateway',
       'bench/gateway-latency/gateway-server.ts',
-      ['--users', String(settings.load.concurrency), ...(flags.diagnose ? ['--diagnose'] : [])],
+      [
+        '--users',
+        String(settings.load.concurrency),
+        '--memory-limits-twin',
+        ...(flags.diagnose ? ['--diagnose'] : []),
+      ],
       {
         verbose: flags.verbose,
         nodeFlags: [

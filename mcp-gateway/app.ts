@@ -12,7 +12,10 @@ import { ensureSigningKey } from './identity/signing-keys.ts';
 import { createTokenVerifier } from './identity/tokens.ts';
 import { createMcpRouter } from './mcp/mcp-route.ts';
 import { createGatewayMetrics } from './metrics.ts';
+import { MemoryLoginThrottle } from './identity/login-throttle.ts';
+import { PostgresLoginThrottle } from './identity/shared-login-throttle.ts';
 import { SlidingWindowRateLimiter } from './policy/rate-limiter.ts';
+import { PostgresRateLimiter } from './policy/shared-rate-limiter.ts';
 import { createFaultInjector } from './faults.ts';
 import { toolRegistry } from './tools/index.ts';
 import type { ToolSpec } from './tools/tool-spec.ts';
@@ -46,6 +49,14 @@ export async function createGatewayApp({ config, db, logger, registry: given }: 
     audience: config.auth.audience,
     jwks: config.auth.jwksUrl ? { url: config.auth.jwksUrl } : { keys: [key.publicJwk] },
   });
+  const { rateLimit, rateWindowMs } = config.policy;
+  const shared = config.limitsStore === 'postgres';
+  const rateLimiter = shared
+    ? new PostgresRateLimiter(db, rateLimit, rateWindowMs)
+    : new SlidingWindowRateLimiter(rateLimit, rateWindowMs);
+  const loginThrottle = shared
+    ? new PostgresLoginThrottle(db, config.auth.throttle)
+    : new MemoryLoginThrottle(config.auth.throttle);
   const mcp = createMcpRouter({
     db,
     kek,
@@ -56,10 +67,7 @@ export async function createGatewayApp({ config, db, logger, registry: given }: 
     idleMs: config.sessionIdleMs,
     maxSessionsPerUser: config.maxSessionsPerUser,
     privilegeMaxAgeMs: config.privilegeMaxAgeMs,
-    policy: {
-      mode: config.policy.mode,
-      rateLimiter: new SlidingWindowRateLimiter(config.policy.rateLimit, config.policy.rateWindowMs),
-    },
+    policy: { mode: config.policy.mode, rateLimiter },
     onSession: () => metrics.sessions.inc(),
     ...(config.faults && { faults: createFaultInjector(config.faults) }),
   });
@@ -68,6 +76,8 @@ export async function createGatewayApp({ config, db, logger, registry: given }: 
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind a load balancer: req.ip (login throttling per IP) is the client it saw, not itself.
+  if (config.trustProxy > 0) app.set('trust proxy', config.trustProxy);
   const publicHost = new URL(config.publicUrl).hostname;
   app.use(hostHeaderValidation([...new Set([...config.allowedHosts, publicHost])]));
   app.use(originValidation([...config.allowedOrigins, new URL(config.publicUrl).origin]));
@@ -114,7 +124,7 @@ export async function createGatewayApp({ config, db, logger, registry: given }: 
   // Only the identity routes parse JSON up front; /mcp parses after auth, so an unauthenticated
   // request gets its 401 without the gateway reading (up to the limit of) its body first.
   app.use('/auth', json);
-  app.use(createIdentityRouter({ db, kek, key, metrics, settings: { ...config.auth } }));
+  app.use(createIdentityRouter({ db, kek, key, metrics, throttle: loginThrottle, settings: { ...config.auth } }));
   app.use(errorHandler(logger));
 
   return {

@@ -8,6 +8,8 @@ import { BUILTIN_ONLY, loadProductsFile, type ProductsConfig } from '../lib/prod
 
 export const POLICY_MODES = ['off', 'log-only', 'enforce'] as const;
 export type PolicyMode = (typeof POLICY_MODES)[number];
+export const LIMITS_STORES = ['postgres', 'memory'] as const;
+export type LimitsStore = (typeof LIMITS_STORES)[number];
 
 const gatewayEnvShape = {
   ...baseEnvShape,
@@ -16,6 +18,10 @@ const gatewayEnvShape = {
   GATEWAY_PUBLIC_URL: z.url({ error: 'expected an absolute URL such as http://localhost:3069' }).optional(),
   GATEWAY_ALLOWED_HOSTS: envList(['localhost', '127.0.0.1', '[::1]']),
   GATEWAY_ALLOWED_ORIGINS: envList([]),
+  // Proxies in front of the gateway (a load balancer) whose X-Forwarded-For is believed, counted from
+  // the gateway: 0 trusts none (req.ip is the peer); 1 trusts the one load balancer. Never more than
+  // there are: a client could then choose the address its failed logins are counted against.
+  GATEWAY_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   GATEWAY_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 512kb or 1mb')
@@ -42,6 +48,11 @@ const gatewayEnvShape = {
     // Safe by default: destructive tools need the user's opt-in. log-only is an explicit rollout choice.
     .default('enforce'),
   POLICY_RATE_LIMIT: envInt(30, 1),
+  // Where rate limits and login failures are counted: postgres holds them across every instance
+  // behind a load balancer; memory counts per instance (one gateway only, or a limit per instance).
+  GATEWAY_LIMITS_STORE: z
+    .enum(LIMITS_STORES, { error: `expected one of ${LIMITS_STORES.join(' | ')}` })
+    .default('postgres'),
   POLICY_RATE_WINDOW_SECONDS: envInt(60, 1),
   PERSONA_PRODUCTS: z.string().optional(),
   PERSONA_SEED_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
@@ -62,6 +73,8 @@ export interface GatewayConfig extends BaseConfig {
   allowedHosts: string[];
   allowedOrigins: string[];
   bodyLimit: string;
+  /** Proxies in front whose X-Forwarded-For is trusted (express `trust proxy` hop count). */
+  trustProxy: number;
   sessionIdleMs: number;
   /** Open MCP sessions one user may hold; at the cap the least recently used idle one is evicted. */
   maxSessionsPerUser: number;
@@ -82,6 +95,8 @@ export interface GatewayConfig extends BaseConfig {
   /** Key-encryption key; undefined means one generated into the data dir (refused in production). */
   vaultKek: Buffer | undefined;
   policy: { mode: PolicyMode; rateLimit: number; rateWindowMs: number };
+  /** Where the rate limit and the login throttle count: shared by every instance, or per instance. */
+  limitsStore: LimitsStore;
   /** The federated upstream products (`PERSONA_PRODUCTS`) and whether the built-in tools are served. */
   products: ProductsConfig;
   /** For `${user.secret}` in products' transports; empty when no product uses it. */
@@ -109,6 +124,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     allowedHosts: e.GATEWAY_ALLOWED_HOSTS,
     allowedOrigins: e.GATEWAY_ALLOWED_ORIGINS,
     bodyLimit: e.GATEWAY_BODY_LIMIT,
+    trustProxy: e.GATEWAY_TRUST_PROXY,
     sessionIdleMs: e.GATEWAY_SESSION_IDLE_SECONDS * 1000,
     maxSessionsPerUser: e.GATEWAY_MAX_SESSIONS_PER_USER,
     privilegeMaxAgeMs: e.GATEWAY_PRIVILEGE_MAX_AGE_MS,
@@ -131,6 +147,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       rateLimit: e.POLICY_RATE_LIMIT,
       rateWindowMs: e.POLICY_RATE_WINDOW_SECONDS * 1000,
     },
+    limitsStore: e.GATEWAY_LIMITS_STORE,
     products,
     // Resolved (and, unset in development, generated into the data dir) only when a product uses it.
     seedSecret: usesUserSecret

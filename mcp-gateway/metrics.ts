@@ -82,6 +82,11 @@ export function createGatewayMetrics() {
       help: 'MCP sessions opened',
       registers: [registry],
     }),
+    sessionsRestored: new Counter({
+      name: 'gateway_sessions_restored_total',
+      help: 'MCP sessions opened on another instance (or before a restart) and continued here from Postgres',
+      registers: [registry],
+    }),
     sessionCap: new Counter({
       name: 'gateway_session_cap_total',
       help: 'New MCP sessions of a user at GATEWAY_MAX_SESSIONS_PER_USER: evicted (an idle one closed) or refused (429)',

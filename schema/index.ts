@@ -6,3 +6,4 @@ export * from './campaigns.ts';
 export * from './personas.ts';
 export * from './transcripts.ts';
 export * from './identity-links.ts';
+export * from './gateway-state.ts';

@@ -10,6 +10,7 @@
 // we want to measure). Everything else — bearer JWT auth, host/origin validation, session ownership,
 // policy gate, zod validation, transactions, idempotency, metrics — runs as in production.
 //
+// `--memory-limits-twin` starts a second gateway with GATEWAY_LIMITS_STORE=memory beside it (below).
 // `--diagnose` adds one diagnostic tool, bench_echo (below); without it the registry is the real one.
 //
 // Users: `--users N` readers and N writers (one of each per load client, as each persona is its own
@@ -51,7 +52,11 @@ const benchEcho = defineTool({
 });
 
 const { values } = parseArgs({
-  options: { users: { type: 'string', default: '16' }, diagnose: { type: 'boolean', default: false } },
+  options: {
+    users: { type: 'string', default: '16' },
+    diagnose: { type: 'boolean', default: false },
+    'memory-limits-twin': { type: 'boolean', default: false },
+  },
 });
 const userCount = Number(values.users);
 if (!Number.isInteger(userCount) || userCount < 1 || userCount > 256) throw new Error('--users: 1..256');
@@ -66,20 +71,29 @@ const postgres = await startPostgres({
 cleanups.add(() => postgres.stop());
 const database = await scratchDatabase(postgres.adminUrl, { prefix: 'pr_bench', poolSize: 32, logger });
 cleanups.add(() => database.drop());
-const gateway = await startSupportGateway(database, {
-  env: {
-    NODE_ENV: 'development',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    GATEWAY_HOST: '127.0.0.1',
-    POLICY_MODE: 'log-only',
-    ...UNLIMITED_GATEWAY_ENV,
-    // bench/federation.ts: the upstream products to federate.
-    ...(process.env.PERSONA_PRODUCTS && { PERSONA_PRODUCTS: process.env.PERSONA_PRODUCTS }),
-  },
-  registry: values.diagnose ? [...toolRegistry, benchEcho as unknown as ToolSpec] : toolRegistry,
-  logger,
-});
+const gatewayEnv = {
+  NODE_ENV: 'development',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  GATEWAY_HOST: '127.0.0.1',
+  POLICY_MODE: 'log-only',
+  ...UNLIMITED_GATEWAY_ENV,
+  // bench/federation.ts: the upstream products to federate.
+  ...(process.env.PERSONA_PRODUCTS && { PERSONA_PRODUCTS: process.env.PERSONA_PRODUCTS }),
+};
+const registry = values.diagnose ? [...toolRegistry, benchEcho as unknown as ToolSpec] : toolRegistry;
+const gateway = await startSupportGateway(database, { env: gatewayEnv, registry, logger });
 cleanups.add(() => gateway.close());
+// --memory-limits-twin: its twin with limits counted in memory (GATEWAY_LIMITS_STORE=memory) instead of
+// Postgres (the default), in this process on the same database and users: what the shared rate limit
+// costs per call. Idle while the other is measured (one scenario runs at a time).
+const memoryLimitsGateway = values['memory-limits-twin']
+  ? await startSupportGateway(database, {
+      env: { ...gatewayEnv, GATEWAY_LIMITS_STORE: 'memory' },
+      registry,
+      logger,
+    })
+  : undefined;
+if (memoryLimitsGateway) cleanups.add(() => memoryLimitsGateway.close());
 
 type BenchUser = { userId: string; personalSpaceId: string };
 
@@ -114,6 +128,7 @@ process.stdout.write(
     benchReady: true,
     url: gateway.url,
     mcpUrl: gateway.mcpUrl.toString(),
+    memoryLimitsMcpUrl: memoryLimitsGateway?.mcpUrl.toString(),
     pid: process.pid,
     readers: readers.map((r) => r.token),
     writers: writers.map((w) => w.token),

@@ -42,3 +42,53 @@ export class FailureThrottle {
     return times;
   }
 }
+
+/** Who a login attempt is counted against: the client's IP, and the account when there is one. */
+export interface LoginKeys {
+  ip: string;
+  account?: string;
+}
+
+/**
+ * Failed-login throttling per account and per client IP: in memory (one instance's failures) or in
+ * Postgres (every instance's, shared-login-throttle.ts). GATEWAY_LIMITS_STORE chooses.
+ */
+export interface LoginThrottle {
+  /** Milliseconds until these keys may try again (the longest wait of the two); 0 when they may now. */
+  retryAfterMs(keys: LoginKeys): Promise<number>;
+  /** Counts one failure against each key. */
+  fail(keys: LoginKeys): Promise<void>;
+  /** A successful login clears the account's failures (never the IP's). */
+  succeeded(account: string): Promise<void>;
+}
+
+export interface LoginThrottleLimits {
+  perAccount: number;
+  perIp: number;
+  windowMs: number;
+}
+
+/** One instance's view: two FailureThrottles, one per kind of key. */
+export class MemoryLoginThrottle implements LoginThrottle {
+  private readonly perAccount: FailureThrottle;
+  private readonly perIp: FailureThrottle;
+
+  constructor(limits: LoginThrottleLimits) {
+    this.perAccount = new FailureThrottle(limits.perAccount, limits.windowMs);
+    this.perIp = new FailureThrottle(limits.perIp, limits.windowMs);
+  }
+
+  async retryAfterMs(keys: LoginKeys): Promise<number> {
+    const ip = this.perIp.retryAfterMs(keys.ip);
+    return keys.account === undefined ? ip : Math.max(ip, this.perAccount.retryAfterMs(keys.account));
+  }
+
+  async fail(keys: LoginKeys): Promise<void> {
+    this.perIp.fail(keys.ip);
+    if (keys.account !== undefined) this.perAccount.fail(keys.account);
+  }
+
+  async succeeded(account: string): Promise<void> {
+    this.perAccount.clear(account);
+  }
+}

@@ -9,7 +9,7 @@ import { isReservedIdentity, normaliseEmail, signupUser } from '../../lib/demo-p
 import type { GatewayConfig } from '../config.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { KdfBusyError, KdfGate } from './kdf-gate.ts';
-import { FailureThrottle } from './login-throttle.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import type { SigningKey } from './signing-keys.ts';
 import { issueToken, type TokenSettings } from './tokens.ts';
 
@@ -53,7 +53,7 @@ const SIGNUP_ACCEPTED = {
   detail: 'if this email was free it is now registered with this password: log in with it',
 };
 
-export type IdentitySettings = TokenSettings & Pick<GatewayConfig['auth'], 'openSignup' | 'throttle' | 'kdf'>;
+export type IdentitySettings = TokenSettings & Pick<GatewayConfig['auth'], 'openSignup' | 'kdf'>;
 
 /**
  * The built-in product's identity: signup (closed unless AUTH_OPEN_SIGNUP; idempotent; creates the
@@ -67,11 +67,12 @@ export function createIdentityRouter(deps: {
   key: SigningKey;
   settings: IdentitySettings;
   metrics: GatewayMetrics;
+  /** Failed logins per account and IP: this instance's, or every instance's (GATEWAY_LIMITS_STORE). */
+  throttle: LoginThrottle;
 }): Router {
   const router = express.Router();
-  const { throttle, kdf: kdfLimits } = deps.settings;
-  const perAccount = new FailureThrottle(throttle.perAccount, throttle.windowMs);
-  const perIp = new FailureThrottle(throttle.perIp, throttle.windowMs);
+  const { kdf: kdfLimits } = deps.settings;
+  const { throttle } = deps;
   const kdf = new KdfGate(kdfLimits.concurrency, kdfLimits.queue);
   void dummyPasswordHash(); // made at start, not on the first unknown email (that would time differently)
 
@@ -99,7 +100,7 @@ export function createIdentityRouter(deps: {
       return;
     }
     const ip = req.ip ?? 'unknown';
-    const wait = perIp.retryAfterMs(ip);
+    const wait = await throttle.retryAfterMs({ ip });
     if (wait > 0) return tooMany(res, wait);
     try {
       await kdf.run(async () => {
@@ -109,7 +110,8 @@ export function createIdentityRouter(deps: {
           .where(eq(users.email, normaliseEmail(parsed.data.email)));
         if (!existing) await signupUser(deps.db, deps.kek, parsed.data);
         // Someone else's email: nothing changes, and the answer is the same as for a new one.
-        else if (!(await verifyPassword(parsed.data.password, existing.passwordHash))) perIp.fail(ip);
+        else if (!(await verifyPassword(parsed.data.password, existing.passwordHash)))
+          await throttle.fail({ ip });
       });
     } catch (err) {
       if (err instanceof KdfBusyError) return busy(res);
@@ -124,7 +126,7 @@ export function createIdentityRouter(deps: {
     const email = normaliseEmail(parsed.data.email);
     const ip = req.ip ?? 'unknown';
     // The same answer whichever key is locked: it must not tell an attacker that an account exists.
-    const wait = Math.max(perIp.retryAfterMs(ip), perAccount.retryAfterMs(email));
+    const wait = await throttle.retryAfterMs({ ip, account: email });
     if (wait > 0) {
       deps.metrics.logins.inc({ outcome: 'throttled' });
       return tooMany(res, wait);
@@ -145,13 +147,12 @@ export function createIdentityRouter(deps: {
       throw err;
     }
     if (!ok || !user) {
-      perIp.fail(ip);
-      perAccount.fail(email);
+      await throttle.fail({ ip, account: email });
       deps.metrics.logins.inc({ outcome: 'invalid' });
       res.status(401).json({ error: 'invalid_grant', error_description: 'invalid email or password' });
       return;
     }
-    perAccount.clear(email);
+    await throttle.succeeded(email);
     deps.metrics.logins.inc({ outcome: 'ok' });
     const { token, expiresAt } = await issueToken(deps.key, deps.settings, user);
     res.json({

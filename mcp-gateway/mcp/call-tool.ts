@@ -9,7 +9,7 @@ import type { FaultInjector } from '../faults.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { evaluatePolicy } from '../policy/evaluate-policy.ts';
 import { ArgumentsTooDeepError, checkArgumentDepth } from '../policy/injection-markers.ts';
-import type { SlidingWindowRateLimiter } from '../policy/rate-limiter.ts';
+import type { RateLimiter } from '../policy/rate-limiter.ts';
 import { assertMember } from '../tools/common.ts';
 import { ToolInputError } from '../tools/tool-errors.ts';
 import type { SessionUser, ToolSpec } from '../tools/tool-spec.ts';
@@ -22,7 +22,7 @@ export interface CallDeps {
   db: Db;
   logger: Logger;
   metrics: GatewayMetrics;
-  policy: { mode: PolicyMode; rateLimiter: SlidingWindowRateLimiter };
+  policy: { mode: PolicyMode; rateLimiter: RateLimiter };
   /** GATEWAY_FAULTS, when set. */
   faults?: FaultInjector;
 }
@@ -94,7 +94,7 @@ async function runCall(
   // Before anything walks the arguments (policy scan, zod, error formatting): nesting is bounded.
   const deep = argumentsTooDeep(spec.name, rawArgs);
   if (deep) return deep;
-  const decision = evaluatePolicy({
+  const decision = await evaluatePolicy({
     mode: deps.policy.mode,
     user,
     tool: spec,

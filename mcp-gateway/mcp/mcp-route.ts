@@ -1,73 +1,60 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import {
+  isInitializeRequest,
+  LATEST_PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Db } from '../../lib/db/client.ts';
-import { bearerChallenge, type TokenClaims } from '../identity/tokens.ts';
-import type { ToolSpec } from '../tools/tool-spec.ts';
-import type { Federation } from '../upstream/federation.ts';
-import type { CallDeps } from './call-tool.ts';
-import { createServer } from './create-server.ts';
+import type { TokenClaims } from '../identity/tokens.ts';
+import { forbidden, jsonRpcError, notFound, subjectOf, unknownSubject } from './mcp-answers.ts';
 import { privilegeRecheck } from './privilege-recheck.ts';
-import { refreshSessionUser, resolveSessionUser, UnknownSubjectError } from './session-user.ts';
+import { openSessionEntry, type SessionOpenDeps } from './session-open.ts';
+import { sessionRestorer } from './session-restore.ts';
+import { resolveSessionUser, UnknownSubjectError } from './session-user.ts';
+import { SessionGoneError, SessionStore } from './session-store.ts';
 import { SessionCapError, SessionTable, type SessionEntry } from './session-table.ts';
-
-const subjects = new WeakMap<TokenClaims, string>();
-
-/**
- * Who a token speaks for: a subject is only unique within its issuer. Memoised per claims object (the
- * verifier returns the same one for every request with a cached token).
- */
-function subjectOf(claims: TokenClaims): string {
-  let s = subjects.get(claims);
-  if (s === undefined) subjects.set(claims, (s = JSON.stringify([claims.iss, claims.sub])));
-  return s;
-}
-
-function jsonRpcError(res: Response, status: number, code: number, message: string): void {
-  res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
-}
-
-/**
- * A valid signature over a subject that is nobody (deleted, or never signed up): the token does not
- * authenticate anyone, so 401 with the RFC 6750 challenge, not 403 (which means "known, not allowed").
- */
-function unknownSubject(res: Response, message: string): void {
-  res.set('WWW-Authenticate', bearerChallenge('invalid_token', message));
-  jsonRpcError(res, 401, -32001, message);
-}
+import { sessionSweeper } from './session-sweep.ts';
 
 /**
  * The MCP Streamable HTTP endpoint. Each session belongs to the user who opened it:
  * no session id on a non-initialize request → 400, unknown id → 404, another user's id → 403.
- * Idle sessions are closed after `idleMs`; a user holds at most `maxSessionsPerUser` (see
- * SessionTable.admit: the least recently used idle one is evicted, or 429 when all are busy).
+ * Sessions are recorded in Postgres (session-store.ts), so any instance behind a load balancer
+ * serves any session: one it does not hold is rebuilt from its row. Idle sessions are closed after
+ * `idleMs`; a user holds at most `maxSessionsPerUser` over all instances (SessionStore.admit: the
+ * least recently used idle one is evicted, or 429 when all are busy).
  */
 export function createMcpRouter(
-  deps: CallDeps & {
+  deps: SessionOpenDeps & {
     db: Db;
     kek: Buffer;
-    registry: readonly ToolSpec[];
-    federation?: Federation;
     idleMs: number;
     maxSessionsPerUser: number;
     /** Bound on the age of the privileges an unprivileged call may use (privilege-recheck.ts). */
     privilegeMaxAgeMs: number;
-    onSession(): void;
   },
 ) {
-  const sessions = new SessionTable(deps.maxSessionsPerUser);
+  const sessions = new SessionTable();
+  // Touched a few times per idle window: enough for expiry, never a write per call.
+  const touchEveryMs = Math.max(1000, Math.floor(deps.idleMs / 10));
+  const store = new SessionStore(deps.db, touchEveryMs);
   const recheck = privilegeRecheck(deps.registry, deps.federation, deps.privilegeMaxAgeMs);
+  const sweeper = sessionSweeper({
+    sessions,
+    store,
+    idleMs: deps.idleMs,
+    // A row's last_seen_at may lag its use on an instance by a touch interval plus a re-read interval.
+    rowGraceMs: touchEveryMs + deps.privilegeMaxAgeMs,
+    logger: deps.logger,
+  });
 
-  const sweep = setInterval(
-    () => {
-      const cutoff = Date.now() - deps.idleMs;
-      // A session waiting on a slow call is not idle, however long ago the call began.
-      for (const s of [...sessions.values()]) if (s.inFlight === 0 && s.lastSeen < cutoff) void s.close();
-    },
-    Math.min(deps.idleMs, 60_000),
-  );
-  sweep.unref();
+  /** The client ended the session (DELETE): it ends on every instance. */
+  const endedByClient = async (id: string) => {
+    await store.remove(id);
+    void sessions.get(id)?.close();
+  };
+
+  const restorer = sessionRestorer({ deps, sessions, store, onClosedByClient: endedByClient });
 
   /**
    * POSTs carry the calls a client waits for: they make a session busy and recent. A GET is the
@@ -80,49 +67,37 @@ export function createMcpRouter(
     if (req.method === 'POST') res.once('close', sessions.begin(session));
   }
 
-  async function handle(req: Request, res: Response): Promise<void> {
-    const claims = req.auth!.extra as unknown as TokenClaims;
-    const header = req.headers['mcp-session-id'];
-    const sessionId = Array.isArray(header) ? header[0] : header;
-
-    if (sessionId) {
-      const session = sessions.get(sessionId);
-      if (!session)
-        return jsonRpcError(
-          res,
-          404,
-          -32001,
-          `session ${sessionId} not found (expired or closed); initialize a new one`,
-        );
-      if (session.subject !== subjectOf(claims)) {
-        return jsonRpcError(res, 403, -32003, 'this session belongs to another user');
+  async function handleExisting(req: Request, res: Response, claims: TokenClaims, id: string): Promise<void> {
+    let session: SessionEntry | undefined;
+    try {
+      session = await restorer.lookup(id, claims, res);
+    } catch (err) {
+      if (err instanceof UnknownSubjectError) return unknownSubject(res, err.message);
+      throw err;
+    }
+    if (!session) return;
+    if (session.subject !== subjectOf(claims)) return forbidden(res);
+    // In flight before the first await, so no eviction picks the session while its user is re-read.
+    track(req, res, session);
+    try {
+      if (recheck.due(req.body, session.privilegesCheckedAt)) {
+        const now = Date.now();
+        await store.recheck(id, session.callSession);
+        session.privilegesCheckedAt = now;
       }
-      // In flight before the first await, so no eviction picks the session while its user is re-read.
-      track(req, res, session);
-      try {
-        if (recheck.due(req.body, session.privilegesCheckedAt)) {
-          const now = Date.now();
-          await refreshSessionUser(deps.db, session.callSession);
-          session.privilegesCheckedAt = now;
-        }
-      } catch (err) {
-        if (!(err instanceof UnknownSubjectError)) throw err;
+    } catch (err) {
+      if (err instanceof SessionGoneError) {
         void session.close();
-        return unknownSubject(res, err.message);
+        return notFound(res, id);
       }
-      await session.transport.handleRequest(req, res, req.body);
-      return;
+      if (!(err instanceof UnknownSubjectError)) throw err;
+      void session.close();
+      return unknownSubject(res, err.message);
     }
+    await session.transport.handleRequest(req, res, req.body);
+  }
 
-    if (req.method !== 'POST' || !isInitializeRequest(req.body)) {
-      return jsonRpcError(
-        res,
-        400,
-        -32000,
-        'missing Mcp-Session-Id header: only an initialize request may come without one',
-      );
-    }
-
+  async function handleInitialize(req: Request, res: Response, claims: TokenClaims): Promise<void> {
     let callSession;
     try {
       callSession = await resolveSessionUser(deps.db, deps.kek, claims);
@@ -130,10 +105,30 @@ export function createMcpRouter(
       if (err instanceof UnknownSubjectError) return unknownSubject(res, err.message);
       throw err;
     }
-    // From here to sessions.add() nothing awaits: two initializes of one user cannot both pass the cap.
-    let evicted: SessionEntry | undefined;
+    const id = randomUUID();
+    const params = (req.body as { params: { protocolVersion: string; capabilities: unknown; clientInfo: unknown } })
+      .params;
+    let evicted: string | undefined;
     try {
-      evicted = sessions.admit(callSession.user.id);
+      evicted = await store.admit(
+        {
+          id,
+          userId: callSession.user.id,
+          subject: subjectOf(claims),
+          // What the SDK's initialize will answer (Server._oninitialize).
+          protocolVersion: SUPPORTED_PROTOCOL_VERSIONS.includes(params.protocolVersion)
+            ? params.protocolVersion
+            : LATEST_PROTOCOL_VERSION,
+          clientCapabilities: params.capabilities ?? {},
+          clientInfo: params.clientInfo ?? {},
+          tier: callSession.user.isAdmin ? 'admin' : 'user',
+        },
+        deps.maxSessionsPerUser,
+        (other) => {
+          const s = sessions.get(other);
+          return s && { busy: s.inFlight > 0, lastSeen: s.lastSeen };
+        },
+      );
     } catch (err) {
       if (!(err instanceof SessionCapError)) throw err;
       deps.metrics.sessionCap.inc({ outcome: 'refused' });
@@ -142,50 +137,41 @@ export function createMcpRouter(
     }
     if (evicted) {
       deps.metrics.sessionCap.inc({ outcome: 'evicted' });
-      void evicted.close();
+      void sessions.get(evicted)?.close();
     }
-
-    const id = randomUUID();
-    const { server, cleanup } = createServer(deps, callSession, deps.registry, deps.federation);
-    // An upstream's tool list changed: tell this session's client (best effort; it may be gone).
-    const unsubscribe = deps.federation?.onToolsChanged(() => {
-      void server.sendToolListChanged().catch(() => {});
-    });
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => id,
-      enableJsonResponse: true,
-      onsessioninitialized: () => deps.onSession(),
-      onsessionclosed: (closedId) => {
-        void sessions.get(closedId)?.close();
-      },
-    });
-    const entry: SessionEntry = {
+    const entry = openSessionEntry(deps, sessions, {
       id,
-      transport,
       subject: subjectOf(claims),
       callSession,
-      privilegesCheckedAt: Date.now(),
-      lastSeen: Date.now(),
-      inFlight: 0,
-      close: async () => {
-        sessions.remove(id);
-        unsubscribe?.();
-        await cleanup();
-      },
-    };
-    sessions.add(entry);
+      onClosedByClient: endedByClient,
+    });
     track(req, res, entry);
-    transport.onclose = () => {
-      unsubscribe?.();
-      sessions.remove(id);
-    };
     try {
-      await server.connect(transport);
-      await transport.handleRequest(req, res, req.body);
+      await entry.server.connect(entry.transport);
+      await entry.transport.handleRequest(req, res, req.body);
     } finally {
       // An initialize the transport refused (wrong Accept header, …) opened nothing: free its slot.
-      if (!transport.sessionId) void entry.close();
+      if (!entry.transport.sessionId) {
+        void entry.close();
+        await store.remove(id);
+      }
     }
+  }
+
+  async function handle(req: Request, res: Response): Promise<void> {
+    const claims = req.auth!.extra as unknown as TokenClaims;
+    const header = req.headers['mcp-session-id'];
+    const sessionId = Array.isArray(header) ? header[0] : header;
+    if (sessionId) return handleExisting(req, res, claims, sessionId);
+    if (req.method !== 'POST' || !isInitializeRequest(req.body)) {
+      return jsonRpcError(
+        res,
+        400,
+        -32000,
+        'missing Mcp-Session-Id header: only an initialize request may come without one',
+      );
+    }
+    return handleInitialize(req, res, claims);
   }
 
   return {
@@ -194,8 +180,9 @@ export function createMcpRouter(
       handle(req, res).catch(next);
     },
     sessionCount: () => sessions.size,
+    /** Closes this instance's sessions; their rows stay, so clients continue on another instance. */
     async closeAll() {
-      clearInterval(sweep);
+      sweeper.stop();
       await Promise.all([...sessions.values()].map((s) => s.close()));
     },
   };

@@ -1,3 +1,4 @@
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { CallSession } from './call-tool.ts';
 import { PersonaRunnerError } from '../../lib/errors.ts';
@@ -5,6 +6,8 @@ import { PersonaRunnerError } from '../../lib/errors.ts';
 export interface SessionEntry {
   id: string;
   transport: StreamableHTTPServerTransport;
+  /** Connected to `transport` once the session is ready (session-open.ts). */
+  server: Server;
   /** The token subject that opened the session; only the same subject may use it. */
   subject: string;
   /** The session's user; its privileges are re-read before requests that depend on them (privilege-recheck.ts). */
@@ -14,7 +17,10 @@ export interface SessionEntry {
   lastSeen: number;
   /** POST requests of this session not yet answered; a session with any is busy, never evicted. */
   inFlight: number;
-  /** Removes the entry and closes the session's server (and with it the transport). */
+  /**
+   * Removes the entry and closes the session's server (and with it the transport) on this instance
+   * only: the session's row (session-store.ts) is the caller's to delete when the session ends.
+   */
   close(): Promise<void>;
 }
 
@@ -30,15 +36,11 @@ export class SessionCapError extends PersonaRunnerError {
 }
 
 /**
- * The open MCP sessions, indexed by id and by user, with a per-user cap. Every mutation is
- * synchronous, so admitting a session and registering it (with no await between) cannot race
- * another initialize of the same user past the cap.
+ * The MCP sessions this instance holds, indexed by id. The per-user cap is counted over every
+ * instance, in Postgres (session-store.ts admit); this table tells it which of them are busy here.
  */
 export class SessionTable {
   private readonly byId = new Map<string, SessionEntry>();
-  private readonly byUser = new Map<string, Set<SessionEntry>>();
-
-  constructor(private readonly maxPerUser: number) {}
 
   get size(): number {
     return this.byId.size;
@@ -52,44 +54,13 @@ export class SessionTable {
     return this.byId.values();
   }
 
-  countFor(userId: string): number {
-    return this.byUser.get(userId)?.size ?? 0;
-  }
-
-  /**
-   * Makes room for one more session of `userId`. Under the cap: nothing to do (undefined). At the
-   * cap: removes and returns the user's least recently used idle session, for the caller to close —
-   * "oldest" by last request, so a long-lived session in steady use outlives abandoned ones. When
-   * every session of the user is busy, throws SessionCapError: evicting one would fail a call the
-   * client is waiting for.
-   */
-  admit(userId: string): SessionEntry | undefined {
-    const own = this.byUser.get(userId);
-    if (!own || own.size < this.maxPerUser) return undefined;
-    let victim: SessionEntry | undefined;
-    for (const s of own) if (s.inFlight === 0 && (!victim || s.lastSeen < victim.lastSeen)) victim = s;
-    if (!victim) throw new SessionCapError(this.maxPerUser);
-    this.remove(victim.id);
-    return victim;
-  }
-
   add(entry: SessionEntry): void {
     this.byId.set(entry.id, entry);
-    const userId = entry.callSession.user.id;
-    let own = this.byUser.get(userId);
-    if (!own) this.byUser.set(userId, (own = new Set()));
-    own.add(entry);
   }
 
   /** Idempotent: closing paths (DELETE, eviction, idle sweep, transport close) may overlap. */
   remove(id: string): void {
-    const entry = this.byId.get(id);
-    if (!entry) return;
     this.byId.delete(id);
-    const userId = entry.callSession.user.id;
-    const own = this.byUser.get(userId);
-    own?.delete(entry);
-    if (own?.size === 0) this.byUser.delete(userId);
   }
 
   /** Marks a request of `entry` in flight until the returned function runs (once; later calls no-op). */

@@ -16,23 +16,6 @@ export class UnknownSubjectError extends PersonaRunnerError {
 }
 
 /**
- * Re-reads what may change while a session is open — the user's tier and destructive opt-in — into
- * the session's user, before each request: a demoted admin loses admin tools in the session it
- * already has (listing and calling), and a revoked opt-in applies to the next call. One indexed
- * row read per request. Throws UnknownSubjectError when the user no longer exists.
- */
-export async function refreshSessionUser(db: Db, session: CallSession): Promise<void> {
-  const [row] = await db
-    .select({ tier: users.tier, destructiveOptIn: users.destructiveOptIn })
-    .from(users)
-    .where(eq(users.id, session.user.id))
-    .limit(1);
-  if (!row) throw new UnknownSubjectError('the user of this session no longer exists');
-  session.user.isAdmin = row.tier === 'admin';
-  session.user.destructiveOptIn = row.destructiveOptIn;
-}
-
-/**
  * Resolves a token's subject to a product user, once per session. The gateway's own tokens carry the
  * user id as `sub`, and only that is used (no email fallback: a claim is not an identity). An external
  * IdP's token is resolved through its (iss, sub) link (resolveLinkedUser), never by email alone.

@@ -1,7 +1,7 @@
 import type { PolicyMode } from '../config.ts';
 import type { PolicyHint, ToolScope } from '../tools/tool-spec.ts';
 import { findInjectionMarkers } from './injection-markers.ts';
-import type { SlidingWindowRateLimiter } from './rate-limiter.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 
 export type PolicyReason =
   'admin-scope' | 'destructive-not-opted-in' | 'rate-limit' | 'injection-marker' | 'ok';
@@ -11,8 +11,7 @@ export interface PolicyInput {
   user: { id: string; isAdmin: boolean; destructiveOptIn: boolean };
   tool: { name: string; scope: ToolScope; policyHint: PolicyHint };
   args: unknown;
-  rateLimiter: SlidingWindowRateLimiter;
-  now?: number;
+  rateLimiter: RateLimiter;
 }
 
 export interface PolicyDecision {
@@ -32,9 +31,10 @@ export interface PolicyDecision {
  * The policy gate, run before every tool handler.
  * Admin scope is authorisation, not policy: it is refused in every mode, including `off`.
  * Destructive opt-in and the rate limit are enforced in `enforce`, counted-and-allowed in `log-only`,
- * skipped in `off`. Injection markers are flagged in every mode but `off`.
+ * skipped in `off` (the rate limit is the only rule that may wait on Postgres: GATEWAY_LIMITS_STORE).
+ * Injection markers are flagged in every mode but `off`.
  */
-export function evaluatePolicy(input: PolicyInput): PolicyDecision {
+export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision> {
   const { mode, user, tool } = input;
   if (tool.scope === 'admin' && !user.isAdmin) {
     return {
@@ -63,7 +63,7 @@ export function evaluatePolicy(input: PolicyInput): PolicyDecision {
         'use a non-destructive tool instead',
     );
   }
-  const rate = input.rateLimiter.tryAcquire(`${user.id}:${tool.name}`, input.now);
+  const rate = await input.rateLimiter.tryAcquire(`${user.id}:${tool.name}`);
   if (!rate.allowed) {
     return deny(
       'rate-limit',

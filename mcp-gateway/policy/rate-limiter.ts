@@ -1,3 +1,19 @@
+export interface RateDecision {
+  allowed: boolean;
+  retryAfterMs: number;
+}
+
+/**
+ * A per-key call limit: in memory (one instance's calls) or in Postgres (every instance's calls,
+ * shared-rate-limiter.ts). GATEWAY_LIMITS_STORE chooses.
+ */
+export interface RateLimiter {
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Records a hit unless it would exceed the limit; returns whether it was allowed. */
+  tryAcquire(key: string): RateDecision | Promise<RateDecision>;
+}
+
 /** One (user, tool) pair's hits: ascending timestamps; entries before `head` have expired. */
 interface HitWindow {
   times: number[];
@@ -11,7 +27,7 @@ interface HitWindow {
  * high limit lets thousands of hits sit in one window). Memory stays bounded by about
  * 2 × limit per active (user, tool) pair; idle pairs are swept periodically.
  */
-export class SlidingWindowRateLimiter {
+export class SlidingWindowRateLimiter implements RateLimiter {
   private readonly hits = new Map<string, HitWindow>();
   private lastSweep = 0;
 
@@ -21,7 +37,7 @@ export class SlidingWindowRateLimiter {
   ) {}
 
   /** Records a hit unless it would exceed the limit; returns whether it was allowed. */
-  tryAcquire(key: string, now = Date.now()): { allowed: boolean; retryAfterMs: number } {
+  tryAcquire(key: string, now = Date.now()): RateDecision {
     this.sweep(now);
     const since = now - this.windowMs;
     let w = this.hits.get(key);

@@ -67,7 +67,7 @@ async function run(
   // First: the policy scan, ajv, the idempotency hash and serialising them for the upstream all walk them.
   const deep = argumentsTooDeep(tool.name, args);
   if (deep) return deep;
-  const decision = evaluatePolicy({
+  const decision = await evaluatePolicy({
     mode: deps.policy.mode,
     user,
     tool: { name: tool.name, scope: 'user-space', policyHint: tool.policyHint },

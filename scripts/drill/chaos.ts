@@ -5,8 +5,9 @@ import { httpUp, temporalUp, waitFor, type Service } from './services.ts';
 export interface Stack {
   temporal: Service;
   temporalAddress: string;
-  gateway: Service;
-  gatewayUrl: string;
+  /** One gateway, or several behind a round-robin proxy (--gateways). */
+  gateways: Service[];
+  gatewayUrls: string[];
   worker: Service;
   postgres: TcpProxy;
 }
@@ -19,22 +20,30 @@ export interface ChaosEvent {
 const OUTAGE_MS = 10_000;
 
 /**
- * One round of faults, each after the previous has healed: the worker SIGKILLed and restarted, the
- * gateway SIGKILLed and restarted 10 s later, the Temporal dev server SIGKILLed and restarted on the
+ * One round of faults, each after the previous has healed: the worker SIGKILLed and restarted, a
+ * gateway (round `round`'s turn of them; with several, the others serve meanwhile) SIGKILLed and
+ * restarted 10 s later, the Temporal dev server SIGKILLed and restarted on the
  * same SQLite file, Postgres cut (its proxy drops every connection) for 10 s. `gapMs` of normal
  * running between faults lets ticks make progress on the healed stack.
  */
-export async function chaosRound(stack: Stack, gapMs: number, log: (e: string) => void): Promise<void> {
+export async function chaosRound(
+  stack: Stack,
+  gapMs: number,
+  log: (e: string) => void,
+  round = 0,
+): Promise<void> {
   await sleep(gapMs);
   log('SIGKILL worker, restart');
   await stack.worker.kill();
   stack.worker.start();
   await sleep(gapMs);
-  log(`SIGKILL gateway, restart in ${OUTAGE_MS / 1000}s`);
-  await stack.gateway.kill();
+  const g = round % stack.gateways.length;
+  const gateway = stack.gateways[g]!;
+  log(`SIGKILL ${gateway.name}, restart in ${OUTAGE_MS / 1000}s`);
+  await gateway.kill();
   await sleep(OUTAGE_MS);
-  stack.gateway.start();
-  await waitFor('the gateway', httpUp(`${stack.gatewayUrl}/health`));
+  gateway.start();
+  await waitFor(gateway.name, httpUp(`${stack.gatewayUrls[g]}/health`));
   await sleep(gapMs);
   log('SIGKILL Temporal dev server, restart on the same file');
   await stack.temporal.kill();

@@ -10,6 +10,7 @@ import { openDatabase } from '../../lib/db/client.ts';
 import { createScratchDatabase } from '../../lib/db/test-databases.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { freePort } from '../../lib/net/free-port.ts';
+import { startRoundRobinProxy } from '../../lib/net/round-robin-proxy.ts';
 import { startTcpProxy } from '../../lib/net/tcp-proxy.ts';
 import { livePersonas } from '../../lib/personas/live-personas.ts';
 import { upsertPersona } from '../../lib/personas/upsert-persona.ts';
@@ -25,16 +26,20 @@ const opts = new Command('drill')
   .description('chaos drill: the stack as separate processes, killed and restarted during a run of ticks')
   .option('--personas <n>', 'personas to seed', '10')
   .option('--ticks <n>', 'ticks to run', '30')
+  .option('--gateways <n>', 'gateway instances, behind a round-robin proxy when more than one', '1')
   .option('--short', 'the quick version (4 ticks, 2 personas, one fault of each kind)')
   .option('--json', 'print only the JSON summary on stdout')
   .parse()
-  .opts<{ personas: string; ticks: string; short?: boolean; json?: boolean }>();
+  .opts<{ personas: string; ticks: string; gateways: string; short?: boolean; json?: boolean }>();
 
 const personaCount = opts.short ? 2 : Number(opts.personas);
 const tickCount = opts.short ? 4 : Number(opts.ticks);
 if (!Number.isInteger(personaCount) || personaCount < 1)
   throw new Error('--personas: expected a positive integer');
 if (!Number.isInteger(tickCount) || tickCount < 1) throw new Error('--ticks: expected a positive integer');
+const gatewayCount = Number(opts.gateways);
+if (!Number.isInteger(gatewayCount) || gatewayCount < 1 || gatewayCount > 8)
+  throw new Error('--gateways: expected an integer from 1 to 8');
 const adminUrl = process.env.DATABASE_URL;
 if (!adminUrl)
   throw new Error(
@@ -53,8 +58,12 @@ const api = await startFaultyMessagesApi();
 const kek = randomBytes(32);
 const seedSecret = randomBytes(24).toString('base64url');
 const temporalAddress = `127.0.0.1:${await freePort()}`;
-const gatewayPort = await freePort();
-const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+const gatewayPorts = await Promise.all(Array.from({ length: gatewayCount }, () => freePort()));
+const gatewayUrls = gatewayPorts.map((port) => `http://127.0.0.1:${port}`);
+// Several gateways: the worker reaches them through a plain round-robin proxy (no sticky sessions),
+// and every instance is the same token issuer (the address clients use: the proxy's).
+const balancer = gatewayCount > 1 ? await startRoundRobinProxy(gatewayUrls) : undefined;
+const gatewayUrl = balancer?.url ?? gatewayUrls[0]!;
 const taskQueue = `drill-${randomUUID()}`;
 const common = {
   DATABASE_URL: postgres.rewrite(scratch.url),
@@ -71,8 +80,15 @@ const stack: Stack = {
     dir,
   ),
   temporalAddress,
-  gateway: personasService('gateway', { ...common, GATEWAY_PORT: String(gatewayPort) }, dir),
-  gatewayUrl,
+  gateways: gatewayPorts.map((port, i) =>
+    personasService(
+      'gateway',
+      { ...common, GATEWAY_PORT: String(port), GATEWAY_PUBLIC_URL: gatewayUrl },
+      dir,
+      gatewayCount > 1 ? `gateway-${i + 1}` : 'gateway',
+    ),
+  ),
+  gatewayUrls,
   worker: personasService(
     'worker',
     {
@@ -98,7 +114,7 @@ const database = await openDatabase(loadBaseConfig({ ...process.env, DATABASE_UR
 let connection: Connection | undefined;
 try {
   say(
-    `stack in ${dir}: Temporal ${temporalAddress}, gateway ${gatewayUrl}, Postgres via proxy :${postgres.port}`,
+    `stack in ${dir}: Temporal ${temporalAddress}, gateway ${gatewayUrl}${balancer ? ` (round robin over ${gatewayUrls.join(', ')})` : ''}, Postgres via proxy :${postgres.port}`,
   );
   stack.temporal.start();
   await waitFor('Temporal', temporalUp(temporalAddress));
@@ -114,8 +130,10 @@ try {
     });
   }
   const personas = await livePersonas(database.db);
-  stack.gateway.start();
-  await waitFor('the gateway', httpUp(`${gatewayUrl}/health`));
+  for (const [i, gateway] of stack.gateways.entries()) {
+    gateway.start();
+    await waitFor(gateway.name, httpUp(`${gatewayUrls[i]}/health`));
+  }
   stack.worker.start();
   connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
@@ -146,10 +164,15 @@ try {
     }
   })();
   for (let r = 0; r < rounds; r++)
-    await chaosRound(stack, gapMs, (e) => {
-      events.push(e);
-      say(e);
-    });
+    await chaosRound(
+      stack,
+      gapMs,
+      (e) => {
+        events.push(e);
+        say(e);
+      },
+      r,
+    );
   await starter;
   say(`all ${ids.length} ticks started; waiting for them to finish`);
   const status = await awaitTicks(client, ids, Date.now() + 10 * 60_000);
@@ -159,6 +182,9 @@ try {
     ok: problems.length === 0,
     mode: opts.short ? 'short' : 'full',
     personas: personaCount,
+    gateways: gatewayCount,
+    // Requests the round-robin proxy passed to each gateway (with several).
+    ...(balancer && { gatewayRequests: balancer.served }),
     seconds: Math.round((Date.now() - t0) / 1000),
     faultsInjected: { ...api.faults, modelRequests: api.requests },
     kills: events,
@@ -168,7 +194,8 @@ try {
   report(summary, Boolean(opts.json));
   if (summary.ok) exitCode = 0;
 } finally {
-  for (const s of [stack.worker, stack.gateway, stack.temporal]) await s.kill('SIGKILL');
+  for (const s of [stack.worker, ...stack.gateways, stack.temporal]) await s.kill('SIGKILL');
+  await balancer?.close();
   await connection?.close();
   postgres.close();
   await database.close();

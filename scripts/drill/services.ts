@@ -93,6 +93,11 @@ export function temporalService(cliPath: string, port: number, dbFile: string, d
 }
 
 /** `personas <command>` (gateway or worker) with the drill's environment. */
-export function personasService(command: 'gateway' | 'worker', env: Record<string, string>, dir: string) {
-  return new Service(command, process.execPath, ['scripts/bin/personas.js', command], env, dir);
+export function personasService(
+  command: 'gateway' | 'worker',
+  env: Record<string, string>,
+  dir: string,
+  name: string = command,
+) {
+  return new Service(name, process.execPath, ['scripts/bin/personas.js', command], env, dir);
 }

@@ -28,6 +28,8 @@ const REQUIRED_SERVICES = [
   'temporal-create-namespace',
   'temporal-search-attributes',
   'temporal-ui',
+  'gateway-1',
+  'gateway-2',
   'gateway',
   'worker',
   'prometheus',
@@ -52,7 +54,11 @@ interface Service {
 }
 interface ComposeConfig {
   services: Record<string, Service>;
+  configs?: Record<string, { content?: string }>;
 }
+
+/** The gateway replicas behind the `gateway` load balancer (README "Running more than one gateway"). */
+const GATEWAY_REPLICAS = ['gateway-1', 'gateway-2'];
 
 type ComposeCli = { ok: true; cmd: string[] } | { ok: false; reason: string };
 
@@ -207,19 +213,41 @@ function describeStack(cmd: string[]): void {
       }
     });
 
-    test("gateway and worker run this repository's image with the gateway / worker commands", () => {
-      for (const name of ['gateway', 'worker']) {
+    test("gateway replicas and worker run this repository's image with the gateway / worker commands", () => {
+      for (const name of [...GATEWAY_REPLICAS, 'worker']) {
         const s = service(name);
         assert.equal(s.build?.context, PROJECT_ROOT, `${name} builds this repository`);
         assert.equal(path.basename(s.build?.dockerfile ?? ''), 'Dockerfile');
-        assert.deepEqual(s.command, ['node', 'scripts/bin/personas.js', name]);
+        const command = name === 'worker' ? 'worker' : 'gateway';
+        assert.deepEqual(s.command, ['node', 'scripts/bin/personas.js', command]);
+        assert.equal(s.image, service('worker').image, 'one image for all');
       }
-      assert.equal(service('gateway').image, service('worker').image, 'one image for both');
     });
 
-    test('gateway and worker run with NODE_ENV=production', () => {
-      assert.equal(env('gateway').NODE_ENV, 'production');
-      assert.equal(env('worker').NODE_ENV, 'production');
+    test('gateway replicas and worker run with NODE_ENV=production', () => {
+      for (const name of [...GATEWAY_REPLICAS, 'worker']) assert.equal(env(name).NODE_ENV, 'production');
+    });
+
+    test('two gateway replicas behind a plain round-robin load balancer, limits shared', () => {
+      const lb = service('gateway');
+      assert.match(lb.image ?? '', /^nginx:/, 'a maintained proxy image');
+      assert.equal(lb.build, undefined);
+      for (const name of GATEWAY_REPLICAS) {
+        assert.equal(lb.depends_on?.[name]?.condition, 'service_healthy');
+        assert.equal(service(name).ports?.length ?? 0, 0, `${name} is reached through the load balancer`);
+        assert.equal(env(name).GATEWAY_LIMITS_STORE, 'postgres', `${name}: limits counted across replicas`);
+        assert.equal(env(name).GATEWAY_TRUST_PROXY, '1', `${name}: client IPs from the load balancer`);
+        assert.ok((env(name).GATEWAY_ALLOWED_HOSTS ?? '').split(',').includes(name), `${name} accepts its name`);
+      }
+      // Every replica signs and checks tokens as the same issuer.
+      assert.equal(env('gateway-1').GATEWAY_PUBLIC_URL, env('gateway-2').GATEWAY_PUBLIC_URL);
+      assert.deepEqual(lb.ports?.map((p) => p.target), [3069]);
+      const nginx = config.configs?.['gateway-lb']?.content ?? '';
+      for (const name of GATEWAY_REPLICAS) assert.match(nginx, new RegExp(`server ${name}:3069\\b`));
+      // Round robin is nginx's default: nothing may pin a client to a replica.
+      assert.doesNotMatch(nginx, /\b(ip_hash|hash|sticky|least_conn|random)\b/);
+      assert.match(nginx, /proxy_set_header Host \$http_host;/, 'the Host the replicas check is the client\'s');
+      assert.match(nginx, /proxy_buffering off;/, 'SSE answers stream through');
     });
 
     test('the worker reaches Temporal, the gateway and Postgres by service name', () => {
@@ -230,16 +258,18 @@ function describeStack(cmd: string[]): void {
       assert.match(service('temporal').image ?? '', /^temporalio\/server:/);
 
       const gatewayUrl = new URL(w.GATEWAY_URL ?? '');
-      assert.equal(gatewayUrl.hostname, 'gateway');
-      assert.equal(gatewayUrl.port, env('gateway').GATEWAY_PORT);
-      assert.equal(env('gateway').GATEWAY_HOST, '0.0.0.0', 'the gateway listens beyond loopback');
-      assert.ok(
-        (env('gateway').GATEWAY_ALLOWED_HOSTS ?? '').split(',').includes('gateway'),
-        'the gateway accepts Host: gateway (worker, Prometheus)',
-      );
+      assert.equal(gatewayUrl.hostname, 'gateway', 'the worker goes through the load balancer');
+      for (const name of GATEWAY_REPLICAS) {
+        assert.equal(gatewayUrl.port, env(name).GATEWAY_PORT);
+        assert.equal(env(name).GATEWAY_HOST, '0.0.0.0', `${name} listens beyond loopback`);
+        assert.ok(
+          (env(name).GATEWAY_ALLOWED_HOSTS ?? '').split(',').includes('gateway'),
+          `${name} accepts Host: gateway (the worker, through the load balancer)`,
+        );
+      }
       assert.equal(w.WORKER_METRICS_HOST, '0.0.0.0', 'Prometheus can scrape the worker');
 
-      for (const name of ['gateway', 'worker']) {
+      for (const name of [...GATEWAY_REPLICAS, 'worker']) {
         const db = new URL(env(name).DATABASE_URL ?? '');
         assert.equal(db.hostname, 'postgres', `${name}: DATABASE_URL points at the postgres service`);
         assert.equal(service(name).depends_on?.postgres?.condition, 'service_healthy');
@@ -292,8 +322,10 @@ function describeStack(cmd: string[]): void {
     test('healthchecks: postgres, temporal, and /health on the gateway and the worker', () => {
       assert.ok(service('postgres').healthcheck?.test?.length, 'postgres has a healthcheck');
       assert.ok(service('temporal').healthcheck?.test?.length, 'temporal has a healthcheck');
-      const gw = (service('gateway').healthcheck?.test ?? []).join(' ');
-      assert.match(gw, new RegExp(`:${env('gateway').GATEWAY_PORT}/health`));
+      for (const name of [...GATEWAY_REPLICAS, 'gateway']) {
+        const gw = (service(name).healthcheck?.test ?? []).join(' ');
+        assert.match(gw, /:3069\/health/, `${name} checks /health`);
+      }
       const wk = (service('worker').healthcheck?.test ?? []).join(' ');
       assert.match(wk, new RegExp(`:${env('worker').WORKER_METRICS_PORT}/health`));
     });
@@ -304,7 +336,7 @@ function describeStack(cmd: string[]): void {
       const targets = scrapeTargets(readFileSync(mount.source, 'utf8'));
       const temporalMetricsPort = (env('temporal').PROMETHEUS_ENDPOINT ?? '').split(':')[1];
       for (const expected of [
-        `gateway:${env('gateway').GATEWAY_PORT}`,
+        ...GATEWAY_REPLICAS.map((name) => `${name}:${env(name).GATEWAY_PORT}`),
         `worker:${env('worker').WORKER_METRICS_PORT}`,
         `worker:${env('worker').WORKER_SDK_METRICS_PORT}`,
         `temporal:${temporalMetricsPort}`,
@@ -341,7 +373,8 @@ function describeStack(cmd: string[]): void {
         REQUIRED_SECRETS.map((k) => [k, `from-env-${randomBytes(8).toString('hex')}`]),
       );
       const c = render(values);
-      assert.equal(c.services.gateway?.environment?.VAULT_KEK, values.VAULT_KEK);
+      assert.equal(c.services['gateway-1']?.environment?.VAULT_KEK, values.VAULT_KEK);
+      assert.equal(c.services['gateway-2']?.environment?.VAULT_KEK, values.VAULT_KEK);
       assert.equal(c.services.worker?.environment?.PERSONA_SEED_SECRET, values.PERSONA_SEED_SECRET);
       assert.equal(c.services.postgres?.environment?.POSTGRES_PASSWORD, values.POSTGRES_PASSWORD);
       assert.equal(c.services.temporal?.environment?.POSTGRES_PWD, values.POSTGRES_PASSWORD);
