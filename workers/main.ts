@@ -1,5 +1,11 @@
 import { Client } from '@temporalio/client';
-import { DefaultLogger, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  makeTelemetryFilterString,
+  Runtime,
+  type LogLevel,
+  type Worker,
+} from '@temporalio/worker';
 import { openDatabase, type Database } from '../lib/db/client.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ensurePurgeSchedule } from '../lib/schedules/purge-schedule.ts';
@@ -42,11 +48,21 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Installs the SDK runtime once per process (before any connection): logging and SDK metrics. */
-export function installRuntime(config: WorkerConfig): void {
+const PINO_LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
+
+/**
+ * Installs the SDK runtime once per process (before any connection): logging and SDK metrics. The
+ * SDK's own lines and its native core's (which it would otherwise print straight to stdout, into
+ * `up --once --json`'s result) go through our logger, so they land where the process logs.
+ */
+export function installRuntime(config: WorkerConfig, logger: Logger): void {
+  const level = SDK_LOG_LEVELS[config.logLevel] ?? 'WARN';
   Runtime.install({
-    logger: new DefaultLogger(SDK_LOG_LEVELS[config.logLevel] ?? 'WARN'),
+    logger: new DefaultLogger(level, ({ level: l, message, meta }) =>
+      logger[PINO_LEVELS[l]]({ sdk: meta }, message),
+    ),
     telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: level }) },
       metrics: { prometheus: { bindAddress: `${config.metricsHost}:${config.sdkMetricsPort}` } },
     },
   });
@@ -163,7 +179,7 @@ export async function startWorker(
  * signal (graceful) → close everything it opened. Exits non-zero via the caller on failure.
  */
 export async function runWorker(config: WorkerConfig, logger: Logger, stop: AbortSignal): Promise<void> {
-  installRuntime(config);
+  installRuntime(config, logger);
   const database = await openDatabase(config, logger, { poolSize: 16 });
   let temporal: TemporalTarget | undefined;
   try {

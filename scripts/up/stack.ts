@@ -50,10 +50,10 @@ export async function startLocalStack(opts: {
   );
   const kek = resolveKek(gatewayConfig);
   const seedSecret = resolveSeedSecret(workerConfig);
-  installRuntime({
-    ...workerConfig,
-    logLevel: workerConfig.logLevel === 'info' ? 'warn' : workerConfig.logLevel,
-  });
+  installRuntime(
+    { ...workerConfig, logLevel: workerConfig.logLevel === 'info' ? 'warn' : workerConfig.logLevel },
+    logger,
+  );
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const s of stops.splice(0)) await s().catch((err: unknown) => logger.warn({ err }, 'stop failed'));
