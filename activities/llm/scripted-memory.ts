@@ -63,7 +63,8 @@ const add = (list: string[], v: string) => {
   if (!list.includes(v)) list.push(v);
 };
 
-const textOf = (content: unknown): string =>
+/** The text of a tool result's content (a string, or its text blocks joined). */
+export const textOf = (content: unknown): string =>
   typeof content === 'string'
     ? content
     : Array.isArray(content)

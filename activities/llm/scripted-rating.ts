@@ -6,6 +6,7 @@
 import { taggedErrorClass } from '../error-tag.ts';
 import { RATE_MODULES_MARKER } from '../prompts.ts';
 import { scriptedGoalReports } from './scripted-goals.ts';
+import { textOf } from './scripted-memory.ts';
 import { SeededRandom } from './seeded-random.ts';
 import type { LlmRequest, MessageParam } from './types.ts';
 
@@ -35,15 +36,6 @@ function moduleOf(tool: string, toolModules: Record<string, string>): string | u
     (tool.includes('__') ? tool.split('__')[0] : undefined)
   );
 }
-
-const textOf = (content: unknown): string =>
-  typeof content === 'string'
-    ? content
-    : Array.isArray(content)
-      ? content
-          .map((c: { type?: string; text?: string }) => (c.type === 'text' ? (c.text ?? '') : ''))
-          .join('\n')
-      : '';
 
 /** A latency the tool result mentions ("took 2300 ms", "latency: 2.3 s"), in ms. */
 export function mentionedLatencyMs(text: string): number | undefined {

@@ -17,7 +17,7 @@ import {
   slotScheduleId,
   slotScheduleOptions,
 } from './slot-schedule.ts';
-import type { SyncChange } from './sync.ts';
+import { listSchedules, type SyncChange } from './sync.ts';
 
 interface ExistingSlot {
   scheduleId: string;
@@ -31,18 +31,11 @@ interface DesiredSlot {
   paused: boolean;
 }
 
-/** Every slot schedule Temporal has, with what sync compares (from the list call alone). */
+/** Every slot schedule Temporal has, with what sync compares. */
 export async function listSlotSchedules(client: Client): Promise<ExistingSlot[]> {
-  const out: ExistingSlot[] = [];
-  for await (const s of client.schedule.list({ pageSize: 1000 })) {
-    if (!parseSlotScheduleId(s.scheduleId)) continue;
-    out.push({
-      scheduleId: s.scheduleId,
-      fingerprint: typeof s.memo?.fingerprint === 'string' ? s.memo.fingerprint : undefined,
-      paused: s.state.paused,
-    });
-  }
-  return out;
+  return (await listSchedules(client, (id) => !!parseSlotScheduleId(id))).map(
+    ({ scheduleId, fingerprint, paused }) => ({ scheduleId, fingerprint, paused }),
+  );
 }
 
 /** The slots the personas fall in; a slot is paused when every persona in it is. */

@@ -29,19 +29,38 @@ interface ExistingSchedule {
   persona: string;
 }
 
-/** Every persona schedule Temporal has, with what sync compares (from the list call alone). */
-export async function listPersonaSchedules(client: Client): Promise<ExistingSchedule[]> {
-  const out: ExistingSchedule[] = [];
+/** A schedule as sync compares it, from the list call alone (no describe per schedule). */
+export interface ListedSchedule {
+  scheduleId: string;
+  fingerprint: string | undefined;
+  paused: boolean;
+  memo: Record<string, unknown> | undefined;
+}
+
+/** Every schedule Temporal has whose id `accepts`, with its fingerprint, pause state and memo. */
+export async function listSchedules(
+  client: Client,
+  accepts: (id: string) => boolean,
+): Promise<ListedSchedule[]> {
+  const out: ListedSchedule[] = [];
   for await (const s of client.schedule.list({ pageSize: 1000 })) {
-    if (!isPersonaScheduleId(s.scheduleId)) continue;
+    if (!accepts(s.scheduleId)) continue;
     out.push({
       scheduleId: s.scheduleId,
       fingerprint: typeof s.memo?.fingerprint === 'string' ? s.memo.fingerprint : undefined,
       paused: s.state.paused,
-      persona: typeof s.memo?.persona === 'string' ? s.memo.persona : '?',
+      memo: s.memo,
     });
   }
   return out;
+}
+
+/** Every persona schedule Temporal has, with what sync compares. */
+export async function listPersonaSchedules(client: Client): Promise<ExistingSchedule[]> {
+  return (await listSchedules(client, isPersonaScheduleId)).map(({ memo, ...s }) => ({
+    ...s,
+    persona: typeof memo?.persona === 'string' ? memo.persona : '?',
+  }));
 }
 
 /** The changes that make Temporal's persona schedules match the database. */
