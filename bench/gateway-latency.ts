@@ -62,7 +62,7 @@ async function startServers(settings: Settings) {
       [
         '--users',
         String(settings.load.concurrency),
-        '--memory-limits-twin',
+        '--shared-limits-twin',
         ...(flags.diagnose ? ['--diagnose'] : []),
       ],
       {

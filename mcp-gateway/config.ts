@@ -48,11 +48,11 @@ const gatewayEnvShape = {
     // Safe by default: destructive tools need the user's opt-in. log-only is an explicit rollout choice.
     .default('enforce'),
   POLICY_RATE_LIMIT: envInt(30, 1),
-  // Where rate limits and login failures are counted: postgres holds them across every instance
-  // behind a load balancer; memory counts per instance (one gateway only, or a limit per instance).
+  // Where rate limits and login failures are counted: memory per instance (one gateway: no round trip
+  // per call); postgres across every instance behind a load balancer (a statement per call).
   GATEWAY_LIMITS_STORE: z
     .enum(LIMITS_STORES, { error: `expected one of ${LIMITS_STORES.join(' | ')}` })
-    .default('postgres'),
+    .default('memory'),
   POLICY_RATE_WINDOW_SECONDS: envInt(60, 1),
   PERSONA_PRODUCTS: z.string().optional(),
   PERSONA_SEED_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),

@@ -23,8 +23,8 @@ export interface BenchUser {
 
 export interface GatewayReady {
   mcpUrl: string;
-  /** With --memory-limits-twin: the same gateway with GATEWAY_LIMITS_STORE=memory (same process, database, users). */
-  memoryLimitsMcpUrl?: string;
+  /** With --shared-limits-twin: the same gateway with GATEWAY_LIMITS_STORE=postgres (same process, database, users). */
+  sharedLimitsMcpUrl?: string;
   pid: number;
   /** Bearer tokens of the seeded readers and writers, and who they are (same order). */
   readers: string[];

@@ -10,7 +10,7 @@
 // we want to measure). Everything else — bearer JWT auth, host/origin validation, session ownership,
 // policy gate, zod validation, transactions, idempotency, metrics — runs as in production.
 //
-// `--memory-limits-twin` starts a second gateway with GATEWAY_LIMITS_STORE=memory beside it (below).
+// `--shared-limits-twin` starts a second gateway with GATEWAY_LIMITS_STORE=postgres beside it (below).
 // `--diagnose` adds one diagnostic tool, bench_echo (below); without it the registry is the real one.
 //
 // Users: `--users N` readers and N writers (one of each per load client, as each persona is its own
@@ -55,7 +55,7 @@ const { values } = parseArgs({
   options: {
     users: { type: 'string', default: '16' },
     diagnose: { type: 'boolean', default: false },
-    'memory-limits-twin': { type: 'boolean', default: false },
+    'shared-limits-twin': { type: 'boolean', default: false },
   },
 });
 const userCount = Number(values.users);
@@ -83,17 +83,17 @@ const gatewayEnv = {
 const registry = values.diagnose ? [...toolRegistry, benchEcho as unknown as ToolSpec] : toolRegistry;
 const gateway = await startSupportGateway(database, { env: gatewayEnv, registry, logger });
 cleanups.add(() => gateway.close());
-// --memory-limits-twin: its twin with limits counted in memory (GATEWAY_LIMITS_STORE=memory) instead of
-// Postgres (the default), in this process on the same database and users: what the shared rate limit
-// costs per call. Idle while the other is measured (one scenario runs at a time).
-const memoryLimitsGateway = values['memory-limits-twin']
+// --shared-limits-twin: its twin with limits counted in Postgres (GATEWAY_LIMITS_STORE=postgres, as
+// several instances run) instead of memory (the default), in this process on the same database and
+// users: what the shared rate limit costs per call. Idle while the other is measured.
+const sharedLimitsGateway = values['shared-limits-twin']
   ? await startSupportGateway(database, {
-      env: { ...gatewayEnv, GATEWAY_LIMITS_STORE: 'memory' },
+      env: { ...gatewayEnv, GATEWAY_LIMITS_STORE: 'postgres' },
       registry,
       logger,
     })
   : undefined;
-if (memoryLimitsGateway) cleanups.add(() => memoryLimitsGateway.close());
+if (sharedLimitsGateway) cleanups.add(() => sharedLimitsGateway.close());
 
 type BenchUser = { userId: string; personalSpaceId: string };
 
@@ -128,7 +128,7 @@ process.stdout.write(
     benchReady: true,
     url: gateway.url,
     mcpUrl: gateway.mcpUrl.toString(),
-    memoryLimitsMcpUrl: memoryLimitsGateway?.mcpUrl.toString(),
+    sharedLimitsMcpUrl: sharedLimitsGateway?.mcpUrl.toString(),
     pid: process.pid,
     readers: readers.map((r) => r.token),
     writers: writers.map((w) => w.token),

@@ -6,9 +6,9 @@
 //   gateway todo_list       read tool: auth, privileges, policy, zod, the query, output check, metrics
 //   gateway todo_create     write tool as the worker calls it: with an idempotency key
 //   gateway todo_create/nk  the same without an idempotency key (supplementary: shows the key's cost)
-//   gateway … (mem limits)  todo_list and todo_create on the gateway's twin with GATEWAY_LIMITS_STORE=memory:
-//                           the default counts the rate limit in Postgres (one upsert per call), so the
-//                           pair shows what limits shared across instances cost per call (issue 23)
+//   gateway … (shared limits)  todo_list and todo_create on the gateway's twin with
+//                           GATEWAY_LIMITS_STORE=postgres (one upsert per call, as several instances
+//                           run): what limits shared across instances cost per call (issue 23)
 // Every gateway scenario is compared with bare echo (the whole gateway's cost, Postgres included: the
 // figure earlier runs reported); todo_list and todo_create also with their same-SQL twin (what the gateway
 // adds to the work any server of this data must do: the goal of issue 12).
@@ -149,23 +149,23 @@ export function scenarios(
       target: () => ({ mcpUrl: gw.mcpUrl, tokens: gw.writers, tool: 'todo_create', args: createArgs }),
     },
     {
-      id: 'gateway_todo_list_memlimits',
-      label: 'gateway todo_list (mem limits)',
+      id: 'gateway_todo_list_sharedlimits',
+      label: 'gateway todo_list (shared limits)',
       server: 'gateway',
       target: () => ({
-        mcpUrl: gw.memoryLimitsMcpUrl!,
+        mcpUrl: gw.sharedLimitsMcpUrl!,
         tokens: gw.readers,
         tool: 'todo_list',
         args: () => ({}),
       }),
     },
     {
-      id: 'gateway_todo_create_memlimits',
+      id: 'gateway_todo_create_sharedlimits',
       writes: true,
-      label: 'gateway todo_create (mem limits)',
+      label: 'gateway todo_create (shared limits)',
       server: 'gateway',
       target: (runTag) => ({
-        mcpUrl: gw.memoryLimitsMcpUrl!,
+        mcpUrl: gw.sharedLimitsMcpUrl!,
         tokens: gw.writers,
         tool: 'todo_create',
         args: createArgs,

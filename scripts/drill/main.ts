@@ -83,7 +83,13 @@ const stack: Stack = {
   gateways: gatewayPorts.map((port, i) =>
     personasService(
       'gateway',
-      { ...common, GATEWAY_PORT: String(port), GATEWAY_PUBLIC_URL: gatewayUrl },
+      {
+        ...common,
+        GATEWAY_PORT: String(port),
+        GATEWAY_PUBLIC_URL: gatewayUrl,
+        // More than one instance: the limits are counted once, across them.
+        ...(gatewayCount > 1 && { GATEWAY_LIMITS_STORE: 'postgres' }),
+      },
       dir,
       gatewayCount > 1 ? `gateway-${i + 1}` : 'gateway',
     ),

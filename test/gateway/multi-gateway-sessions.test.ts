@@ -28,7 +28,9 @@ async function call(gw: TestGateway, token: string, sessionId: string, body: unk
 const restored = async (gw: TestGateway) =>
   sampleValue(await scrapeMetrics(gw.url), 'gateway_sessions_restored_total');
 
-async function pair(env: Record<string, string> = {}) {
+/** Two instances as a load-balanced deployment runs them: limits shared through Postgres. */
+async function pair(extra: Record<string, string> = {}) {
+  const env = { GATEWAY_LIMITS_STORE: 'postgres', ...extra };
   const a = await startTestGateway(env);
   const b = (await startSecondGateway(a, env)).gw;
   return { a, b };
@@ -51,7 +53,7 @@ describe('a session opened on one instance continues on another', async () => {
     assert.equal(await restored(b), 1);
   });
 
-  test("another user presenting the session id on the instance that does not hold it → 403", async () => {
+  test('another user presenting the session id on the instance that does not hold it → 403', async () => {
     const bob = await a.tokenFor({ email: 'bob@example.com' });
     const sessionId = await openSession(a.mcpUrl, alice.token);
     const stolen = await call(b, bob.token, sessionId, toolsListRequest(6));
@@ -96,7 +98,7 @@ describe('a session opened on one instance continues on another', async () => {
   });
 });
 
-describe('limits hold across instances (GATEWAY_LIMITS_STORE=postgres, the default)', () => {
+describe('limits hold across instances (GATEWAY_LIMITS_STORE=postgres)', () => {
   test("a user's 31st call in a minute is denied whichever instance counts it", async () => {
     const { a, b } = await pair();
     const dan = await a.tokenFor({ email: 'dan@example.com' });
@@ -174,15 +176,19 @@ test('session adoption: the SDK fields it sets still exist, and the server knows
   assert.deepEqual(server.getClientVersion(), { name: 'persona-runner-worker', version: '1' });
 });
 
-test('GATEWAY_LIMITS_STORE and GATEWAY_TRUST_PROXY: shared limits and no trusted proxy by default, bad values named', () => {
+test('GATEWAY_LIMITS_STORE and GATEWAY_TRUST_PROXY: per-instance limits and no trusted proxy by default, bad values named', () => {
   const c = loadGatewayConfig({});
-  assert.equal(c.limitsStore, 'postgres');
+  assert.equal(c.limitsStore, 'memory');
+  assert.equal(loadGatewayConfig({ GATEWAY_LIMITS_STORE: 'postgres' }).limitsStore, 'postgres');
   assert.equal(c.trustProxy, 0);
   assert.equal(loadGatewayConfig({ GATEWAY_LIMITS_STORE: 'memory', GATEWAY_TRUST_PROXY: '1' }).trustProxy, 1);
-  assert.throws(() => loadGatewayConfig({ GATEWAY_LIMITS_STORE: 'redis' }), (err: unknown) => {
-    assert.ok(err instanceof ConfigError);
-    assert.match(err.message, /GATEWAY_LIMITS_STORE \("redis"\): expected one of postgres \| memory/);
-    return true;
-  });
+  assert.throws(
+    () => loadGatewayConfig({ GATEWAY_LIMITS_STORE: 'redis' }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /GATEWAY_LIMITS_STORE \("redis"\): expected one of postgres \| memory/);
+      return true;
+    },
+  );
   assert.throws(() => loadGatewayConfig({ GATEWAY_TRUST_PROXY: 'yes' }), /GATEWAY_TRUST_PROXY/);
 });
