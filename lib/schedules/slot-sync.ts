@@ -17,7 +17,7 @@ import {
   slotScheduleId,
   slotScheduleOptions,
 } from './slot-schedule.ts';
-import { listSchedules, type SyncChange } from './sync.ts';
+import { listSchedules, type SyncChange, type SyncOptions } from './sync.ts';
 
 interface ExistingSlot {
   scheduleId: string;
@@ -95,13 +95,7 @@ const ignoreNotFound = (err: unknown) => {
 export async function syncSlotSchedules(
   client: Client,
   personas: readonly (SchedulablePersona & { lastActiveAt?: Date | null })[],
-  opts: {
-    taskQueue: string;
-    dryRun?: boolean;
-    triggerNew?: boolean;
-    concurrency?: number;
-    onProgress?: (done: number, total: number) => void;
-  },
+  opts: SyncOptions,
 ): Promise<{ changes: SyncChange[]; firstTicks: number }> {
   const desired = desiredSlots(personas);
   const existing = await listSlotSchedules(client);

@@ -2,7 +2,7 @@ import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { mapLimit } from '../concurrency.ts';
 import type { SchedulablePersona } from './persona-schedule.ts';
 import { listSlotSchedules, syncSlotSchedules } from './slot-sync.ts';
-import { listPersonaSchedules, syncSchedules, type SyncChange } from './sync.ts';
+import { listPersonaSchedules, syncSchedules, type SyncChange, type SyncOptions } from './sync.ts';
 
 /**
  * How personas are scheduled (SCHEDULE_MODE): a Temporal Schedule per persona, or one per (cadence,
@@ -10,14 +10,6 @@ import { listPersonaSchedules, syncSchedules, type SyncChange } from './sync.ts'
  */
 export const SCHEDULE_MODES = ['per-persona', 'per-slot'] as const;
 export type ScheduleMode = (typeof SCHEDULE_MODES)[number];
-
-export interface SyncOptions {
-  taskQueue: string;
-  dryRun?: boolean;
-  triggerNew?: boolean;
-  concurrency?: number;
-  onProgress?: (done: number, total: number) => void;
-}
 
 /**
  * Makes Temporal match the database in the given mode, and deletes the other mode's schedules (so

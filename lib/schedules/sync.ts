@@ -29,6 +29,15 @@ interface ExistingSchedule {
   persona: string;
 }
 
+/** What a sync is asked to do (either mode: per-persona or per-slot schedules). */
+export interface SyncOptions {
+  taskQueue: string;
+  dryRun?: boolean;
+  triggerNew?: boolean;
+  concurrency?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
 /** A schedule as sync compares it, from the list call alone (no describe per schedule). */
 export interface ListedSchedule {
   scheduleId: string;
@@ -150,13 +159,7 @@ async function apply(
 export async function syncSchedules(
   client: Client,
   personas: readonly SchedulablePersona[],
-  opts: {
-    taskQueue: string;
-    dryRun?: boolean;
-    triggerNew?: boolean;
-    concurrency?: number;
-    onProgress?: (done: number, total: number) => void;
-  },
+  opts: SyncOptions,
 ): Promise<SyncChange[]> {
   const existing = await listPersonaSchedules(client);
   const changes = diffSchedules(personas, existing, opts.taskQueue);
