@@ -3,43 +3,9 @@
 import type { ErrorCounts } from './error-counts.ts';
 import { ERROR_CLASSES } from '../schema/vocabulary.ts';
 
-export const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+import { h, raw, type Html } from '../lib/html/markup.ts';
 
-/** Escapes a value for HTML text and (quoted) attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-}
-
-/**
- * Tagged template `h`: every interpolated value is escaped unless it is already `Html` (arrays are joined).
- * Not named `html`, so formatters leave the markup's whitespace alone.
- */
-export class Html {
-  constructor(readonly value: string) {}
-  toString() {
-    return this.value;
-  }
-}
-export const raw = (s: string) => new Html(s);
-export function h(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  let out = strings[0]!;
-  values.forEach((v, i) => {
-    out += interpolate(v) + strings[i + 1]!;
-  });
-  return new Html(out);
-}
-function interpolate(v: unknown): string {
-  if (v instanceof Html) return v.value;
-  if (Array.isArray(v)) return v.map(interpolate).join('');
-  if (v === null || v === undefined || v === false) return '';
-  return escapeHtml(v);
-}
+export { escapeHtml, h, Html, raw } from '../lib/html/markup.ts';
 
 /** One URL path segment: percent-encoded, but `:` and `@` (valid in a path, common in scheduled ids) kept. */
 export const pathSegment = (s: string) => encodeURIComponent(s).replace(/%3A/gi, ':').replace(/%40/g, '@');

@@ -1,7 +1,6 @@
-// Markup for the self-contained HTML reports: the `h` tagged template escapes every interpolated value
-// unless it is already markup. Campaign labels, persona names and rating notes are user and product
-// input; nothing reaches the page unescaped. (The dashboard keeps its own copy in dashboard/html.ts:
-// lib/ may not import a runtime.)
+// Markup for every page this project renders (the dashboard and the self-contained HTML reports): the
+// `h` tagged template escapes every interpolated value unless it is already markup. Campaign labels,
+// persona names and rating notes are user and product input; nothing reaches a page unescaped.
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -14,13 +13,18 @@ const ESCAPES: Record<string, string> = {
 /** Escapes a value for HTML text and (quoted) attribute values. */
 export const escapeHtml = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
-/** Markup that is already escaped. */
+/**
+ * Markup that is already escaped. The template is named `h`, not `html`, so formatters leave the
+ * markup's whitespace alone.
+ */
 export class Html {
   constructor(readonly value: string) {}
   toString() {
     return this.value;
   }
 }
+/** Trusted markup (a stylesheet of our own), taken as it is. */
+export const raw = (s: string) => new Html(s);
 
 const interpolate = (v: unknown): string =>
   v instanceof Html

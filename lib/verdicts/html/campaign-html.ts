@@ -6,7 +6,7 @@ import { lowestNotes, type RatingNote } from '../rating-notes.ts';
 import type { CampaignReport } from '../report.ts';
 import { intervalBar } from './interval-bar.ts';
 import { dashboardLinks } from './links.ts';
-import { h, maybeLink } from './markup.ts';
+import { h, maybeLink } from '../../html/markup.ts';
 import { reportDocument } from './page.ts';
 import { campaignFacts, headlineCards, notesList } from './sections.ts';
 

@@ -10,7 +10,7 @@ import { personasText } from '../sign-flip.ts';
 import type { VerdictRow } from '../verdict-row.ts';
 import { intervalBar, symmetricDomain } from './interval-bar.ts';
 import { dashboardLinks, type DashboardLinks } from './links.ts';
-import { h, maybeLink, type Html } from './markup.ts';
+import { h, maybeLink, type Html } from '../../html/markup.ts';
 import { reportDocument } from './page.ts';
 import { campaignFacts, headlineCards, notesList } from './sections.ts';
 

@@ -1,7 +1,7 @@
 // An interval drawn in CSS (no script, no image): a forest-plot line per row, so the eye finds the
 // rows whose interval leaves the band of "no change that counts" before it reads a number.
 import type { Interval } from '../intervals.ts';
-import { h, type Html } from './markup.ts';
+import { h, type Html } from '../../html/markup.ts';
 
 export interface BarSpec {
   /** The axis, in the row's unit. */

@@ -1,6 +1,6 @@
 // One self-contained HTML document: inline styles, no script, no external asset. The Content-Security-
 // Policy forbids scripts and remote loads outright, so even a slip in escaping could not run anything.
-import { h, Html } from './markup.ts';
+import { h, Html } from '../../html/markup.ts';
 import { REPORT_CSS } from './style.ts';
 
 const CSP =

@@ -3,7 +3,7 @@ import { pct } from '../format.ts';
 import type { RatingNote } from '../rating-notes.ts';
 import type { CampaignReport } from '../report.ts';
 import type { DashboardLinks } from './links.ts';
-import { h, maybeLink, type Html } from './markup.ts';
+import { h, maybeLink, type Html } from '../../html/markup.ts';
 
 const day = (iso: string | null) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : 'running');
 
