@@ -84,7 +84,15 @@ async function upOnce(label: string, extraEnv: Record<string, string> = {}) {
     const ratings = await db.query<{ module: string; rating: number }>(
       'SELECT module, rating FROM persona_feedback WHERE rating IS NOT NULL',
     );
-    return { summary, actions: actions.rows, ratings: ratings.rows };
+    const optedIn = await db.query<{ destructive_opt_in: boolean }>(
+      'SELECT u.destructive_opt_in FROM personas p JOIN users u ON u.id = p.user_id',
+    );
+    return {
+      summary,
+      actions: actions.rows,
+      ratings: ratings.rows,
+      optedIn: optedIn.rows.map((r) => r.destructive_opt_in),
+    };
   } finally {
     await db.end();
   }
@@ -93,7 +101,7 @@ async function upOnce(label: string, extraEnv: Record<string, string> = {}) {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 test('four personas of a team’s own on server-filesystem + server-memory: ≥ 70 % of calls succeed, every tick completes, both modules rated', async () => {
-  const { summary, actions, ratings } = await upOnce('healthy');
+  const { summary, actions, ratings, optedIn } = await upOnce('healthy');
   assert.equal(summary.ticks, 4);
   assert.equal(summary.byStatus.completed, 4, JSON.stringify(summary));
   const ok = actions.filter((a) => a.outcome === 'ok').length;
@@ -104,12 +112,13 @@ test('four personas of a team’s own on server-filesystem + server-memory: ≥ 
     rate >= 0.7,
     `${(100 * rate).toFixed(1)} %: ${JSON.stringify(actions.filter((a) => a.outcome !== 'ok'))}`,
   );
-  // personaDefaults reached every account: no write was refused by policy.
+  // personaDefaults reached every account, and no call was refused by policy. (Whether a persona
+  // writes a file on a given day depends on its seed: its opt-in is what the products file decides.)
+  assert.deepEqual(optedIn, [true, true, true, true]);
   assert.deepEqual(
     actions.filter((a) => a.error_class === 'policy'),
     [],
   );
-  assert.ok(actions.some((a) => a.tool_name === 'files__write_file' && a.outcome === 'ok'));
   for (const m of ['files', 'memory']) {
     assert.ok(
       ratings.some((r) => r.module === m),
